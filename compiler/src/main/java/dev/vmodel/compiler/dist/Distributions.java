@@ -1,0 +1,70 @@
+package dev.vmodel.compiler.dist;
+
+import static dev.vmodel.compiler.check.Domain.BOOL;
+import static dev.vmodel.compiler.check.Domain.COUNT;
+import static dev.vmodel.compiler.check.Domain.POSITIVE;
+import static dev.vmodel.compiler.check.Domain.REAL;
+import static dev.vmodel.compiler.check.Domain.SIMPLEX;
+import static dev.vmodel.compiler.check.Domain.SPD;
+import static dev.vmodel.compiler.check.Domain.UNIT;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The distribution table of the language (docs/language.md), with the parameterizations fixed
+ * there. A new distribution is one entry here (and, for inference, one exponential-family entry).
+ */
+public final class Distributions {
+  private static final Map<String, DistributionSpec> BY_NAME = new LinkedHashMap<>();
+
+  static {
+    add("Normal", Pattern.scalar(REAL),
+        slot("mean", Pattern.scalar(REAL)),
+        slot(List.of("precision", "sd", "var"), Pattern.scalar(POSITIVE)));
+    add("Gamma", Pattern.scalar(POSITIVE),
+        slot("shape", Pattern.scalar(POSITIVE)), slot("rate", Pattern.scalar(POSITIVE)));
+    add("InvGamma", Pattern.scalar(POSITIVE),
+        slot("shape", Pattern.scalar(POSITIVE)), slot("scale", Pattern.scalar(POSITIVE)));
+    add("Beta", Pattern.scalar(UNIT),
+        slot("a", Pattern.scalar(POSITIVE)), slot("b", Pattern.scalar(POSITIVE)));
+    add("Bernoulli", Pattern.scalar(BOOL), slot("p", Pattern.scalar(UNIT)));
+    add("Binomial", Pattern.scalar(COUNT),
+        slot("trials", Pattern.scalar(COUNT)), slot("p", Pattern.scalar(UNIT)));
+    add("Poisson", Pattern.scalar(COUNT), slot("rate", Pattern.scalar(POSITIVE)));
+    add("Exponential", Pattern.scalar(POSITIVE), slot("rate", Pattern.scalar(POSITIVE)));
+    add("Categorical", Pattern.cat("K"), slot("p", Pattern.vector("K", SIMPLEX)));
+    add("Multinomial", Pattern.vector("K", REAL),
+        slot("trials", Pattern.scalar(COUNT)), slot("p", Pattern.vector("K", SIMPLEX)));
+    add("Dirichlet", Pattern.vector("K", SIMPLEX), slot("alpha", Pattern.vector("K", POSITIVE)));
+    add("MultiNormal", Pattern.vector("D", REAL),
+        slot("mean", Pattern.vector("D", REAL)),
+        slot(List.of("precision", "cov"), Pattern.matrix("D", "D", SPD)));
+    add("Wishart", Pattern.matrix("D", "D", SPD),
+        slot("W", Pattern.matrix("D", "D", SPD)), slot("nu", Pattern.scalar(POSITIVE)));
+  }
+
+  private Distributions() {}
+
+  private static void add(String name, Pattern support, ParamSlot... slots) {
+    BY_NAME.put(name, new DistributionSpec(name, List.of(slots), support));
+  }
+
+  private static ParamSlot slot(String name, Pattern p) {
+    return new ParamSlot(List.of(name), p, name);
+  }
+
+  private static ParamSlot slot(List<String> names, Pattern p) {
+    return new ParamSlot(names, p, names.get(0));
+  }
+
+  public static Optional<DistributionSpec> lookup(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  public static List<String> names() {
+    return List.copyOf(BY_NAME.keySet());
+  }
+}

@@ -1,0 +1,119 @@
+package dev.vmodel.compiler.syntax;
+
+import dev.vmodel.compiler.ast.CompilationUnit;
+import dev.vmodel.compiler.diag.Code;
+import dev.vmodel.compiler.diag.Diagnostics;
+import dev.vmodel.compiler.diag.SourceFile;
+import dev.vmodel.compiler.diag.Span;
+import dev.vmodel.compiler.syntax.antlr.VModelLexer;
+import dev.vmodel.compiler.syntax.antlr.VModelParser;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.BailErrorStrategy;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonToken;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
+import org.antlr.v4.runtime.ListTokenSource;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
+
+/**
+ * Stage 1: text to AST. Lexes, parses (SLL first, full LL only when SLL fails, as Trino does),
+ * reports syntax errors as diagnostics and builds the immutable AST with {@link AstBuilder}.
+ * ANTLR types do not escape this package.
+ */
+public final class SourceParser {
+  private SourceParser() {}
+
+  public static CompilationUnit parse(SourceFile source, Diagnostics diagnostics) {
+    List<Token> tokens = lex(source, diagnostics);
+
+    VModelParser parser = newParser(tokens);
+    parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+    parser.setErrorHandler(new BailErrorStrategy());
+    VModelParser.CompilationUnitContext tree;
+    try {
+      tree = parser.compilationUnit();
+    } catch (ParseCancellationException sllFailed) {
+      parser = newParser(tokens);
+      parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+      parser.setErrorHandler(new DefaultErrorStrategy());
+      parser.addErrorListener(new SyntaxErrorListener(source.path(), diagnostics));
+      tree = parser.compilationUnit();
+    }
+    return new AstBuilder(source.path(), diagnostics).build(tree);
+  }
+
+  private static VModelParser newParser(List<Token> tokens) {
+    VModelParser parser = new VModelParser(new CommonTokenStream(new ListTokenSource(tokens)));
+    parser.removeErrorListeners();
+    return parser;
+  }
+
+  /**
+   * Lexes the whole file up front. Stray characters are reported here and dropped, so the
+   * parser sees only real tokens; an unterminated block comment (lexed as '/' '*') ends the
+   * token stream where it starts.
+   */
+  private static List<Token> lex(SourceFile source, Diagnostics diagnostics) {
+    VModelLexer lexer = new VModelLexer(CharStreams.fromString(source.text(), source.path()));
+    lexer.removeErrorListeners();
+    List<Token> out = new ArrayList<>();
+    Token previous = null;
+    for (Token t = lexer.nextToken(); ; t = lexer.nextToken()) {
+      if (t.getType() == VModelLexer.STAR
+          && previous != null
+          && previous.getType() == VModelLexer.SLASH
+          && previous.getStopIndex() + 1 == t.getStartIndex()) {
+        out.remove(out.size() - 1);
+        diagnostics.error(
+            Code.UNTERMINATED_COMMENT,
+            Spans.of(source.path(), previous),
+            "block comment is never closed",
+            "close it with */");
+        CommonToken eof = new CommonToken(Token.EOF, "<EOF>");
+        eof.setLine(previous.getLine());
+        eof.setCharPositionInLine(previous.getCharPositionInLine());
+        eof.setStartIndex(previous.getStartIndex());
+        eof.setStopIndex(previous.getStartIndex() - 1);
+        out.add(eof);
+        break;
+      }
+      if (t.getType() == VModelLexer.ERROR_CHAR) {
+        Span span = Spans.of(source.path(), t);
+        diagnostics.error(
+            Code.BAD_CHARACTER,
+            span,
+            "unexpected character " + Spans.quoteChar(t.getText()),
+            hintForCharacter(t.getText()));
+        previous = t;
+        continue;
+      }
+      out.add(t);
+      previous = t;
+      if (t.getType() == Token.EOF) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private static String hintForCharacter(String c) {
+    switch (c) {
+      case "^":
+        return "there is no power operator; write x * x";
+      case "\"":
+      case "'":
+        return "the language has no strings";
+      case "#":
+        return "comments start with // or /*";
+      case "<":
+      case ">":
+        return "write a type's dimensions in square brackets, e.g. vector[D]";
+      default:
+        return null;
+    }
+  }
+}

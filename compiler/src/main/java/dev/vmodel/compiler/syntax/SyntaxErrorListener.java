@@ -1,0 +1,153 @@
+package dev.vmodel.compiler.syntax;
+
+import dev.vmodel.compiler.diag.Code;
+import dev.vmodel.compiler.diag.Diagnostics;
+import dev.vmodel.compiler.diag.Span;
+import dev.vmodel.compiler.syntax.antlr.VModelLexer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.Parser;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.TokenStream;
+import org.antlr.v4.runtime.misc.IntervalSet;
+
+/**
+ * Turns ANTLR's syntax errors into diagnostics that say what was expected and what was found,
+ * with token sets folded into words a user knows ("a declaration", "an expression").
+ */
+final class SyntaxErrorListener extends BaseErrorListener {
+  private static final Set<Integer> DECLARATION_STARTS =
+      Set.of(VModelLexer.SIZE, VModelLexer.HYPER, VModelLexer.DATA, VModelLexer.LATENT, VModelLexer.GROUP);
+  private static final Set<Integer> EXPRESSION_STARTS =
+      Set.of(VModelLexer.ID, VModelLexer.NUMBER, VModelLexer.LPAREN, VModelLexer.MINUS);
+  private static final Set<Integer> KEYWORDS =
+      Set.of(
+          VModelLexer.PACKAGE, VModelLexer.MODEL, VModelLexer.SIZE, VModelLexer.HYPER,
+          VModelLexer.DATA, VModelLexer.LATENT, VModelLexer.GROUP, VModelLexer.IN);
+
+  private final String file;
+  private final Diagnostics diagnostics;
+
+  SyntaxErrorListener(String file, Diagnostics diagnostics) {
+    this.file = file;
+    this.diagnostics = diagnostics;
+  }
+
+  @Override
+  public void syntaxError(
+      Recognizer<?, ?> recognizer,
+      Object offendingSymbol,
+      int line,
+      int charPositionInLine,
+      String msg,
+      RecognitionException e) {
+    Parser parser = (Parser) recognizer;
+    Token found = (Token) offendingSymbol;
+    IntervalSet expected = expectedTokens(parser, e);
+    String foundText = describeFound(found);
+
+    Span span = Spans.of(file, found);
+    String message;
+    String hint = null;
+    if (msg != null && msg.startsWith("extraneous input")) {
+      message = "unexpected " + foundText;
+      hint = expected.isNil() ? null : "expected " + describeExpected(expected) + " here";
+    } else {
+      message = "expected " + describeExpected(expected) + ", found " + foundText;
+    }
+    Token previous = previousToken(parser.getInputStream(), found);
+    if (expected.contains(VModelLexer.SEMI)
+        && previous != null
+        && (found.getType() == Token.EOF || found.getLine() > previous.getLine())) {
+      // A forgotten ';' at the end of a line: point just past the line's last token.
+      Span prev = Spans.of(file, previous);
+      span = new Span(file, prev.endLine(), prev.endColumn() + 1, prev.endLine(), prev.endColumn() + 1);
+      message = "expected ';' at the end of the declaration, found " + foundText;
+      hint = null;
+    } else if (KEYWORDS.contains(found.getType()) && expected.contains(VModelLexer.ID)) {
+      hint = "'" + found.getText() + "' is a keyword and cannot be used as a name";
+    }
+    diagnostics.error(Code.SYNTAX, span, message, hint);
+  }
+
+  private static IntervalSet expectedTokens(Parser parser, RecognitionException e) {
+    try {
+      if (e != null && e.getExpectedTokens() != null) {
+        return e.getExpectedTokens();
+      }
+      return parser.getExpectedTokens();
+    } catch (RuntimeException ex) {
+      return new IntervalSet();
+    }
+  }
+
+  private static Token previousToken(TokenStream stream, Token found) {
+    int i = found.getTokenIndex() - 1;
+    while (i >= 0) {
+      Token t = stream.get(i);
+      if (t.getChannel() == Token.DEFAULT_CHANNEL) {
+        return t;
+      }
+      i--;
+    }
+    return null;
+  }
+
+  static String describeFound(Token t) {
+    if (t.getType() == Token.EOF) {
+      return "end of file";
+    }
+    if (t.getType() == VModelLexer.ID) {
+      return "name '" + t.getText() + "'";
+    }
+    if (t.getType() == VModelLexer.NUMBER) {
+      return "number " + t.getText();
+    }
+    if (KEYWORDS.contains(t.getType())) {
+      return "keyword '" + t.getText() + "'";
+    }
+    return "'" + t.getText() + "'";
+  }
+
+  static String describeExpected(IntervalSet set) {
+    Set<Integer> types = new LinkedHashSet<>(set.toList());
+    List<String> words = new ArrayList<>();
+    if (types.containsAll(DECLARATION_STARTS)) {
+      types.removeAll(DECLARATION_STARTS);
+      words.add("a declaration (size, hyper, data, latent or group)");
+    }
+    if (types.containsAll(EXPRESSION_STARTS)) {
+      types.removeAll(EXPRESSION_STARTS);
+      words.add("an expression");
+    }
+    for (int type : types) {
+      words.add(describeType(type));
+    }
+    if (words.isEmpty()) {
+      return "something else";
+    }
+    if (words.size() == 1) {
+      return words.get(0);
+    }
+    return String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1);
+  }
+
+  private static String describeType(int type) {
+    if (type == Token.EOF) {
+      return "end of file";
+    }
+    if (type == VModelLexer.ID) {
+      return "a name";
+    }
+    if (type == VModelLexer.NUMBER) {
+      return "a number";
+    }
+    String literal = VModelLexer.VOCABULARY.getLiteralName(type);
+    return literal != null ? literal : VModelLexer.VOCABULARY.getDisplayName(type);
+  }
+}
