@@ -1,0 +1,69 @@
+package dev.vmodel.cli;
+
+import dev.vmodel.compiler.diag.Diagnostic;
+import dev.vmodel.compiler.diag.DiagnosticRenderer;
+import dev.vmodel.compiler.diag.SourceFile;
+import dev.vmodel.compiler.driver.Frontend;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** `vmodel check FILE...`: parse and check models, print every diagnostic. */
+@Command(
+    name = "check",
+    description = "Check .vmodel files for errors and print every diagnostic.",
+    mixinStandardHelpOptions = true)
+final class CheckCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Model files to check.")
+  List<Path> files;
+
+  @CommandLine.Option(names = "--quiet", description = "Print errors only, no warnings or summary.")
+  boolean quiet;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int errors = 0;
+    int warnings = 0;
+    for (Path file : files) {
+      SourceFile source = SourceFiles.read(file, err);
+      if (source == null) {
+        errors++;
+        continue;
+      }
+      Frontend.Result result = Frontend.check(source);
+      DiagnosticRenderer renderer = new DiagnosticRenderer(Map.of(source.path(), source));
+      for (Diagnostic d : result.diagnostics()) {
+        if (d.isError()) {
+          errors++;
+          err.print(renderer.render(d));
+        } else {
+          warnings++;
+          if (!quiet) {
+            err.print(renderer.render(d));
+          }
+        }
+      }
+    }
+    if (!quiet) {
+      String summary = files.size() == 1 ? "1 file" : files.size() + " files";
+      (errors > 0 ? err : out).println(
+          "checked " + summary + ": " + plural(errors, "error") + ", " + plural(warnings, "warning"));
+    }
+    err.flush();
+    out.flush();
+    return errors > 0 ? VModelCli.EXIT_ERRORS : 0;
+  }
+
+  private static String plural(int n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
+  }
+}

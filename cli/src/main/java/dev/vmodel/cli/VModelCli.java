@@ -1,0 +1,51 @@
+package dev.vmodel.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `vmodel` command. Exit codes: 0 ok, 1 model or data errors, 2 usage errors. */
+@Command(
+    name = "vmodel",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Compile probabilistic models to mean-field variational inference in Java.",
+    subcommands = {CheckCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit status: 0 success, 1 errors in a model or data file, 2 usage errors."})
+public final class VModelCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Exit status for errors in a model or data file. */
+  public static final int EXIT_ERRORS = 1;
+
+  /** Exit status for a command line that could not be understood. */
+  public static final int EXIT_USAGE = 2;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of check");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams; returns the exit status. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new VModelCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_ERRORS);
+    cli.setParameterExceptionHandler((ex, a) -> {
+      err.println("vmodel: " + ex.getMessage());
+      err.println("Try 'vmodel --help' for more information.");
+      return EXIT_USAGE;
+    });
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      err.println("vmodel: internal error: " + ex);
+      err.println("This is a bug in vmodel; please report it with the model file that caused it.");
+      return 70;
+    });
+    return cli.execute(args);
+  }
+}

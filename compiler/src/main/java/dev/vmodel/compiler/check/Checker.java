@@ -1,0 +1,89 @@
+package dev.vmodel.compiler.check;
+
+import dev.vmodel.compiler.ast.CompilationUnit;
+import dev.vmodel.compiler.ast.Decl;
+import dev.vmodel.compiler.ast.Ident;
+import dev.vmodel.compiler.ast.ModelDecl;
+import dev.vmodel.compiler.ast.QualifiedName;
+import dev.vmodel.compiler.diag.Code;
+import dev.vmodel.compiler.diag.Diagnostics;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Stage 2: semantic analysis. Resolves names, types, shapes, plates and sizes of every model in
+ * a file, reports every independent mistake, and yields a {@link CheckedModel} for each model
+ * that has no errors.
+ */
+public final class Checker {
+  /** Java's reserved words: a model or package named after one could not be generated. */
+  static final Set<String> JAVA_KEYWORDS =
+      Set.of(
+          "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class",
+          "const", "continue", "default", "do", "double", "else", "enum", "extends", "final",
+          "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int",
+          "interface", "long", "native", "new", "package", "private", "protected", "public",
+          "return", "short", "static", "strictfp", "super", "switch", "synchronized", "this",
+          "throw", "throws", "transient", "try", "void", "volatile", "while", "true", "false",
+          "null", "var", "record", "yield", "sealed", "permits");
+
+  private Checker() {}
+
+  /** Checks every model of a parsed file; returns the models that are free of errors. */
+  public static List<CheckedModel> check(CompilationUnit unit, Diagnostics diagnostics) {
+    List<CheckedModel> out = new ArrayList<>();
+    if (unit.models().isEmpty()) {
+      diagnostics.error(
+          Code.NO_MODEL,
+          new dev.vmodel.compiler.diag.Span(unit.file(), 1, 1, 1, 1),
+          "this file declares no model",
+          "a file holds one or more `model Name { ... }` blocks");
+      return out;
+    }
+    Optional<String> pkg = unit.packageName().map(QualifiedName::dotted);
+    unit.packageName().ifPresent(q -> checkPackage(q, diagnostics));
+    Set<String> modelNames = new HashSet<>();
+    for (ModelDecl model : unit.models()) {
+      Ident name = model.name();
+      if (!modelNames.add(name.name())) {
+        diagnostics.error(
+            Code.DUPLICATE, name.span(), "model '" + name.name() + "' is declared twice in this file");
+      }
+      if (JAVA_KEYWORDS.contains(name.name())) {
+        diagnostics.error(
+            Code.JAVA_KEYWORD,
+            name.span(),
+            "model name '" + name.name() + "' is a Java keyword and cannot name the generated class",
+            "choose another name, e.g. '" + Character.toUpperCase(name.name().charAt(0))
+                + name.name().substring(1) + "Model'");
+      }
+      Diagnostics local = new Diagnostics();
+      CheckedModel checked = new ModelChecker(unit.file(), pkg, model, local).run();
+      local.all().forEach(diagnostics::add);
+      if (checked != null && !local.hasErrors()) {
+        out.add(checked);
+      }
+    }
+    return diagnostics.hasErrors() ? List.of() : out;
+  }
+
+  private static void checkPackage(QualifiedName q, Diagnostics diagnostics) {
+    for (Ident part : q.parts()) {
+      if (JAVA_KEYWORDS.contains(part.name())) {
+        diagnostics.error(
+            Code.JAVA_KEYWORD,
+            part.span(),
+            "package name part '" + part.name() + "' is a Java keyword",
+            "Java packages cannot contain keywords; rename this part");
+      }
+    }
+  }
+
+  /** True for declarations that introduce a name (everything but `group`). */
+  static boolean isNamed(Decl d) {
+    return !(d instanceof Decl.GroupDecl);
+  }
+}
