@@ -640,7 +640,12 @@ public final class SpecialFunctions {
     return 1 - Math.exp(lnFront) * betaContinuedFraction(b, a, 1 - x) / b;
   }
 
-  /** Complementary error function erfc(x) = (2/sqrt(pi)) integral_x^inf e^(-t^2) dt. */
+  /**
+   * Complementary error function erfc(x) = (2/sqrt(pi)) integral_x^inf e^(-t^2) dt, as
+   * Q(1/2, x^2) (x &gt;= 0) or 1 + P(1/2, x^2) (x &lt; 0). Relative error about
+   * 1e-14 + 4e-16 x^2 (the rounding of the exponent -x^2 is amplified by exp), also deep in
+   * the upper tail.
+   */
   public static double erfc(double x) {
     if (x != x) {
       return Double.NaN;
