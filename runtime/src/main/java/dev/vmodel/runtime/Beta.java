@@ -77,7 +77,9 @@ public final class Beta {
 
   /**
    * Quantile by numerical inversion of I_x(a, b) (safeguarded Newton from a normal or tail
-   * approximation); accurate to about 1e-14 relative for moderate a, b. Not for hot loops.
+   * approximation); accurate to about 1e-14 relative for moderate a, b. A quantile closer to 1
+   * than 1.1e-16 is not representable in double precision and comes out as (about) the
+   * largest double below 1. Not for hot loops.
    *
    * @return 0 at p = 0, 1 at p = 1, NaN outside [0, 1] or for invalid a, b
    */
