@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "check",
     description = "Check .vmodel files for errors and print every diagnostic.",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class)
 final class CheckCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Model files to check.")
   List<Path> files;

@@ -1,6 +1,7 @@
 package dev.vmodel.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,23 @@ public final class VModelCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of check");
   }
 
+  /** Picocli's message, in the lower-case style of the other messages, naming unknown commands as such. */
+  private static String usageMessage(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u
+        && !u.isUnknownOption()
+        && !u.getUnmatched().isEmpty()
+        && ex.getCommandLine().getParent() == null
+        && !ex.getCommandLine().getSubcommands().isEmpty()) {
+      String command = u.getUnmatched().get(0);
+      List<String> suggestions = u.getSuggestions();
+      return "unknown command '" + command + "'"
+          + (suggestions.isEmpty() ? "; commands are " + String.join(", ", ex.getCommandLine().getSubcommands().keySet())
+              : "; did you mean '" + suggestions.get(0) + "'?");
+    }
+    String message = ex.getMessage();
+    return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
+  }
+
   public static void main(String[] args) {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
@@ -37,8 +55,8 @@ public final class VModelCli implements Runnable {
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_ERRORS);
     cli.setParameterExceptionHandler((ex, a) -> {
-      err.println("vmodel: " + ex.getMessage());
-      err.println("Try 'vmodel --help' for more information.");
+      err.println("vmodel: " + usageMessage(ex));
+      err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
       return EXIT_USAGE;
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
