@@ -33,6 +33,8 @@ class VModelCheckMojoTest {
 
   @TempDir Path project;
 
+  private final RecordingLog log = new RecordingLog();
+
   private Path sources() {
     return project.resolve("src/main/vmodel");
   }
@@ -47,6 +49,7 @@ class VModelCheckMojoTest {
   private VModelCheckMojo mojo() {
     VModelCheckMojo mojo = new VModelCheckMojo();
     mojo.sourceDirectory = sources().toFile();
+    mojo.setLog(log);
     return mojo;
   }
 
@@ -63,6 +66,7 @@ class VModelCheckMojoTest {
   void aMissingSourceDirectoryHasNoModelsAndPasses() throws Exception {
     assertEquals(List.of(), ModelCheck.find(sources()));
     mojo().execute();
+    assertEquals(List.of("info: vmodel: no .vmodel files in " + sources()), log.lines);
   }
 
   @Test
@@ -74,6 +78,7 @@ class VModelCheckMojoTest {
     assertFalse(result.hasErrors());
     assertEquals(List.of(), result.warnings());
     mojo().execute();
+    assertEquals(List.of("info: vmodel: checked 2 .vmodel files: no errors, 0 warnings"), log.lines);
   }
 
   @Test
@@ -100,6 +105,9 @@ class VModelCheckMojoTest {
     assertTrue(result.warnings().get(0).startsWith(file + ":3:22: warning[W002]: hyper 'c' is never used"),
         result.warnings().get(0));
     mojo().execute();
+    assertEquals(2, log.lines.size(), log.lines::toString);
+    assertEquals("warn: " + result.warnings().get(0).stripTrailing(), log.lines.get(0));
+    assertEquals("info: vmodel: checked 1 .vmodel file: no errors, 1 warning", log.lines.get(1));
   }
 
   @Test
@@ -124,6 +132,7 @@ class VModelCheckMojoTest {
   void aByteOrderMarkIsIgnored() throws Exception {
     write("bom.vmodel", "\uFEFF" + COIN);
     mojo().execute();
+    assertEquals(List.of("info: vmodel: checked 1 .vmodel file: no errors, 0 warnings"), log.lines);
   }
 
   @Test
@@ -132,5 +141,6 @@ class VModelCheckMojoTest {
     VModelCheckMojo mojo = mojo();
     mojo.skip = true;
     mojo.execute();
+    assertEquals(List.of("info: vmodel: check skipped"), log.lines);
   }
 }
