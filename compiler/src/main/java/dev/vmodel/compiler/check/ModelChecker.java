@@ -69,6 +69,8 @@ final class ModelChecker {
     final Context context;
     final String owner;
     final Map<String, PlateDim> indices;
+    /** Indices of a broken plate (size not a size, index bound twice): uses are not checked. */
+    final Set<String> unknownIndices = new HashSet<>();
     final Set<String> deps = new LinkedHashSet<>();
 
     Scope(Context context, String owner, Map<String, PlateDim> indices) {
@@ -93,6 +95,12 @@ final class ModelChecker {
   private final Set<String> used = new HashSet<>();
   private final Set<String> failedHypers = new HashSet<>();
   private final Set<String> evaluating = new HashSet<>();
+  /**
+   * Variables whose declared type disagrees with their distribution: their declaration is
+   * already reported, so their uses are not checked against either type (no cascades).
+   */
+  private final Set<String> poisonedVars = new HashSet<>();
+  private boolean probe;
 
   ModelChecker(String file, Optional<String> javaPackage, ModelDecl model, Diagnostics diags) {
     this.file = file;
@@ -102,6 +110,14 @@ final class ModelChecker {
   }
 
   CheckedModel run() {
+    if (!probe) {
+      // Declarations are order-independent, so a use may be checked before the declaration it
+      // refers to: find the declarations that disagree with their distribution first, quietly.
+      ModelChecker pre = new ModelChecker(file, javaPackage, model, new Diagnostics());
+      pre.probe = true;
+      pre.run();
+      poisonedVars.addAll(pre.poisonedVars);
+    }
     collectSymbols();
     List<SizeSym> sizes = new ArrayList<>();
     List<HyperSym> hypers = new ArrayList<>();
@@ -468,19 +484,26 @@ final class ModelChecker {
       Decl decl, VarKind kind, Ident name, List<PlateIndex> plate, TypeRef typeRef, Optional<Expr.Call> dist) {
     List<PlateDim> plates = new ArrayList<>();
     Map<String, PlateDim> indices = new LinkedHashMap<>();
+    Set<String> unknownIndices = new HashSet<>();
     boolean platesOk = true;
     for (PlateIndex p : plate) {
+      String index = p.index().name();
       Dim size = resolveSizeName(p.size());
       if (size == null) {
         platesOk = false;
+        unknownIndices.add(index);
         continue;
       }
-      PlateDim pd = new PlateDim(p.index().name(), p.size().name());
+      PlateDim pd = new PlateDim(index, p.size().name());
       plates.add(pd);
-      indices.putIfAbsent(p.index().name(), pd);
+      if (indices.putIfAbsent(index, pd) != null) {
+        unknownIndices.add(index); // bound twice (reported): which size it ranges over is unknown
+      }
     }
+    unknownIndices.forEach(indices::remove);
     Type type = resolveType(typeRef);
     Scope scope = new Scope(Context.DISTRIBUTION, name.name(), indices);
+    scope.unknownIndices.addAll(unknownIndices);
     Optional<BoundDistribution> bound = Optional.empty();
     if (dist.isEmpty()) {
       if (kind == VarKind.LATENT) {
@@ -574,11 +597,12 @@ final class ModelChecker {
     Map<String, Dim> dims = new HashMap<>();
     Map<String, String> dimSources = new HashMap<>();
     boolean ok = true;
+    boolean unknown = false;
     for (BoundArg arg : args) {
       ParamSlot slot = spec.slots().stream().filter(s -> s.name().equals(arg.slot())).findFirst().orElseThrow();
       Type t = argTypes.get(arg.value());
       if (t == null) {
-        ok = false;
+        unknown = true; // already reported, or refers to something already reported
         continue;
       }
       String what = "the " + (arg.givenAs().equals(arg.slot()) ? arg.slot() : arg.givenAs()) + " of " + spec.name();
@@ -587,10 +611,12 @@ final class ModelChecker {
     if (!ok) {
       return null;
     }
-    if (declared != null) {
+    // The support is still checked when an argument is unknown, as long as its dimensions are
+    // known: `y: real ~ Poisson(lambda)` is wrong whatever is wrong with lambda.
+    if (declared != null && dims.keySet().containsAll(spec.support().dimVars())) {
       checkSupport(spec, dims, dimSources, declared, typeRef, owner);
     }
-    return new BoundDistribution(spec, args, call.span());
+    return unknown ? null : new BoundDistribution(spec, args, call.span());
   }
 
   /** Binds positional and named arguments to the distribution's slots; null after an error. */
@@ -749,6 +775,7 @@ final class ModelChecker {
         && (!(declared instanceof Type.Scalar ds) || ds.domain() == ((Type.Scalar) support).domain())
         && (!(declared instanceof Type.Vector dv) || dv.domain() == ((Type.Vector) support).domain())
         && (!(declared instanceof Type.Matrix dm) || dm.domain() == ((Type.Matrix) support).domain());
+    poisonedVars.add(owner);
     if (sameKind) {
       String var = spec.support().dimVars().isEmpty() ? null : spec.support().dimVars().get(0);
       diags.error(
@@ -902,33 +929,25 @@ final class ModelChecker {
     return describe(d).replaceFirst("^an? ", "");
   }
 
+  /**
+   * The sizes some data array has a dimension over, read from the declarations as written, so
+   * that a data array whose type or plate has an (already reported) error still binds its
+   * other sizes.
+   */
   private Set<String> sizesBoundByData() {
     Set<String> out = new HashSet<>();
-    for (VarSym v : vars.values()) {
-      if (v == null || v.kind() != VarKind.DATA) {
+    for (Decl d : model.decls()) {
+      if (!(d instanceof Decl.DataDecl x) || symbols.get(x.name().name()) != x) {
         continue;
       }
-      v.plates().forEach(p -> out.add(p.size()));
-      collectDims(v.type(), out);
-    }
-    return out;
-  }
-
-  private static void collectDims(Type t, Set<String> out) {
-    List<Dim> dims = new ArrayList<>();
-    if (t instanceof Type.Cat c) {
-      dims.add(c.range());
-    } else if (t instanceof Type.Vector v) {
-      dims.add(v.length());
-    } else if (t instanceof Type.Matrix m) {
-      dims.add(m.rows());
-      dims.add(m.cols());
-    }
-    for (Dim d : dims) {
-      if (d instanceof Dim.Named n) {
-        out.add(n.size());
+      x.plate().forEach(p -> out.add(p.size().name()));
+      for (Expr dim : x.type().dims()) {
+        if (dim instanceof Expr.Name n) {
+          out.add(n.name());
+        }
       }
     }
+    return out;
   }
 
   private void warnUnused() {
@@ -1036,6 +1055,9 @@ final class ModelChecker {
 
   private Type checkName(Expr.Name n, Scope scope, boolean indexed) {
     String name = n.name();
+    if (scope.unknownIndices.contains(name)) {
+      return null;
+    }
     PlateDim index = scope.indices.get(name);
     if (index != null) {
       return new Type.Cat(new Dim.Named(index.size()));
@@ -1094,6 +1116,9 @@ final class ModelChecker {
       return null;
     }
     scope.deps.add(name);
+    if (poisonedVars.contains(name)) {
+      return null;
+    }
     List<PlateIndex> plate = plateOf(d);
     Type element = elementType(d);
     if (element == null) {
@@ -1183,7 +1208,7 @@ final class ModelChecker {
   private Type checkIndex(Expr.Index ix, Scope scope) {
     List<Expr> indices = ix.indices();
     if (ix.target() instanceof Expr.Name n && !scope.indices.containsKey(n.name())
-        && symbols.get(n.name()) != null && !plateOf(symbols.get(n.name())).isEmpty()) {
+        && !scope.unknownIndices.contains(n.name()) && symbols.get(n.name()) != null && !plateOf(symbols.get(n.name())).isEmpty()) {
       Decl d = symbols.get(n.name());
       Type element = checkName(n, scope, true);
       if (element == null) {
