@@ -43,6 +43,7 @@ public final class Checker {
           "a file holds one or more `model Name { ... }` blocks");
       return out;
     }
+    boolean afterSyntaxErrors = diagnostics.hasErrors();
     Optional<String> pkg = unit.packageName().map(QualifiedName::dotted);
     unit.packageName().ifPresent(q -> checkPackage(q, diagnostics));
     Set<String> modelNames = new HashSet<>();
@@ -61,7 +62,7 @@ public final class Checker {
                 + name.name().substring(1) + "Model'");
       }
       Diagnostics local = new Diagnostics();
-      CheckedModel checked = new ModelChecker(unit.file(), pkg, model, local).run();
+      CheckedModel checked = new ModelChecker(unit.file(), pkg, model, local).afterSyntaxErrors(afterSyntaxErrors).run();
       local.all().forEach(diagnostics::add);
       if (checked != null && !local.hasErrors()) {
         out.add(checked);

@@ -101,12 +101,22 @@ final class ModelChecker {
    */
   private final Set<String> poisonedVars = new HashSet<>();
   private boolean probe;
+  private boolean afterSyntaxErrors;
 
   ModelChecker(String file, Optional<String> javaPackage, ModelDecl model, Diagnostics diags) {
     this.file = file;
     this.javaPackage = javaPackage;
     this.model = model;
     this.diags = diags;
+  }
+
+  /**
+   * Marks the model as recovered from syntax errors: parts of declarations may be missing, so
+   * conclusions about the whole model ("nothing binds size N") are not drawn.
+   */
+  ModelChecker afterSyntaxErrors(boolean value) {
+    this.afterSyntaxErrors = value;
+    return this;
   }
 
   CheckedModel run() {
@@ -147,7 +157,7 @@ final class ModelChecker {
     for (Decl d : model.decls()) {
       if (d instanceof Decl.SizeDecl s && symbols.get(s.name().name()) == s) {
         boolean bound = boundByData.contains(s.name().name());
-        if (s.value().isEmpty() && !bound) {
+        if (s.value().isEmpty() && !bound && !afterSyntaxErrors) {
           diags.error(
               Code.UNBOUND_SIZE,
               s.name().span(),
@@ -158,8 +168,14 @@ final class ModelChecker {
         sizes.add(new SizeSym(s.name().name(), s.value(), bound, s.span()));
       }
     }
-    warnUnused();
-    warnUnobserved();
+    // Whether a declaration is used, and whether a latent reaches the data, is known only when
+    // every expression was understood: after an error they would be guesses (a misspelt 'betta'
+    // would make 'beta' unused and its latent unobserved). They are reported once the model
+    // is free of errors.
+    if (!diags.hasErrors() && !afterSyntaxErrors) {
+      warnUnused();
+      warnUnobserved();
+    }
     return new CheckedModel(
         model.name().name(), javaPackage, file, sizes, hypers,
         vars.values().stream().filter(java.util.Objects::nonNull).toList(), groups,
