@@ -290,11 +290,13 @@ final class ModelChecker {
         t instanceof Type.Scalar sc
             && (v.isPresent() ? Domain.POSITIVE_INT.contains(v.getAsDouble()) : sc.domain() == Domain.POSITIVE_INT);
     if (!ok) {
+      String text = AstPrinter.print(value);
+      String found = v.isEmpty() ? describeValue(value, t)
+          : text + (text.equals(format(v.getAsDouble())) ? "" : " = " + format(v.getAsDouble()));
       diags.error(
           Code.BAD_SIZE_DEFAULT,
           value.span(),
-          "the default of size '" + s.name().name() + "' must be a positive integer, found "
-              + describeValue(value, t),
+          "the default of size '" + s.name().name() + "' must be a positive integer, found " + found,
           "write e.g. `size " + s.name().name() + " = 3;`");
     }
   }
@@ -639,6 +641,7 @@ final class ModelChecker {
   private List<BoundArg> bindArguments(Expr.Call call, DistributionSpec spec) {
     List<ParamSlot> slots = spec.slots();
     BoundArg[] bound = new BoundArg[slots.size()];
+    boolean[] positionalSlot = new boolean[slots.size()];
     boolean sawNamed = false;
     int positional = 0;
     boolean ok = true;
@@ -660,11 +663,19 @@ final class ModelChecker {
               "its parameters are " + spec.slots().stream().map(ParamSlot::text).reduce((x, y) -> x + ", " + y).orElse(""));
           ok = false;
         } else if (bound[idx] != null) {
-          diags.error(
-              Code.NAMED_ARGUMENT,
-              a.span(),
-              "the " + slots.get(idx).name() + " of " + spec.name() + " is given twice",
-              "give it once: " + spec.signature());
+          // `sd:` and `var:` are alternatives for Normal's precision: say which two collide.
+          String previous = bound[idx].givenAs();
+          String message;
+          if (positionalSlot[idx]) {
+            message = "'" + given + "' gives the same parameter of " + spec.name() + " as argument " + (idx + 1)
+                + " (" + previous + "); give only one";
+          } else if (!previous.equals(given)) {
+            message = "'" + given + "' gives the same parameter of " + spec.name() + " as '" + previous
+                + "'; give only one";
+          } else {
+            message = "the " + given + " of " + spec.name() + " is given twice";
+          }
+          diags.error(Code.NAMED_ARGUMENT, a.span(), message, "give it once: " + spec.signature());
           ok = false;
         } else {
           bound[idx] = new BoundArg(slots.get(idx).name(), given, a.value());
@@ -681,6 +692,7 @@ final class ModelChecker {
         }
         if (positional < slots.size()) {
           bound[positional] = new BoundArg(slots.get(positional).name(), slots.get(positional).name(), a.value());
+          positionalSlot[positional] = true;
         }
         positional++;
       }
@@ -822,8 +834,10 @@ final class ModelChecker {
         continue;
       }
       List<String> members = new ArrayList<>();
+      Set<String> inThisGroup = new HashSet<>();
       boolean ok = true;
       for (Ident m : g.members()) {
+        boolean repeated = !inThisGroup.add(m.name());
         Decl target = symbols.get(m.name());
         if (target == null) {
           undeclared(m, null);
@@ -840,7 +854,9 @@ final class ModelChecker {
           diags.error(
               Code.GROUP_DUPLICATE,
               m.span(),
-              "latent '" + m.name() + "' is already grouped at line " + first.line(),
+              repeated
+                  ? "latent '" + m.name() + "' is listed twice in this group"
+                  : "latent '" + m.name() + "' is already grouped at line " + first.line(),
               "each latent belongs to exactly one factor; list it once");
           ok = false;
         } else {
@@ -1235,7 +1251,10 @@ final class ModelChecker {
       }
       exprTypes.put(n, element);
       List<PlateIndex> plate = plateOf(d);
-      if (indices.size() < plate.size()) {
+      // An array of scalars takes exactly one index per plate dimension; an array of vectors or
+      // matrices takes more to reach into its elements.
+      boolean scalarElements = element instanceof Type.Scalar || element instanceof Type.Cat;
+      if (indices.size() < plate.size() || (scalarElements && indices.size() > plate.size())) {
         for (Expr i : indices) {
           check(i, scope);
         }
@@ -1342,9 +1361,10 @@ final class ModelChecker {
         diags.error(
             Code.INDEX_RANGE,
             index.span(),
-            "index " + AstPrinter.print(index) + " is out of range for dimension " + position + " of '" + target
-                + "' (" + expected.text() + ")",
-            "indices are 0-based: 0 .. " + expected.text() + " - 1");
+            "index " + AstPrinter.print(index) + " is out of range: dimension " + position + " of '" + target
+                + "' has size " + expected.text(),
+            "indices are 0-based: 0 .. "
+                + (expected instanceof Dim.Fixed f ? Integer.toString(f.n() - 1) : expected.text() + " - 1"));
         return false;
       }
       return true;
@@ -1352,7 +1372,7 @@ final class ModelChecker {
     diags.error(
         Code.INDEX_NOT_INTEGER,
         index.span(),
-        "index '" + AstPrinter.print(index) + "' must be an integer, but it is " + t.text(),
+        "index '" + AstPrinter.print(index) + "' must be an integer, but its type is " + t.text(),
         "index with a plate index, a cat[...] or int value, or an integer literal");
     return false;
   }
@@ -1413,7 +1433,7 @@ final class ModelChecker {
         });
       case "rep": {
         if (args.size() != 2) {
-          return arity(c, "rep(value, K): a vector of K copies of a scalar");
+          return arity(c, "2", "rep(value, K): a vector of K copies of a scalar");
         }
         Type v = check(args.get(0), scope);
         Dim k = resolveDim(args.get(1));
@@ -1429,7 +1449,7 @@ final class ModelChecker {
       }
       case "zeros": {
         if (args.size() != 1 && args.size() != 2) {
-          return arity(c, "zeros(D) for a vector or zeros(R, C) for a matrix");
+          return arity(c, "1 or 2", "zeros(D) for a vector or zeros(R, C) for a matrix");
         }
         Dim r = resolveDim(args.get(0));
         Dim col = args.size() == 2 ? resolveDim(args.get(1)) : null;
@@ -1440,7 +1460,7 @@ final class ModelChecker {
       }
       case "identity": {
         if (args.size() != 1) {
-          return arity(c, "identity(D): the D x D identity matrix");
+          return arity(c, "1", "identity(D): the D x D identity matrix");
         }
         Dim d = resolveDim(args.get(0));
         return d == null ? null : new Type.Matrix(d, d, Domain.SPD);
@@ -1482,15 +1502,17 @@ final class ModelChecker {
       ts.add(t);
     }
     if (args.size() != arity) {
-      return arity(c, usage);
+      return arity(c, Integer.toString(arity), usage);
     }
     return ok ? rule.apply(ts) : null;
   }
 
-  private Type arity(Expr.Call c, String usage) {
+  /** `rep takes 2 arguments, found 3`, worded like a distribution's argument count. */
+  private Type arity(Expr.Call c, String expected, String usage) {
     diags.error(
         Code.ARGUMENT_COUNT, c.span(),
-        "wrong number of arguments to " + c.name() + ": found " + c.args().size(),
+        c.name() + " takes " + expected + (expected.equals("1") ? " argument" : " arguments") + ", found "
+            + c.args().size(),
         "write " + usage);
     return null;
   }
@@ -1664,8 +1686,10 @@ final class ModelChecker {
     }
     diags.error(
         Code.DOMAIN, value.span(),
-        what + " must be " + domainPhrase(need) + ", but '" + AstPrinter.print(value) + "' is " + actual.text()
-            + (actual instanceof Type.Scalar ? "" : " with " + have.word() + " entries"),
+        what + " must be " + domainPhrase(need) + ", but '" + AstPrinter.print(value) + "' is "
+            + (actual instanceof Type.Matrix
+                ? "a general " + actual.text() // "matrix[D, D] with real entries" did not say what is missing
+                : actual.text() + (actual instanceof Type.Scalar ? "" : " with " + have.word() + " entries")),
         domainHint(need));
     return false;
   }
