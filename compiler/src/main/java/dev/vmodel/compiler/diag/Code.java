@@ -43,6 +43,7 @@ public enum Code {
   INDEXING_SCALAR("E042", "indexing a value that is not an array"),
   INDEX_RANGE("E043", "index ranges over the wrong size"),
   INDEX_NOT_INTEGER("E044", "index is not an integer"),
+  INDEX_EXPRESSION("E045", "index expression not supported by inference"),
 
   // Sizes and hyperparameters
   UNBOUND_SIZE("E050", "size cannot be bound"),

@@ -1,0 +1,441 @@
+package dev.vmodel.compiler.conjugacy;
+
+import dev.vmodel.compiler.algebra.Atom;
+import dev.vmodel.compiler.algebra.Family;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Ix;
+import dev.vmodel.compiler.algebra.Monomial;
+import dev.vmodel.compiler.algebra.Poly;
+import dev.vmodel.compiler.algebra.Printer;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.check.Type;
+import dev.vmodel.compiler.diag.Code;
+import dev.vmodel.compiler.diag.Diagnostics;
+import dev.vmodel.compiler.diag.Span;
+import dev.vmodel.compiler.graph.Ir;
+import dev.vmodel.compiler.graph.IrPrinter;
+import dev.vmodel.compiler.graph.ModelGraph;
+import dev.vmodel.compiler.graph.ModelGraph.Factor;
+import dev.vmodel.compiler.graph.ModelGraph.Node;
+import dev.vmodel.compiler.plan.UpdatePlan;
+import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
+import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Stage 4: derives every factor's optimal update, ln q_j*(Z_j) = E_{i != j}[ln p(X, Z)] + const.
+ *
+ * <p>One rule, no per-model code: each distribution's log density is expanded into a polynomial
+ * in the statistics of its value and arguments ({@link LogDensities}), with mixture gates and
+ * nested indices written as sums and Kronecker deltas. For factor q_j, every monomial that holds
+ * q_j's variables must be one of its family's sufficient statistics times a coefficient free of
+ * q_j; the coefficient's expectation under the other factors is that statistic's natural
+ * parameter. A monomial that is not of that form is a conjugacy error, reported at the
+ * distribution that produced it.
+ */
+public final class ConjugacyAnalyzer {
+  private final ModelGraph graph;
+  private final Diagnostics diagnostics;
+  private final Map<String, Family> families = new LinkedHashMap<>();
+  private final Map<String, String> factorOfVar = new HashMap<>();
+  private final Map<String, Poly> nodePolys = new LinkedHashMap<>();
+
+  private ConjugacyAnalyzer(ModelGraph graph, Diagnostics diagnostics) {
+    this.graph = graph;
+    this.diagnostics = diagnostics;
+  }
+
+  /** Derives the update plan; null, with diagnostics, where a factor has no closed form. */
+  public static UpdatePlan analyze(ModelGraph graph, Diagnostics diagnostics) {
+    return new ConjugacyAnalyzer(graph, diagnostics).run();
+  }
+
+  private UpdatePlan run() {
+    long before = diagnostics.errorCount();
+    for (Factor f : graph.factors()) {
+      Family fam = familyOf(f);
+      if (fam != null) {
+        families.put(f.name(), fam);
+      }
+      f.members().forEach(m -> factorOfVar.put(m, f.name()));
+    }
+    if (diagnostics.errorCount() > before) {
+      return null;
+    }
+    for (Node n : graph.nodes()) {
+      if (n.dist().isEmpty()) {
+        continue;
+      }
+      try {
+        nodePolys.put(n.name(), nodePoly(n));
+      } catch (NotConjugateException e) {
+        report(n, e);
+      }
+    }
+    if (diagnostics.errorCount() > before) {
+      return null;
+    }
+    List<FactorUpdate> updates = new ArrayList<>();
+    for (Factor f : graph.factors()) {
+      FactorUpdate u = derive(f);
+      if (u != null) {
+        updates.add(u);
+      }
+    }
+    if (diagnostics.errorCount() > before) {
+      return null;
+    }
+    List<UpdatePlan.LogJointTerm> elbo = new ArrayList<>();
+    for (Map.Entry<String, Poly> e : nodePolys.entrySet()) {
+      Node n = graph.node(e.getKey());
+      Poly expected = expectAll(e.getValue(), Set.of(), n);
+      if (expected == null) {
+        return null;
+      }
+      elbo.add(new UpdatePlan.LogJointTerm(n.name(), n.dist().get().span(), expected));
+    }
+    List<String> schedule = new ArrayList<>();
+    updates.stream().filter(u -> !u.local()).forEach(u -> schedule.add(u.factor().name()));
+    updates.stream().filter(FactorUpdate::local).forEach(u -> schedule.add(u.factor().name()));
+    return new UpdatePlan(graph, updates, schedule,
+        new UpdatePlan.Elbo(elbo, graph.factors().stream().map(Factor::name).toList()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Families
+
+  private Family familyOf(Factor f) {
+    if (f.members().size() == 1) {
+      Node n = graph.node(f.members().get(0));
+      String prior = n.dist().orElseThrow().spec().name();
+      Dim dim = dimOf(n.type());
+      switch (prior) {
+        case "Normal":
+          return new Family(Family.Kind.NORMAL, f.members(), dim);
+        case "MultiNormal":
+          return new Family(Family.Kind.MULTI_NORMAL, f.members(), dim);
+        case "Gamma":
+        case "Exponential":
+          return new Family(Family.Kind.GAMMA, f.members(), dim);
+        case "InvGamma":
+          return new Family(Family.Kind.INV_GAMMA, f.members(), dim);
+        case "Beta":
+          return new Family(Family.Kind.BETA, f.members(), dim);
+        case "Dirichlet":
+          return new Family(Family.Kind.DIRICHLET, f.members(), dim);
+        case "Categorical":
+          return new Family(Family.Kind.CATEGORICAL, f.members(), dim);
+        case "Wishart":
+          return new Family(Family.Kind.WISHART, f.members(), dim);
+        default:
+          diagnostics.error(
+              Code.NOT_CONJUGATE,
+              n.dist().get().span(),
+              "q(" + n.name() + "): a latent with a " + prior + " distribution has no conjugate update;"
+                  + " latent " + n.type().text() + " values are not supported",
+              "model it as a categorical (cat[K]) latent, or observe it as data");
+          return null;
+      }
+    }
+    // Groups: a joint factor has a closed form for a mean whose prior precision is scaled by
+    // the group's precision: Normal-Gamma and Normal-Wishart.
+    List<Node> nodes = f.members().stream().map(graph::node).toList();
+    if (nodes.size() == 2) {
+      for (int i = 0; i < 2; i++) {
+        Node mean = nodes.get(i);
+        Node prec = nodes.get(1 - i);
+        String mp = mean.dist().get().spec().name();
+        String pp = prec.dist().get().spec().name();
+        boolean scaled = mean.dist().get().args().containsKey("precision")
+            && SymBuilder.latentsIn(mean.dist().get().arg("precision").value()).contains(prec.name());
+        boolean samePlates = mean.plates().stream().map(ModelGraph.Plate::size).toList()
+            .equals(prec.plates().stream().map(ModelGraph.Plate::size).toList());
+        if (scaled && samePlates && mp.equals("Normal") && (pp.equals("Gamma") || pp.equals("Exponential"))) {
+          return new Family(Family.Kind.NORMAL_GAMMA, List.of(mean.name(), prec.name()), null);
+        }
+        if (scaled && samePlates && mp.equals("MultiNormal") && pp.equals("Wishart")) {
+          return new Family(Family.Kind.NORMAL_WISHART, List.of(mean.name(), prec.name()), dimOf(mean.type()));
+        }
+      }
+    }
+    String priors = nodes.stream().map(n -> n.name() + " ~ " + n.dist().get().spec().name())
+        .collect(Collectors.joining(", "));
+    diagnostics.error(
+        Code.GROUP_NOT_CLOSED_FORM,
+        f.span(),
+        "q(" + f.name() + ") has no closed form: a group is a joint factor only for a mean whose prior"
+            + " precision is scaled by the grouped precision (Normal-Gamma, Normal-Wishart); here " + priors,
+        "remove the group to update each latent on its own, or write the mean's prior as"
+            + " Normal(m0, beta0 * tau) / MultiNormal(m0, beta0 * Lambda) with the plates of the precision");
+    return null;
+  }
+
+  private static Dim dimOf(Type t) {
+    if (t instanceof Type.Vector v) {
+      return v.length();
+    } else if (t instanceof Type.Matrix m) {
+      return m.rows();
+    } else if (t instanceof Type.Cat c) {
+      return c.range();
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Log densities as polynomials
+
+  /** ln p(node | parents) summed over the node's plates, with mixture gates expanded. */
+  private Poly nodePoly(Node n) {
+    Map<String, Idx> plates = new LinkedHashMap<>();
+    List<Ix> element = new ArrayList<>();
+    for (ModelGraph.Plate p : n.plates()) {
+      Idx i = Idx.fresh(p.index(), new Dim.Named(p.size()));
+      plates.put(p.index(), i);
+      element.add(new Ix.V(i));
+    }
+    SymBuilder b = new SymBuilder(plates);
+    Poly p = LogDensities.logPdf(n, new LogDensities.Value(n, element), b);
+    List<Map.Entry<String, Idx>> gates = new ArrayList<>(b.gates().entrySet());
+    for (int g = gates.size() - 1; g >= 0; g--) {
+      Ir.Var z = b.gateVars().get(gates.get(g).getKey());
+      Idx k = gates.get(g).getValue();
+      Atom onehot = new Atom.Rv(z.name(), b.indices(z.indices()), Atom.Stat.ONEHOT, List.of(new Ix.V(k)));
+      p = Poly.of(onehot).times(p).sum(k);
+    }
+    List<Idx> ps = new ArrayList<>(plates.values());
+    for (int i = ps.size() - 1; i >= 0; i--) {
+      p = p.sum(ps.get(i));
+    }
+    return p;
+  }
+
+  private void report(Node n, NotConjugateException e) {
+    Set<String> factors = new LinkedHashSet<>();
+    for (String v : e.latents) {
+      String f = factorOfVar.get(v);
+      if (f != null) {
+        factors.add(f);
+      }
+    }
+    String slot = slotOf(n, e.culprit);
+    String q = factors.isEmpty() ? "" : factors.stream().map(f -> "q(" + f + ")").collect(Collectors.joining(", ")) + ": ";
+    String stats = factors.stream().filter(families::containsKey)
+        .map(f -> f + "'s sufficient statistics are " + families.get(f).statsText())
+        .collect(Collectors.joining("; "));
+    Span at = e.culprit != null ? e.culprit.span() : n.dist().get().span();
+    diagnostics.error(
+        Code.NOT_CONJUGATE,
+        at,
+        q + (slot == null ? "" : "the " + slot + " of " + n.dist().get().spec().name() + " in '" + n.name() + "', ")
+            + "'" + (e.culprit == null ? n.name() : IrPrinter.print(e.culprit)) + "', " + e.problem()
+            + (stats.isEmpty() ? "" : "; " + stats),
+        "keep latents where their statistics enter linearly (e.g. a Gamma precision, a Normal mean, a Beta"
+            + " probability), or observe this quantity as data");
+  }
+
+  private static String slotOf(Node n, Ir culprit) {
+    if (culprit == null) {
+      return null;
+    }
+    for (Map.Entry<String, ModelGraph.Arg> a : n.dist().get().args().entrySet()) {
+      Span s = a.getValue().value().span();
+      Span c = culprit.span();
+      boolean inside = (c.line() > s.line() || (c.line() == s.line() && c.column() >= s.column()))
+          && (c.endLine() < s.endLine() || (c.endLine() == s.endLine() && c.endColumn() <= s.endColumn()));
+      if (inside) {
+        String given = a.getValue().givenAs();
+        return given;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Updates
+
+  private FactorUpdate derive(Factor f) {
+    Family fam = families.get(f.name());
+    Node first = graph.node(f.members().get(0));
+    List<Idx> element = new ArrayList<>();
+    for (ModelGraph.Plate p : first.plates()) {
+      element.add(Idx.fresh(p.index(), new Dim.Named(p.size())));
+    }
+    Map<String, List<Idx>> comps = new LinkedHashMap<>();
+    Map<String, Poly> natural = new LinkedHashMap<>();
+    for (Family.Stat s : fam.naturalStats()) {
+      List<Idx> c = new ArrayList<>();
+      boolean categorical = fam.kind() == Family.Kind.CATEGORICAL || fam.kind() == Family.Kind.DIRICHLET;
+      String[] names = categorical ? new String[] {"k"} : s.arity() == 1 ? new String[] {"i"} : new String[] {"i", "j"};
+      for (int a = 0; a < s.arity(); a++) {
+        c.add(Idx.fresh(names[a], componentRange(fam, s)));
+      }
+      comps.put(s.name(), c);
+      natural.put(s.name(), Poly.ZERO);
+    }
+    Set<String> members = new HashSet<>(f.members());
+    List<String> sources = new ArrayList<>();
+    for (Map.Entry<String, Poly> e : nodePolys.entrySet()) {
+      Node n = graph.node(e.getKey());
+      boolean contributes = false;
+      for (Monomial m : e.getValue().terms()) {
+        List<Atom.Rv> targets = rvs(m, members);
+        if (targets.isEmpty()) {
+          continue;
+        }
+        contributes = true;
+        List<Ix> el = targets.get(0).element();
+        for (Atom.Rv t : targets) {
+          if (!t.element().equals(el)) {
+            coupling(f, n, t, targets.get(0));
+            return null;
+          }
+        }
+        // Bind the target element to the update's free element indices.
+        Map<Idx, Ix> s = new HashMap<>();
+        List<Idx> sums = new ArrayList<>(m.sums());
+        List<Atom> atoms = new ArrayList<>(m.atoms());
+        for (int i = 0; i < el.size(); i++) {
+          Ix x = el.get(i);
+          Ix free = new Ix.V(element.get(i));
+          if (x instanceof Ix.V v && sums.contains(v.idx()) && !s.containsKey(v.idx())) {
+            s.put(v.idx(), free);
+            sums.remove(v.idx());
+          } else {
+            atoms.add(new Atom.Delta(x, free));
+          }
+        }
+        Monomial bound = new Monomial(m.coef(), sums, atoms).subst(s);
+        List<Atom.Rv> tg = rvs(bound, members);
+        Family.Match match = fam.matchNatural(tg, bound);
+        if (match == null) {
+          notLinear(f, fam, n, tg);
+          return null;
+        }
+        List<Idx> statComps = comps.get(match.stat());
+        Map<Idx, Ix> cs = new HashMap<>();
+        List<Idx> sums2 = new ArrayList<>(bound.sums());
+        List<Atom> rest = new ArrayList<>();
+        for (Atom a : bound.atoms()) {
+          if (!(a instanceof Atom.Rv r && members.contains(r.var()))) {
+            rest.add(a);
+          }
+        }
+        for (int c = 0; c < match.components().size(); c++) {
+          Ix x = match.components().get(c);
+          Ix free = new Ix.V(statComps.get(c));
+          if (x instanceof Ix.V v && sums2.contains(v.idx()) && !cs.containsKey(v.idx())) {
+            cs.put(v.idx(), free);
+            sums2.remove(v.idx());
+          } else {
+            rest.add(new Atom.Delta(x, free));
+          }
+        }
+        sums2.removeAll(match.consumed());
+        Monomial coef = new Monomial(bound.coef(), sums2, rest).subst(cs);
+        Poly expected = expectAll(new Poly(List.of(coef)).simplified(), members, n);
+        if (expected == null) {
+          return null;
+        }
+        natural.put(match.stat(), natural.get(match.stat()).plus(expected));
+      }
+      if (contributes) {
+        sources.add(n.name());
+      }
+    }
+    List<NaturalParam> params = new ArrayList<>();
+    for (Family.Stat s : fam.naturalStats()) {
+      params.add(new NaturalParam(s, comps.get(s.name()), natural.get(s.name())));
+    }
+    return new FactorUpdate(f, fam, element, params, sources, isLocal(first));
+  }
+
+  private static Dim componentRange(Family fam, Family.Stat s) {
+    return fam.dim();
+  }
+
+  private boolean isLocal(Node latent) {
+    if (latent.plates().isEmpty()) {
+      return false;
+    }
+    String outer = latent.plates().get(0).size();
+    return graph.nodes().stream().anyMatch(n -> n.kind() == ModelGraph.Kind.DATA
+        && !n.plates().isEmpty() && n.plates().get(0).size().equals(outer));
+  }
+
+  private static List<Atom.Rv> rvs(Monomial m, Set<String> vars) {
+    List<Atom.Rv> out = new ArrayList<>();
+    for (Atom a : m.atoms()) {
+      if (a instanceof Atom.Rv r && vars.contains(r.var())) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** Replaces every random atom not in {@code targets} by its expectation under its factor. */
+  private Poly expectAll(Poly p, Set<String> targets, Node source) {
+    List<Monomial> out = new ArrayList<>();
+    for (Monomial m : p.terms()) {
+      Map<String, List<Atom.Rv>> groups = new LinkedHashMap<>();
+      List<Atom> atoms = new ArrayList<>();
+      for (Atom a : m.atoms()) {
+        if (a instanceof Atom.Rv r && !targets.contains(r.var())) {
+          String f = factorOfVar.get(r.var());
+          groups.computeIfAbsent(f + "|" + r.element(), k -> new ArrayList<>()).add(r);
+        } else {
+          atoms.add(a);
+        }
+      }
+      List<Idx> sums = new ArrayList<>(m.sums());
+      for (List<Atom.Rv> g : groups.values()) {
+        String f = factorOfVar.get(g.get(0).var());
+        Family fam = families.get(f);
+        Family.Match match = fam.matchMoment(g, m);
+        if (match == null) {
+          diagnostics.error(
+              Code.NOT_CONJUGATE,
+              source.dist().get().span(),
+              "q(" + f + "): the distribution of '" + source.name() + "' needs the expectation of "
+                  + g.stream().map(r -> Printer.plain(Poly.of(r))).collect(Collectors.joining(" * "))
+                  + ", which a " + fam.kind().title() + " factor does not provide in closed form",
+              "its sufficient statistics are " + fam.statsText());
+          return null;
+        }
+        atoms.add(new Atom.Moment(f, g.get(0).element(), match.stat(), match.components()));
+        sums.removeAll(match.consumed());
+      }
+      out.add(new Monomial(m.coef(), sums, atoms));
+    }
+    return new Poly(out).simplified();
+  }
+
+  private void coupling(Factor f, Node n, Atom.Rv a, Atom.Rv b) {
+    diagnostics.error(
+        Code.NOT_CONJUGATE,
+        n.dist().get().span(),
+        "q(" + f.name() + "): the distribution of '" + n.name() + "' couples different elements of '"
+            + a.var() + "' (" + Printer.plain(Poly.of(a)) + " and " + Printer.plain(Poly.of(b))
+            + "), so its elements are not independent factors",
+        "chains and other couplings between elements of one array are not supported yet");
+  }
+
+  private void notLinear(Factor f, Family fam, Node n, List<Atom.Rv> atoms) {
+    String term = atoms.stream().map(r -> Printer.plain(Poly.of(r))).collect(Collectors.joining(" * "));
+    diagnostics.error(
+        Code.NOT_CONJUGATE,
+        n.dist().get().span(),
+        "q(" + f.name() + "): the distribution of '" + n.name() + "' contributes the term " + term
+            + ", which is not linear in q(" + f.name() + ")'s sufficient statistics " + fam.statsText(),
+        f.isGroup() ? "check that every member of the group enters as in a Normal-Gamma/Normal-Wishart model"
+            : "a product of two quantities from one factor, or a latent inside a nonlinear function, has no"
+                + " closed-form update; group them if they form a Normal-Gamma or Normal-Wishart pair");
+  }
+}

@@ -1,0 +1,74 @@
+package dev.vmodel.compiler.plan;
+
+import dev.vmodel.compiler.algebra.Family;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Poly;
+import dev.vmodel.compiler.diag.Span;
+import dev.vmodel.compiler.graph.ModelGraph;
+import java.util.List;
+
+/**
+ * Stage 5 output: everything a backend needs to run mean-field coordinate ascent on a model,
+ * and nothing about how (no Java in here, so a Spark backend can consume the same value).
+ *
+ * <p>For each factor q_j: its exponential family and, for every sufficient statistic, the
+ * natural parameter of ln q_j* = E_{i != j}[ln p(X, Z)] + const as a polynomial in data,
+ * hyperparameters and the moments (expectations under q) of the other factors. The ELBO is the
+ * expected log joint, one polynomial per distribution, plus the entropy of every factor.
+ */
+public record UpdatePlan(ModelGraph graph, List<FactorUpdate> updates, List<String> schedule, Elbo elbo) {
+  public UpdatePlan {
+    updates = List.copyOf(updates);
+    schedule = List.copyOf(schedule);
+  }
+
+  public FactorUpdate update(String factor) {
+    return updates.stream().filter(u -> u.factor().name().equals(factor)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no factor " + factor));
+  }
+
+  /**
+   * The update of one factor. {@code elementIndices} range over the members' plates: the factor
+   * is a product of independent elements (q(mu) = prod_k q(mu_k)), each updated by the same
+   * formulas with these indices free.
+   */
+  public record FactorUpdate(
+      ModelGraph.Factor factor,
+      Family family,
+      List<Idx> elementIndices,
+      List<NaturalParam> natural,
+      List<String> sources,
+      boolean local) {
+    public FactorUpdate {
+      elementIndices = List.copyOf(elementIndices);
+      natural = List.copyOf(natural);
+      sources = List.copyOf(sources);
+    }
+
+    public NaturalParam natural(String stat) {
+      return natural.stream().filter(n -> n.stat().name().equals(stat)).findFirst().orElseThrow();
+    }
+  }
+
+  /**
+   * The natural parameter paired with one sufficient statistic: its component indices (a vector
+   * statistic has one, a matrix statistic two) and its value, free in the element and component
+   * indices.
+   */
+  public record NaturalParam(Family.Stat stat, List<Idx> components, Poly value) {
+    public NaturalParam {
+      components = List.copyOf(components);
+    }
+  }
+
+  /** E_q[ln p(X, Z)], one term per distribution, and the factors whose entropies are added. */
+  public record Elbo(List<LogJointTerm> terms, List<String> entropies) {
+    public Elbo {
+      terms = List.copyOf(terms);
+      entropies = List.copyOf(entropies);
+    }
+  }
+
+  /** E_q[ln p(node | parents)], summed over the node's plates. */
+  public record LogJointTerm(String node, Span span, Poly value) {}
+}
