@@ -460,10 +460,10 @@ final class ModelChecker {
             Code.NOT_A_SIZE,
             n.span(),
             "'" + n.name() + "' is " + describe(d) + ", not a size; dimensions must be sizes",
-            "declare it with `size " + n.name() + ";`");
+            notASizeHint(n.name(), d));
         return null;
       }
-      undeclared(n.id(), null);
+      undeclared(n.id(), null, "declare it with `size " + n.name() + ";`");
       return null;
     }
     if (e instanceof Expr.Number num && Domain.POSITIVE_INT.contains(num.value())) {
@@ -488,11 +488,19 @@ final class ModelChecker {
           Code.NOT_A_SIZE,
           size.span(),
           "'" + size.name() + "' is " + describe(d) + ", not a size; a plate ranges over a size",
-          "declare it with `size " + size.name() + ";`");
+          notASizeHint(size.name(), d));
       return null;
     }
-    undeclared(size, null);
+    undeclared(size, null, "declare it with `size " + size.name() + ";`");
     return null;
+  }
+
+  /** A hyper meant as a size can be redeclared as one; anything else needs a size of its own. */
+  private static String notASizeHint(String name, Decl d) {
+    if (d instanceof Decl.HyperDecl h && h.type().isEmpty()) {
+      return "declare it as a size: `size " + name + h.value().map(v -> " = " + AstPrinter.print(v)).orElse("") + ";`";
+    }
+    return "declare a size, e.g. `size K;`, and use it here";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -529,7 +537,7 @@ final class ModelChecker {
             Code.NO_PRIOR,
             name.span(),
             "latent '" + name.name() + "' has no distribution",
-            "give it a prior, e.g. `" + suggestPrior(name.name(), typeRef, type) + "`");
+            "give it a prior, e.g. " + suggestPrior(name.name(), plate, type));
       }
     } else {
       BoundDistribution bd = checkDistribution(dist.get(), scope, name.name(), type, typeRef);
@@ -543,11 +551,18 @@ final class ModelChecker {
     }
   }
 
-  private static String suggestPrior(String name, TypeRef ref, Type type) {
+  /** A prior for a latent declared without one, as code in backticks. */
+  private static String suggestPrior(String name, List<PlateIndex> plate, Type type) {
+    return suggestPriorCode(name, plate, type).replaceAll("^|$", "`").replace("; with ", ";` with `");
+  }
+
+  private static String suggestPriorCode(String name, List<PlateIndex> plate, Type type) {
+    String declared = name + (plate.isEmpty() ? "" : "[" + String.join(", ",
+        plate.stream().map(p -> p.index().name() + " in " + p.size().name()).toList()) + "]");
     if (type == null) {
-      return "latent " + name + ": ... ~ Distribution(...);";
+      return "latent " + declared + ": ... ~ Distribution(...);";
     }
-    String lhs = "latent " + name + ": " + type.text() + " ~ ";
+    String lhs = "latent " + declared + ": " + type.text() + " ~ ";
     if (type instanceof Type.Scalar s) {
       switch (s.domain()) {
         case POSITIVE:
@@ -562,8 +577,8 @@ final class ModelChecker {
           return lhs + "Normal(0, 1);";
       }
     } else if (type instanceof Type.Cat c) {
-      return lhs + "Categorical(p); with `latent p: simplex[" + c.range().text() + "] ~ Dirichlet(rep(1, "
-          + c.range().text() + "));`";
+      return lhs + "Categorical(p); with latent p: simplex[" + c.range().text() + "] ~ Dirichlet(rep(1, "
+          + c.range().text() + "));";
     } else if (type instanceof Type.Vector v) {
       String d = v.length().text();
       return v.domain() == Domain.SIMPLEX ? lhs + "Dirichlet(rep(1, " + d + "));"
@@ -840,7 +855,7 @@ final class ModelChecker {
         boolean repeated = !inThisGroup.add(m.name());
         Decl target = symbols.get(m.name());
         if (target == null) {
-          undeclared(m, null);
+          undeclared(m, null, "only declared latents can be grouped");
           ok = false;
         } else if (!(target instanceof Decl.LatentDecl)) {
           diags.error(
@@ -902,7 +917,7 @@ final class ModelChecker {
             Code.CYCLE,
             at,
             "the " + definitionWord(d) + " of '" + start + "' refers to '" + start + "' itself",
-            "a " + describeBare(d) + " cannot depend on itself; use another declaration");
+            describe(d) + " cannot depend on itself; use another declaration");
       } else {
         diags.error(
             Code.CYCLE,
@@ -955,10 +970,6 @@ final class ModelChecker {
       return "distribution";
     }
     return "default";
-  }
-
-  private static String describeBare(Decl d) {
-    return describe(d).replaceFirst("^an? ", "");
   }
 
   /**
@@ -1102,13 +1113,17 @@ final class ModelChecker {
             n.span(),
             "index '" + name + "' is not bound here; it is bound in the plate of '" + indexOwners.get(name)
                 + "' at line " + indexBindings.get(name).line(),
-            scope.context == Context.DISTRIBUTION
-                ? "declare '" + scope.owner + "' over a plate that binds it, e.g. `" + scope.owner + "["
-                    + name + " in " + sizeOfIndex(name) + "]`"
-                : "indices exist only inside the declaration whose plate binds them");
+            scope.context != Context.DISTRIBUTION
+                ? "indices exist only inside the declaration whose plate binds them"
+                : scope.indices.isEmpty()
+                    ? "declare '" + scope.owner + "' over a plate that binds it, e.g. `" + scope.owner + "["
+                        + name + " in " + sizeOfIndex(name) + "]`"
+                    : "the declaration of '" + scope.owner + "' binds only " + String.join(", ",
+                        scope.indices.keySet().stream().map(i -> "'" + i + "'").toList()));
         return null;
       }
-      undeclared(n.id(), scope);
+      undeclared(n.id(), scope,
+          "declare it, e.g. `hyper " + n.name() + " = 1.0;` or `latent " + n.name() + ": real ~ Normal(0, 1);`");
       return null;
     }
     used.add(name);
@@ -1809,14 +1824,13 @@ final class ModelChecker {
     return OptionalDouble.empty();
   }
 
-  private void undeclared(Ident id, Scope scope) {
+  private void undeclared(Ident id, Scope scope, String fallbackHint) {
     List<String> candidates = new ArrayList<>(symbols.keySet());
     if (scope != null) {
       candidates.addAll(scope.indices.keySet());
     }
     Optional<String> close = Suggest.closest(id.name(), candidates);
-    String hint = close.map(c -> "did you mean '" + c + "'?")
-        .orElse("declare it, e.g. `hyper " + id.name() + " = 1.0;` or `size " + id.name() + ";`");
+    String hint = close.map(c -> "did you mean '" + c + "'?").orElse(fallbackHint);
     diags.error(Code.UNDECLARED, id.span(), "undeclared name '" + id.name() + "'", hint);
   }
 }
