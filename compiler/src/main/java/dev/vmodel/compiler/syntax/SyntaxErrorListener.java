@@ -1,6 +1,7 @@
 package dev.vmodel.compiler.syntax;
 
 import dev.vmodel.compiler.diag.Code;
+import dev.vmodel.compiler.diag.Diagnostic;
 import dev.vmodel.compiler.diag.Diagnostics;
 import dev.vmodel.compiler.diag.Span;
 import dev.vmodel.compiler.syntax.antlr.VModelLexer;
@@ -32,6 +33,8 @@ final class SyntaxErrorListener extends BaseErrorListener {
 
   private final String file;
   private final Diagnostics diagnostics;
+  /** The token of the last syntax error, to recognise an error that follows from it. */
+  private int lastErrorToken = Integer.MIN_VALUE;
 
   SyntaxErrorListener(String file, Diagnostics diagnostics) {
     this.file = file;
@@ -48,19 +51,29 @@ final class SyntaxErrorListener extends BaseErrorListener {
       RecognitionException e) {
     Parser parser = (Parser) recognizer;
     Token found = (Token) offendingSymbol;
+    Token previous = previousToken(parser.getInputStream(), found);
+    // One mistake, one diagnostic. An error on the token right after the previous error is the
+    // parser recovering from that one (`hyper data = 1;` re-read as `data = 1;`), and an error
+    // right after a stray character or at an unterminated comment is explained by the lexical
+    // error already reported there (`p^2` read as `p 2`; `/*` swallowing the closing '}').
+    boolean follows = found.getTokenIndex() >= 0 && found.getTokenIndex() - 1 <= lastErrorToken
+        && found.getTokenIndex() >= lastErrorToken;
+    lastErrorToken = found.getTokenIndex();
+    if (follows || afterLexicalError(previous, found)) {
+      return;
+    }
     IntervalSet expected = expectedTokens(parser, e);
     String foundText = describeFound(found);
 
     Span span = Spans.of(file, found);
     String message;
     String hint = null;
-    if (msg != null && msg.startsWith("extraneous input")) {
+    if (msg != null && msg.startsWith("extraneous input") && found.getType() != Token.EOF) {
       message = "unexpected " + foundText;
       hint = expected.isNil() ? null : "expected " + describeExpected(expected) + " here";
     } else {
       message = "expected " + describeExpected(expected) + ", found " + foundText;
     }
-    Token previous = previousToken(parser.getInputStream(), found);
     if (expected.contains(VModelLexer.SEMI)
         && previous != null
         && (found.getType() == Token.EOF || found.getLine() > previous.getLine())) {
@@ -73,6 +86,26 @@ final class SyntaxErrorListener extends BaseErrorListener {
       hint = "'" + found.getText() + "' is a keyword and cannot be used as a name";
     }
     diagnostics.error(Code.SYNTAX, span, message, hint);
+  }
+
+  /** Whether a stray character or an unterminated comment lies between the two tokens. */
+  private boolean afterLexicalError(Token previous, Token found) {
+    for (Diagnostic d : diagnostics.all()) {
+      if (d.code() != Code.BAD_CHARACTER && d.code() != Code.UNTERMINATED_COMMENT) {
+        continue;
+      }
+      int line = d.span().line();
+      int col = d.span().column();
+      boolean afterPrevious = previous == null
+          || line > previous.getLine()
+          || (line == previous.getLine() && col > previous.getCharPositionInLine() + 1);
+      boolean atOrBeforeFound = line < found.getLine()
+          || (line == found.getLine() && col <= found.getCharPositionInLine() + 1);
+      if (afterPrevious && atOrBeforeFound) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static IntervalSet expectedTokens(Parser parser, RecognitionException e) {
