@@ -6,7 +6,9 @@ import dev.vmodel.compiler.ast.Ident;
 import dev.vmodel.compiler.ast.ModelDecl;
 import dev.vmodel.compiler.ast.QualifiedName;
 import dev.vmodel.compiler.diag.Code;
+import dev.vmodel.compiler.diag.Diagnostic;
 import dev.vmodel.compiler.diag.Diagnostics;
+import dev.vmodel.compiler.diag.Span;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,7 +37,9 @@ public final class Checker {
   /** Checks every model of a parsed file; returns the models that are free of errors. */
   public static List<CheckedModel> check(CompilationUnit unit, Diagnostics diagnostics) {
     List<CheckedModel> out = new ArrayList<>();
-    if (unit.models().isEmpty()) {
+    // After a syntax error, a missing model is the parser failing to recover a broken one
+    // (`Coin { ... }` without 'model'): the syntax error says so already.
+    if (unit.models().isEmpty() && !diagnostics.hasErrors()) {
       diagnostics.error(
           Code.NO_MODEL,
           new dev.vmodel.compiler.diag.Span(unit.file(), 1, 1, 1, 1),
@@ -43,7 +47,12 @@ public final class Checker {
           "a file holds one or more `model Name { ... }` blocks");
       return out;
     }
+    if (unit.models().isEmpty()) {
+      return out;
+    }
     boolean afterSyntaxErrors = diagnostics.hasErrors();
+    List<Span> syntaxErrors =
+        diagnostics.all().stream().filter(Diagnostic::isError).map(Diagnostic::span).toList();
     Optional<String> pkg = unit.packageName().map(QualifiedName::dotted);
     unit.packageName().ifPresent(q -> checkPackage(q, diagnostics));
     Set<String> modelNames = new HashSet<>();
@@ -63,12 +72,38 @@ public final class Checker {
       }
       Diagnostics local = new Diagnostics();
       CheckedModel checked = new ModelChecker(unit.file(), pkg, model, local).afterSyntaxErrors(afterSyntaxErrors).run();
-      local.all().forEach(diagnostics::add);
+      // A declaration with a syntax error is only partly recovered (`Beta[1, 1]` becomes a call
+      // without arguments): what the checker finds inside it follows from the syntax error,
+      // which is the one diagnostic reported for that declaration.
+      local.all().stream()
+          .filter(d -> !insideBrokenDeclaration(d.span(), model, syntaxErrors))
+          .forEach(diagnostics::add);
       if (checked != null && !local.hasErrors()) {
         out.add(checked);
       }
     }
     return diagnostics.hasErrors() ? List.of() : out;
+  }
+
+  private static boolean insideBrokenDeclaration(Span at, ModelDecl model, List<Span> syntaxErrors) {
+    if (syntaxErrors.isEmpty()) {
+      return false;
+    }
+    for (Decl d : model.decls()) {
+      if (contains(d.span(), at) && syntaxErrors.stream().anyMatch(e -> contains(d.span(), e))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code inner} starts within {@code outer}. */
+  private static boolean contains(Span outer, Span inner) {
+    boolean afterStart = inner.line() > outer.line()
+        || (inner.line() == outer.line() && inner.column() >= outer.column());
+    boolean beforeEnd = inner.line() < outer.endLine()
+        || (inner.line() == outer.endLine() && inner.column() <= outer.endColumn());
+    return afterStart && beforeEnd;
   }
 
   private static void checkPackage(QualifiedName q, Diagnostics diagnostics) {

@@ -26,6 +26,11 @@ final class SyntaxErrorListener extends BaseErrorListener {
       Set.of(VModelLexer.SIZE, VModelLexer.HYPER, VModelLexer.DATA, VModelLexer.LATENT, VModelLexer.GROUP);
   private static final Set<Integer> EXPRESSION_STARTS =
       Set.of(VModelLexer.ID, VModelLexer.NUMBER, VModelLexer.LPAREN, VModelLexer.MINUS);
+  /** Tokens that end or start a declaration: the parser is back in step after one of them. */
+  private static final Set<Integer> SYNC_POINTS =
+      Set.of(
+          VModelLexer.SEMI, VModelLexer.LBRACE, VModelLexer.RBRACE, VModelLexer.PACKAGE, VModelLexer.MODEL,
+          VModelLexer.SIZE, VModelLexer.HYPER, VModelLexer.DATA, VModelLexer.LATENT, VModelLexer.GROUP);
   private static final Set<Integer> KEYWORDS =
       Set.of(
           VModelLexer.PACKAGE, VModelLexer.MODEL, VModelLexer.SIZE, VModelLexer.HYPER,
@@ -34,7 +39,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
   private final String file;
   private final Diagnostics diagnostics;
   /** The token of the last syntax error, to recognise an error that follows from it. */
-  private int lastErrorToken = Integer.MIN_VALUE;
+  private int lastErrorToken = -1;
 
   SyntaxErrorListener(String file, Diagnostics diagnostics) {
     this.file = file;
@@ -53,12 +58,18 @@ final class SyntaxErrorListener extends BaseErrorListener {
     Token found = (Token) offendingSymbol;
     Token previous = previousToken(parser.getInputStream(), found);
     // One mistake, one diagnostic. An error on the token right after the previous error is the
-    // parser recovering from that one (`hyper data = 1;` re-read as `data = 1;`), and an error
-    // right after a stray character or at an unterminated comment is explained by the lexical
-    // error already reported there (`p^2` read as `p 2`; `/*` swallowing the closing '}').
-    boolean follows = found.getTokenIndex() >= 0 && found.getTokenIndex() - 1 <= lastErrorToken
-        && found.getTokenIndex() >= lastErrorToken;
-    lastErrorToken = found.getTokenIndex();
+    // parser recovering from that one (`hyper data = 1;` re-read as `data = 1;`); so is a later
+    // error in the same declaration, before the parser is back in step at a ';', a brace or a
+    // declaration keyword (`x[n in N] bool : ~ Bernoulli(p)` would otherwise report 'bool',
+    // '~' and '(' in turn). An error right after a stray character or at an unterminated
+    // comment is explained by the lexical error already reported there (`p^2` read as `p 2`;
+    // `/*` swallowing the closing '}').
+    int index = found.getTokenIndex();
+    boolean follows = index >= 0 && lastErrorToken >= 0 && index >= lastErrorToken
+        && (index - 1 <= lastErrorToken || !syncedSince(parser.getInputStream(), lastErrorToken, index));
+    if (index >= 0) {
+      lastErrorToken = index;
+    }
     if (follows || afterLexicalError(previous, found)) {
       return;
     }
@@ -84,8 +95,26 @@ final class SyntaxErrorListener extends BaseErrorListener {
       hint = null;
     } else if (KEYWORDS.contains(found.getType()) && expected.contains(VModelLexer.ID)) {
       hint = "'" + found.getText() + "' is a keyword and cannot be used as a name";
+    } else if (found.getType() == VModelLexer.ID && hint == null) {
+      // `Model Coin {`: keywords are lower-case.
+      for (int k : KEYWORDS) {
+        String keyword = VModelLexer.VOCABULARY.getLiteralName(k).replace("'", "");
+        if (expected.contains(k) && keyword.equalsIgnoreCase(found.getText())) {
+          hint = "did you mean '" + keyword + "'? keywords are lower-case";
+        }
+      }
     }
     diagnostics.error(Code.SYNTAX, span, message, hint);
+  }
+
+  /** Whether a token in [from, to) ends or starts a declaration. */
+  private static boolean syncedSince(TokenStream stream, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (SYNC_POINTS.contains(stream.get(i).getType())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a stray character or an unterminated comment lies between the two tokens. */
@@ -159,7 +188,12 @@ final class SyntaxErrorListener extends BaseErrorListener {
       words.add("an expression");
     }
     for (int type : types) {
-      words.add(describeType(type));
+      if (type != Token.EOF) {
+        words.add(describeType(type));
+      }
+    }
+    if (types.contains(Token.EOF)) {
+      words.add(describeType(Token.EOF)); // last: "expected 'model' or end of file"
     }
     if (words.isEmpty()) {
       return "something else";
