@@ -270,6 +270,7 @@ public final class ConjugacyAnalyzer {
     }
     Map<String, List<Idx>> comps = new LinkedHashMap<>();
     Map<String, Poly> natural = new LinkedHashMap<>();
+    Map<String, Poly> prior = new LinkedHashMap<>();
     for (Family.Stat s : fam.naturalStats()) {
       List<Idx> c = new ArrayList<>();
       boolean categorical = fam.kind() == Family.Kind.CATEGORICAL || fam.kind() == Family.Kind.DIRICHLET;
@@ -279,6 +280,7 @@ public final class ConjugacyAnalyzer {
       }
       comps.put(s.name(), c);
       natural.put(s.name(), Poly.ZERO);
+      prior.put(s.name(), Poly.ZERO);
     }
     Set<String> members = new HashSet<>(f.members());
     List<String> sources = new ArrayList<>();
@@ -345,16 +347,21 @@ public final class ConjugacyAnalyzer {
           return null;
         }
         natural.put(match.stat(), natural.get(match.stat()).plus(expected));
+        if (members.contains(n.name())) {
+          prior.put(match.stat(), prior.get(match.stat()).plus(expected));
+        }
       }
       if (contributes) {
         sources.add(n.name());
       }
     }
     List<NaturalParam> params = new ArrayList<>();
+    List<NaturalParam> priorParams = new ArrayList<>();
     for (Family.Stat s : fam.naturalStats()) {
       params.add(new NaturalParam(s, comps.get(s.name()), natural.get(s.name())));
+      priorParams.add(new NaturalParam(s, comps.get(s.name()), prior.get(s.name())));
     }
-    return new FactorUpdate(f, fam, element, params, sources, isLocal(first));
+    return new FactorUpdate(f, fam, element, params, priorParams, sources, isLocal(first));
   }
 
   private static Dim componentRange(Family fam, Family.Stat s) {

@@ -87,11 +87,17 @@ public final class Lowering {
         emitted.add(v.name());
       }
     }
+    Map<String, Ir> hyperDefaults = new LinkedHashMap<>();
+    plateIndices = Map.of();
+    for (CheckedModel.HyperSym h : model.hypers()) {
+      h.defaultValue().ifPresent(v -> hyperDefaults.put(h.name(), lower(v)));
+    }
     if (diagnostics.errorCount() > errorsBefore) {
       return null;
     }
     return new ModelGraph(
-        model.name(), model.javaPackage(), model.file(), model.sizes(), model.hypers(), nodes, factors);
+        model.name(), model.javaPackage(), model.file(), model.sizes(), model.hypers(), hyperDefaults, nodes,
+        factors);
   }
 
   private Type typeOf(Expr e) {

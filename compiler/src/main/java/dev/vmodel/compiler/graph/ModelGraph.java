@@ -18,12 +18,14 @@ public record ModelGraph(
     String file,
     List<CheckedModel.SizeSym> sizes,
     List<CheckedModel.HyperSym> hypers,
+    Map<String, Ir> hyperDefaults,
     List<Node> nodes,
     List<Factor> factors) {
 
   public ModelGraph {
     sizes = List.copyOf(sizes);
     hypers = List.copyOf(hypers);
+    hyperDefaults = Map.copyOf(hyperDefaults);
     nodes = List.copyOf(nodes);
     factors = List.copyOf(factors);
   }

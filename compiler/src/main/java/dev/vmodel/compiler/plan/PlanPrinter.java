@@ -84,11 +84,11 @@ public final class PlanPrinter {
         out.append("  ").append(lhs).append(" = ").append(Printer.plain(p.value())).append('\n');
       }
     }
-    out.append(markdown ? "\n" : "").append(markdown ? "" : "  ").append(parameters(u)).append(markdown ? "\n\n" : "\n\n");
+    out.append(markdown ? "\n" : "").append(markdown ? "" : "  ").append(parametersText(u)).append(markdown ? "\n\n" : "\n\n");
   }
 
   /** How the family's usual parameters follow from the natural parameters. */
-  static String parameters(FactorUpdate u) {
+  public static String parametersText(FactorUpdate u) {
     List<String> m = u.factor().members();
     switch (u.family().kind()) {
       case NORMAL:

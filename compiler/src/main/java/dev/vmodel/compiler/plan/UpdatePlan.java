@@ -30,18 +30,21 @@ public record UpdatePlan(ModelGraph graph, List<FactorUpdate> updates, List<Stri
   /**
    * The update of one factor. {@code elementIndices} range over the members' plates: the factor
    * is a product of independent elements (q(mu) = prod_k q(mu_k)), each updated by the same
-   * formulas with these indices free.
+   * formulas with these indices free. {@code prior} holds the natural parameters contributed by
+   * the factor's own distributions alone: q set to the prior, where fits start.
    */
   public record FactorUpdate(
       ModelGraph.Factor factor,
       Family family,
       List<Idx> elementIndices,
       List<NaturalParam> natural,
+      List<NaturalParam> prior,
       List<String> sources,
       boolean local) {
     public FactorUpdate {
       elementIndices = List.copyOf(elementIndices);
       natural = List.copyOf(natural);
+      prior = List.copyOf(prior);
       sources = List.copyOf(sources);
     }
 

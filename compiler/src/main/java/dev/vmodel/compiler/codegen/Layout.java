@@ -1,0 +1,247 @@
+package dev.vmodel.compiler.codegen;
+
+import dev.vmodel.compiler.algebra.Family;
+import dev.vmodel.compiler.check.CheckedModel;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.check.Domain;
+import dev.vmodel.compiler.check.Type;
+import dev.vmodel.compiler.graph.ModelGraph;
+import dev.vmodel.compiler.plan.UpdatePlan;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The generated class's storage, decided once: every data array, hyperparameter, size, factor
+ * parameter and moment gets a Java name and a flat row-major layout (plates first, then vector
+ * or matrix components). The writer only reads this.
+ */
+final class Layout {
+  static final Set<String> JAVA_RESERVED = Set.of(
+      "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
+      "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float",
+      "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long", "native",
+      "new", "package", "private", "protected", "public", "return", "short", "static", "strictfp",
+      "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void",
+      "volatile", "while", "true", "false", "null", "var", "record", "yield", "sealed", "permits");
+
+  final UpdatePlan plan;
+  final ModelGraph graph;
+  private final Set<String> taken = new HashSet<>();
+  final Map<String, String> sizeNames = new LinkedHashMap<>();
+  final Map<String, String> hyperNames = new LinkedHashMap<>();
+  final Map<String, DataArray> data = new LinkedHashMap<>();
+  final Map<String, FactorStorage> factors = new LinkedHashMap<>();
+
+  /** A data node's array: Java name, whether it holds integers, and its dimensions. */
+  record DataArray(String node, String field, boolean integer, List<Dim> plateDims, List<Dim> componentDims,
+      boolean modeled, Type type) {}
+
+  /** A factor's parameter and moment arrays. */
+  record FactorStorage(UpdatePlan.FactorUpdate update, String base, List<Dim> elementDims, Dim dim,
+      Map<String, String> params, Map<String, String> moments, Map<String, Integer> momentArity) {}
+
+  Layout(UpdatePlan plan) {
+    this.plan = plan;
+    this.graph = plan.graph();
+    for (String r : List.of("fit", "data", "options", "rng", "elbo", "state", "result", "prepare", "init",
+        "i", "j", "k", "e", "acc", "sweep")) {
+      taken.add(r);
+    }
+    for (CheckedModel.SizeSym s : graph.sizes()) {
+      sizeNames.put(s.name(), claim(s.name()));
+    }
+    for (CheckedModel.HyperSym h : graph.hypers()) {
+      hyperNames.put(h.name(), claim(h.name()));
+    }
+    for (ModelGraph.Node n : graph.nodes()) {
+      if (n.isLatent()) {
+        continue;
+      }
+      List<Dim> plates = new ArrayList<>();
+      n.plates().forEach(p -> plates.add(new Dim.Named(p.size())));
+      List<Dim> comps = componentDims(n.type());
+      boolean integer = n.type() instanceof Type.Cat
+          || n.type() instanceof Type.Scalar s && s.domain().isInteger();
+      data.put(n.name(), new DataArray(n.name(), claim(n.name()), integer, plates, comps,
+          n.kind() == ModelGraph.Kind.DATA, n.type()));
+    }
+    for (UpdatePlan.FactorUpdate u : plan.updates()) {
+      String base = camel(u.factor().members());
+      List<Dim> el = new ArrayList<>();
+      u.elementIndices().forEach(i -> el.add(i.range()));
+      Map<String, String> params = new LinkedHashMap<>();
+      for (String p : paramNames(u.family().kind())) {
+        params.put(p, claim("q" + cap(base) + cap(p)));
+      }
+      Map<String, String> moments = new LinkedHashMap<>();
+      Map<String, Integer> arity = new LinkedHashMap<>();
+      for (Map.Entry<String, Integer> m : momentNames(u.family().kind()).entrySet()) {
+        moments.put(m.getKey(), claim("e" + cap(base) + cap(m.getKey())));
+        arity.put(m.getKey(), m.getValue());
+      }
+      factors.put(u.factor().name(), new FactorStorage(u, base, el, u.family().dim(), params, moments, arity));
+    }
+  }
+
+  String claim(String wanted) {
+    String n = JAVA_RESERVED.contains(wanted) ? wanted + "_" : wanted;
+    String c = n;
+    int k = 2;
+    while (!taken.add(c)) {
+      c = n + k++;
+    }
+    return c;
+  }
+
+  static List<Dim> componentDims(Type t) {
+    if (t instanceof Type.Vector v) {
+      return List.of(v.length());
+    } else if (t instanceof Type.Matrix m) {
+      return List.of(m.rows(), m.cols());
+    }
+    return List.of();
+  }
+
+  static String camel(List<String> names) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < names.size(); i++) {
+      b.append(i == 0 ? names.get(i) : cap(names.get(i)));
+    }
+    return b.toString();
+  }
+
+  static String cap(String s) {
+    return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
+  }
+
+  /** The usual parameters stored per element of each family. */
+  static List<String> paramNames(Family.Kind k) {
+    switch (k) {
+      case NORMAL:
+        return List.of("mean", "precision");
+      case MULTI_NORMAL:
+        return List.of("mean", "precision", "cov", "lnDetPrecision");
+      case GAMMA:
+        return List.of("shape", "rate");
+      case INV_GAMMA:
+        return List.of("shape", "scale");
+      case BETA:
+        return List.of("a", "b");
+      case DIRICHLET:
+        return List.of("alpha");
+      case CATEGORICAL:
+        return List.of("p");
+      case WISHART:
+        return List.of("W", "nu", "lnDetW");
+      case NORMAL_GAMMA:
+        return List.of("m", "beta", "a", "b");
+      default:
+        return List.of("m", "beta", "W", "nu", "lnDetW");
+    }
+  }
+
+  /** Moments (with their number of component indices) that each family supplies. */
+  static Map<String, Integer> momentNames(Family.Kind k) {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    switch (k) {
+      case NORMAL:
+        m.put("x", 0);
+        m.put("x2", 0);
+        break;
+      case MULTI_NORMAL:
+        m.put("x", 1);
+        m.put("xxT", 2);
+        break;
+      case GAMMA:
+        m.put("x", 0);
+        m.put("lnx", 0);
+        m.put("x2", 0);
+        m.put("invx", 0);
+        break;
+      case INV_GAMMA:
+        m.put("invx", 0);
+        m.put("lnx", 0);
+        m.put("x", 0);
+        break;
+      case BETA:
+        m.put("lnx", 0);
+        m.put("ln1mx", 0);
+        m.put("x", 0);
+        break;
+      case DIRICHLET:
+        m.put("lnx", 1);
+        m.put("x", 1);
+        break;
+      case CATEGORICAL:
+        m.put("onehot", 1);
+        break;
+      case WISHART:
+        m.put("X", 2);
+        m.put("lnDet", 0);
+        break;
+      case NORMAL_GAMMA:
+        m.put("tau", 0);
+        m.put("lntau", 0);
+        m.put("taumu", 0);
+        m.put("taumu2", 0);
+        m.put("mu", 0);
+        break;
+      default:
+        m.put("Lambda", 2);
+        m.put("lnDetLambda", 0);
+        m.put("Lambdamu", 1);
+        m.put("muLambdamu", 0);
+        m.put("mu", 1);
+        break;
+    }
+    return m;
+  }
+
+  /** Java code for a dimension's value. */
+  String dim(Dim d) {
+    if (d instanceof Dim.Fixed f) {
+      return Integer.toString(f.n());
+    }
+    return sizeNames.get(((Dim.Named) d).size());
+  }
+
+  /** Row-major flat index code for index codes over dimensions. */
+  String flat(List<String> idx, List<Dim> dims) {
+    if (idx.isEmpty()) {
+      return "0";
+    }
+    String code = idx.get(0);
+    for (int i = 1; i < idx.size(); i++) {
+      code = "(" + code + ") * " + dim(dims.get(i)) + " + " + idx.get(i);
+      if (i == 1) {
+        code = idx.get(0) + " * " + dim(dims.get(1)) + " + " + idx.get(1);
+      }
+    }
+    return code;
+  }
+
+  /** Code for the product of dimensions (an array length). */
+  String product(List<Dim> dims) {
+    if (dims.isEmpty()) {
+      return "1";
+    }
+    List<String> parts = new ArrayList<>();
+    for (Dim d : dims) {
+      parts.add(dim(d));
+    }
+    return String.join(" * ", parts);
+  }
+
+  boolean isIntegerDomain(Type t) {
+    return t instanceof Type.Cat || t instanceof Type.Scalar s && s.domain().isInteger();
+  }
+
+  static boolean positive(Type t) {
+    return t instanceof Type.Scalar s && s.domain().within(Domain.POSITIVE);
+  }
+}

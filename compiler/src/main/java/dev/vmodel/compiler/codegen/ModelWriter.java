@@ -1,0 +1,1037 @@
+package dev.vmodel.compiler.codegen;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.vmodel.compiler.algebra.Atom;
+import dev.vmodel.compiler.algebra.Family;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Monomial;
+import dev.vmodel.compiler.algebra.Poly;
+import dev.vmodel.compiler.algebra.Printer;
+import dev.vmodel.compiler.check.CheckedModel;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.check.Domain;
+import dev.vmodel.compiler.check.Type;
+import dev.vmodel.compiler.conjugacy.Constants;
+import dev.vmodel.compiler.graph.ModelGraph;
+import dev.vmodel.compiler.plan.UpdatePlan;
+import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
+import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Stage 6: writes one Java class per update plan. The layout of every array is decided by
+ * {@link Layout}, the code of every polynomial by {@link PolyCode}, the family conversions by
+ * {@link FamilyCode}; this class assembles them into a readable, self-contained model class that
+ * depends only on the vmodel runtime.
+ */
+public final class ModelWriter {
+  private static final String RT = "dev.vmodel.runtime";
+  private static final ClassName FIT_OPTIONS = ClassName.get(RT + ".fit", "FitOptions");
+  private static final ClassName FIT_RESULT = ClassName.get(RT + ".fit", "FitResult");
+  private static final ClassName DATA_EXCEPTION = ClassName.get(RT + ".fit", "DataException");
+  private static final ClassName ELBO_DECREASED = ClassName.get(RT + ".fit", "ElboDecreasedException");
+  private static final ClassName SPECIAL = ClassName.get(RT, "SpecialFunctions");
+  private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+
+  private final UpdatePlan plan;
+  private final Layout layout;
+  private final PolyCode polys;
+  private final FamilyCode families;
+  private final String packageName;
+  private final ClassName model;
+
+  private ModelWriter(UpdatePlan plan, String packageName) {
+    this.plan = plan;
+    this.layout = new Layout(plan);
+    this.polys = new PolyCode(layout);
+    this.families = new FamilyCode(layout);
+    this.packageName = packageName;
+    this.model = ClassName.get(packageName, plan.graph().name());
+  }
+
+  /** The generated source of a plan; {@code packageOverride} replaces the file's package. */
+  public static JavaFile write(UpdatePlan plan, Optional<String> packageOverride) {
+    String pkg = packageOverride.or(() -> plan.graph().javaPackage()).orElse("");
+    return new ModelWriter(plan, pkg).file();
+  }
+
+  private JavaFile file() {
+    TypeSpec state = state();
+    TypeSpec.Builder t = TypeSpec.classBuilder(model)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", "vmodel")
+            .addMember("comments", "$S", "from " + fileName() + ", model " + plan.graph().name()).build())
+        .addJavadoc(classDoc());
+    // Configuration: sizes and hyperparameters set through the builder (null: use the default).
+    for (CheckedModel.SizeSym s : plan.graph().sizes()) {
+      t.addField(FieldSpec.builder(ClassName.get(Integer.class), layout.sizeNames.get(s.name()),
+          Modifier.PRIVATE, Modifier.FINAL).build());
+    }
+    for (CheckedModel.HyperSym h : plan.graph().hypers()) {
+      t.addField(FieldSpec.builder(hyperConfigType(h.type()), layout.hyperNames.get(h.name()),
+          Modifier.PRIVATE, Modifier.FINAL).build());
+    }
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+        .addParameter(builderName(), "b");
+    for (String s : layout.sizeNames.values()) {
+      ctor.addStatement("this.$L = b.$L", s, s);
+    }
+    for (String h : layout.hyperNames.values()) {
+      ctor.addStatement("this.$L = b.$L", h, h);
+    }
+    t.addMethod(ctor.build());
+    t.addMethod(MethodSpec.methodBuilder("builder").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(builderName()).addJavadoc("A builder for sizes and hyperparameters; unset ones take the"
+            + " model's defaults (or, for sizes, the data).\n")
+        .addStatement("return new $T()", builderName()).build());
+    t.addMethod(MethodSpec.methodBuilder("create").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(model).addJavadoc("The model with every size and hyperparameter at its default.\n")
+        .addStatement("return builder().build()").build());
+    t.addMethod(MethodSpec.methodBuilder("fit").addModifiers(Modifier.PUBLIC).returns(resultName())
+        .addParameter(dataName(), "data")
+        .addJavadoc("Fits with {@link $T#defaults()}.\n", FIT_OPTIONS)
+        .addStatement("return fit(data, $T.defaults())", FIT_OPTIONS).build());
+    t.addMethod(fitMethod());
+    t.addType(builder());
+    t.addType(dataClass());
+    t.addType(state);
+    t.addType(resultClass());
+    return JavaFile.builder(packageName, t.build()).skipJavaLangImports(true).indent("  ")
+        .addFileComment("Generated by vmodel from $L. Do not edit: change the model and regenerate.", fileName())
+        .build();
+  }
+
+  private String fileName() {
+    String f = plan.graph().file();
+    int slash = Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\'));
+    return slash >= 0 ? f.substring(slash + 1) : f;
+  }
+
+  private ClassName builderName() {
+    return model.nestedClass("Builder");
+  }
+
+  private ClassName dataName() {
+    return model.nestedClass("Data");
+  }
+
+  private ClassName stateName() {
+    return model.nestedClass("State");
+  }
+
+  private ClassName resultName() {
+    return model.nestedClass("Result");
+  }
+
+  private CodeBlock classDoc() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add("Mean-field variational inference for the model {@code $L}, generated by vmodel.\n\n", plan.graph().name());
+    b.add("<p>Factorisation: $L. One sweep updates $L, then recomputes the evidence lower bound (ELBO).\n\n",
+        String.join(" ", plan.updates().stream().map(u -> "q(" + u.factor().name() + ")").toList()),
+        String.join(", ", plan.schedule().stream().map(s -> "q(" + s + ")").toList()));
+    b.add("<pre>{@code\n$T.Result r = $T.create().fit(new $T.Data()", model, model, model);
+    for (Layout.DataArray d : layout.data.values()) {
+      b.add(".$L(...)", d.field());
+    }
+    b.add(");\n}</pre>\n");
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Builder, data and configuration
+
+  private static TypeName hyperConfigType(Type t) {
+    if (t instanceof Type.Vector) {
+      return ArrayTypeName.of(TypeName.DOUBLE);
+    } else if (t instanceof Type.Matrix) {
+      return ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE));
+    }
+    return ClassName.get(Double.class);
+  }
+
+  private TypeSpec builder() {
+    TypeSpec.Builder b = TypeSpec.classBuilder("Builder").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Sizes and hyperparameters for {@link $T}.\n", model);
+    b.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    for (CheckedModel.SizeSym s : plan.graph().sizes()) {
+      String f = layout.sizeNames.get(s.name());
+      b.addField(FieldSpec.builder(ClassName.get(Integer.class), f, Modifier.PRIVATE).build());
+      b.addMethod(MethodSpec.methodBuilder(f).addModifiers(Modifier.PUBLIC).returns(builderName())
+          .addParameter(TypeName.INT, "value")
+          .addJavadoc("Sets size {@code $L}$L.\n", s.name(), s.defaultValue().isPresent() ? " (default "
+              + dev.vmodel.compiler.ast.AstPrinter.print(s.defaultValue().get()) + ")" : " (otherwise from the data)")
+          .beginControlFlow("if (value < 1)")
+          .addStatement("throw new IllegalArgumentException($S + value)", "size " + s.name() + " must be at least 1, got ")
+          .endControlFlow()
+          .addStatement("this.$L = value", f).addStatement("return this").build());
+    }
+    for (CheckedModel.HyperSym h : plan.graph().hypers()) {
+      String f = layout.hyperNames.get(h.name());
+      TypeName type = hyperConfigType(h.type());
+      b.addField(FieldSpec.builder(type, f, Modifier.PRIVATE).build());
+      MethodSpec.Builder m = MethodSpec.methodBuilder(f).addModifiers(Modifier.PUBLIC).returns(builderName())
+          .addJavadoc("Sets hyperparameter {@code $L} ($L$L).\n", h.name(), h.type().text(),
+              h.defaultValue().map(v -> ", default " + dev.vmodel.compiler.ast.AstPrinter.print(v)).orElse(""));
+      if (h.type() instanceof Type.Scalar sc) {
+        m.addParameter(TypeName.DOUBLE, "value");
+        m.beginControlFlow("if (!($L))", domainTest("value", sc.domain()))
+            .addStatement("throw new IllegalArgumentException($S + value)",
+                "hyper " + h.name() + " must be " + domainWord(sc.domain()) + ", got ")
+            .endControlFlow();
+        m.addStatement("this.$L = value", f);
+      } else {
+        m.addParameter(type, "value");
+        m.addStatement("this.$L = value.clone()", f);
+      }
+      b.addMethod(m.addStatement("return this").build());
+    }
+    b.addMethod(MethodSpec.methodBuilder("build").addModifiers(Modifier.PUBLIC).returns(model)
+        .addStatement("return new $T(this)", model).build());
+    return b.build();
+  }
+
+  private static String domainTest(String v, Domain d) {
+    switch (d) {
+      case POSITIVE:
+        return v + " > 0 && " + v + " < Double.POSITIVE_INFINITY";
+      case UNIT:
+        return v + " > 0 && " + v + " < 1";
+      case COUNT:
+        return v + " >= 0 && " + v + " == Math.rint(" + v + ")";
+      case POSITIVE_INT:
+        return v + " >= 1 && " + v + " == Math.rint(" + v + ")";
+      case INT:
+        return v + " == Math.rint(" + v + ")";
+      case BOOL:
+        return v + " == 0 || " + v + " == 1";
+      default:
+        return "!Double.isNaN(" + v + ") && !Double.isInfinite(" + v + ")";
+    }
+  }
+
+  private static String domainWord(Domain d) {
+    switch (d) {
+      case POSITIVE:
+        return "positive and finite";
+      case UNIT:
+        return "in (0, 1)";
+      case COUNT:
+        return "a non-negative integer";
+      case POSITIVE_INT:
+        return "a positive integer";
+      case INT:
+        return "an integer";
+      case BOOL:
+        return "0 or 1";
+      default:
+        return "a finite number";
+    }
+  }
+
+  /** The API type of a data array: rank = plates + components. */
+  private static TypeName dataType(Layout.DataArray d) {
+    int rank = d.plateDims().size() + d.componentDims().size();
+    TypeName t = d.integer() ? TypeName.INT : TypeName.DOUBLE;
+    for (int i = 0; i < rank; i++) {
+      t = ArrayTypeName.of(t);
+    }
+    return t;
+  }
+
+  private TypeSpec dataClass() {
+    TypeSpec.Builder b = TypeSpec.classBuilder("Data").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The observed arrays and covariates of {@link $T}. Real values may be NaN where missing"
+            + " only if the model supports it; everything is validated by {@code fit}.\n", model);
+    for (Layout.DataArray d : layout.data.values()) {
+      TypeName t = dataType(d);
+      b.addField(FieldSpec.builder(t, d.field(), Modifier.PRIVATE).build());
+      b.addMethod(MethodSpec.methodBuilder(d.field()).addModifiers(Modifier.PUBLIC).returns(dataName())
+          .addParameter(t, "value")
+          .addJavadoc("$L {@code $L}: $L over $L.\n", d.modeled() ? "Observed" : "Covariate", d.node(), d.type().text(),
+              d.plateDims().isEmpty() ? "no plate" : String.join(" x ", d.plateDims().stream().map(Dim::text).toList()))
+          .addStatement("this.$L = value", d.field()).addStatement("return this").build());
+    }
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // fit
+
+  private MethodSpec fitMethod() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("fit").addModifiers(Modifier.PUBLIC).returns(resultName())
+        .addParameter(dataName(), "data").addParameter(FIT_OPTIONS, "options")
+        .addJavadoc("Runs coordinate ascent from {@code options.restarts()} starts and returns the fit with the"
+            + " highest ELBO.\n\n@throws $T if the data are missing, ragged or out of their declared range\n",
+            DATA_EXCEPTION);
+    m.addStatement("$T best = null", resultName());
+    m.beginControlFlow("for (int restart = 0; restart < options.restarts(); restart++)");
+    m.addStatement("$T s = new $T(this, data)", stateName(), stateName());
+    m.addStatement("s.init(new $T(options.seed() + restart), options)", java.util.SplittableRandom.class);
+    m.addStatement("double[] trace = new double[options.maxIterations()]");
+    m.addStatement("double previous = Double.NEGATIVE_INFINITY");
+    m.addStatement("boolean converged = false");
+    m.addStatement("int iterations = 0");
+    m.beginControlFlow("for (int it = 1; it <= options.maxIterations(); it++)");
+    m.addStatement("s.sweep(it, options.checkMonotone())");
+    m.addStatement("double elbo = s.elbo()");
+    m.addStatement("trace[it - 1] = elbo");
+    m.addStatement("iterations = it");
+    m.beginControlFlow("if (options.listener() != null)");
+    m.addStatement("options.listener().sweep(restart, it, elbo)");
+    m.endControlFlow();
+    m.beginControlFlow("if (Math.abs(elbo - previous) <= options.tolerance() * Math.max(1.0, Math.abs(elbo)))");
+    m.addStatement("converged = true");
+    m.addStatement("break");
+    m.endControlFlow();
+    m.addStatement("previous = elbo");
+    m.endControlFlow();
+    m.addStatement("$T r = new $T(s, java.util.Arrays.copyOf(trace, iterations), iterations, converged)",
+        resultName(), resultName());
+    m.beginControlFlow("if (best == null || r.elbo() > best.elbo())");
+    m.addStatement("best = r");
+    m.endControlFlow();
+    m.endControlFlow();
+    m.addStatement("return best");
+    return m.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State: storage, binding, updates, ELBO
+
+  private TypeSpec state() {
+    TypeSpec.Builder t = TypeSpec.classBuilder("State").addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("One fit's storage: sizes, hyperparameters, data (flat, row-major), and every factor's"
+            + " parameters and moments.\n");
+    // The runtime classes the generated code calls, named once so that they are imported.
+    CodeBlock.Builder uses = CodeBlock.builder().add("\n<p>Runtime: ");
+    List<String> runtime = List.of("SpecialFunctions", "LinAlg", "Normal", "MultiNormal", "Gamma", "InvGamma", "Beta",
+        "Dirichlet", "Categorical", "Wishart", "NormalWishart");
+    for (int i = 0; i < runtime.size(); i++) {
+      uses.add(i == 0 ? "{@link $T}" : ", {@link $T}", ClassName.get(RT, runtime.get(i)));
+    }
+    t.addJavadoc(uses.add(".\n").build());
+    t.addMethod(MethodSpec.methodBuilder("maxOf").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(TypeName.INT).addParameter(ArrayTypeName.of(TypeName.INT), "values")
+        .addStatement("int max = -1")
+        .beginControlFlow("for (int v : values)").addStatement("max = Math.max(max, v)").endControlFlow()
+        .addStatement("return max").build());
+    for (String s : layout.sizeNames.values()) {
+      t.addField(TypeName.INT, s, Modifier.PRIVATE);
+    }
+    for (CheckedModel.HyperSym h : plan.graph().hypers()) {
+      t.addField(h.type() instanceof Type.Scalar ? TypeName.DOUBLE : ArrayTypeName.of(TypeName.DOUBLE),
+          layout.hyperNames.get(h.name()), Modifier.PRIVATE);
+    }
+    for (Layout.DataArray d : layout.data.values()) {
+      t.addField(ArrayTypeName.of(d.integer() ? TypeName.INT : TypeName.DOUBLE), d.field(), Modifier.PRIVATE);
+    }
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      for (String p : fs.params().values()) {
+        t.addField(ArrayTypeName.of(TypeName.DOUBLE), p, Modifier.PRIVATE);
+      }
+      for (String mo : fs.moments().values()) {
+        t.addField(ArrayTypeName.of(TypeName.DOUBLE), mo, Modifier.PRIVATE);
+      }
+      for (Family.Stat s : fs.update().family().naturalStats()) {
+        if (s.arity() > 0) {
+          t.addField(ArrayTypeName.of(TypeName.DOUBLE), FamilyCode.eta(fs, s.name()), Modifier.PRIVATE,
+              Modifier.FINAL);
+        }
+      }
+    }
+    // Generate updates and ELBO first: they register the matrix constants they read.
+    List<MethodSpec> methods = new ArrayList<>();
+    for (FactorUpdate u : plan.updates()) {
+      methods.add(update(u));
+    }
+    methods.add(sweep());
+    methods.add(elbo());
+    methods.add(init());
+    for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
+      t.addField(c.f() == Atom.MatFunc.INVERSE ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE, c.field(),
+          Modifier.PRIVATE);
+    }
+    t.addMethod(stateConstructor());
+    t.addMethod(prepare());
+    methods.forEach(t::addMethod);
+    return t.build();
+  }
+
+  private MethodSpec stateConstructor() {
+    MethodSpec.Builder m = MethodSpec.constructorBuilder().addParameter(model, "config")
+        .addParameter(dataName(), "data");
+    m.addComment("Sizes: the builder's value, else the default, else the data.");
+    Set<String> bound = new LinkedHashSet<>();
+    for (CheckedModel.SizeSym s : plan.graph().sizes()) {
+      String f = layout.sizeNames.get(s.name());
+      if (s.defaultValue().isPresent()) {
+        Poly p = sizeDefault(s);
+        m.addStatement("$L = config.$L != null ? config.$L : (int) Math.rint($L)", f, f, f,
+            polys.inline(p, Map.of()));
+        bound.add(s.name());
+      } else {
+        m.addStatement("$L = config.$L != null ? config.$L : 0", f, f, f);
+      }
+    }
+    // Bind sizes from the data, checking agreement.
+    for (Layout.DataArray d : layout.data.values()) {
+      m.beginControlFlow("if (data.$L == null)", d.field());
+      m.addStatement("throw new $T($S, -1, -1, $S)", DATA_EXCEPTION, d.node(),
+          "no values given; call data." + d.field() + "(...)");
+      m.endControlFlow();
+      List<Dim> dims = new ArrayList<>(d.plateDims());
+      dims.addAll(d.componentDims());
+      bindDims(m, d, dims);
+    }
+    // Category counts from cat[K] data where K is still unbound.
+    for (Layout.DataArray d : layout.data.values()) {
+      if (d.type() instanceof Type.Cat c && c.range() instanceof Dim.Named n) {
+        String k = layout.sizeNames.get(n.size());
+        m.beginControlFlow("if ($L == 0)", k);
+        m.addStatement("$L = 1 + maxOf(data.$L)", k, d.field());
+        m.endControlFlow();
+      }
+    }
+    for (String s : layout.sizeNames.values()) {
+      m.beginControlFlow("if ($L < 1)", s);
+      m.addStatement("throw new IllegalArgumentException($S)", "size " + s + " is not bound: set it with the builder");
+      m.endControlFlow();
+    }
+    // Hyperparameters: the builder's value or the default.
+    for (CheckedModel.HyperSym h : plan.graph().hypers()) {
+      hyperBinding(m, h);
+    }
+    // Data: flatten and validate.
+    for (Layout.DataArray d : layout.data.values()) {
+      flattenData(m, d);
+    }
+    // Factor storage.
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      String elements = layout.product(fs.elementDims());
+      Family.Kind k = fs.update().family().kind();
+      for (Map.Entry<String, String> p : fs.params().entrySet()) {
+        int w = families.paramWidth(k, p.getKey());
+        m.addStatement("$L = new double[$L]", p.getValue(), width(elements, fs.dim(), w));
+      }
+      for (Map.Entry<String, String> mo : fs.moments().entrySet()) {
+        m.addStatement("$L = new double[$L]", mo.getValue(), width(elements, fs.dim(), fs.momentArity().get(mo.getKey())));
+      }
+      for (Family.Stat s : fs.update().family().naturalStats()) {
+        if (s.arity() > 0) {
+          m.addStatement("$L = new double[$L]", FamilyCode.eta(fs, s.name()), width("1", fs.dim(), s.arity()));
+        }
+      }
+    }
+    m.addStatement("prepare()");
+    return m.build();
+  }
+
+  private String width(String elements, Dim dim, int arity) {
+    String w = elements;
+    for (int i = 0; i < arity; i++) {
+      w = w + " * " + layout.dim(dim);
+    }
+    return w;
+  }
+
+  private Poly sizeDefault(CheckedModel.SizeSym s) {
+    dev.vmodel.compiler.ast.Expr e = s.defaultValue().get();
+    if (e instanceof dev.vmodel.compiler.ast.Expr.Number n) {
+      return Poly.constant(n.value());
+    }
+    if (e instanceof dev.vmodel.compiler.ast.Expr.Name n) {
+      return Poly.of(new Atom.SizeValue(n.name()));
+    }
+    // Size arithmetic: evaluate via the checker's constant folding is not available here; use the text.
+    return Poly.constant(1);
+  }
+
+  private void bindDims(MethodSpec.Builder m, Layout.DataArray d, List<Dim> dims) {
+    // Walk the nested Java array: level 0 length binds dims[0], each row's length binds dims[1], ...
+    String access = "data." + d.field();
+    for (int level = 0; level < dims.size(); level++) {
+      Dim dim = dims.get(level);
+      String lengthCode = level == 0 ? access + ".length" : "data." + d.field() + "[0]" + "[0]".repeat(level - 1) + ".length";
+      if (level > 0) {
+        m.beginControlFlow("if (data.$L.length > 0$L)", d.field(), "");
+      }
+      if (dim instanceof Dim.Named n) {
+        String s = layout.sizeNames.get(n.size());
+        m.beginControlFlow("if ($L == 0)", s);
+        m.addStatement("$L = $L", s, lengthCode);
+        m.endControlFlow();
+      }
+      if (level > 0) {
+        m.endControlFlow();
+      }
+    }
+  }
+
+  private void flattenData(MethodSpec.Builder m, Layout.DataArray d) {
+    List<Dim> dims = new ArrayList<>(d.plateDims());
+    dims.addAll(d.componentDims());
+    String elem = d.integer() ? "int" : "double";
+    m.addStatement("$L = new $L[$L]", d.field(), elem, layout.product(dims));
+    if (dims.isEmpty()) {
+      m.addStatement("$L[0] = data.$L", d.field(), d.field());
+      return;
+    }
+    List<String> idx = new ArrayList<>();
+    String access = "data." + d.field();
+    for (int level = 0; level < dims.size(); level++) {
+      String i = "i" + level;
+      String len = layout.dim(dims.get(level));
+      String arr = access;
+      m.beginControlFlow("if ($L.length != $L)", arr, len);
+      if (level == 0) {
+        m.addStatement("throw new $T($S, -1, -1, $S + $L.length + $S + $L)", DATA_EXCEPTION, d.node(), "has ", arr,
+            " rows, but " + dims.get(level).text() + " = ", len);
+      } else {
+        m.addStatement("throw new $T($S, i$L, -1, $S + $L.length + $S + $L)", DATA_EXCEPTION, d.node(), level - 1,
+            "has ", arr, " entries, but " + dims.get(level).text() + " = ", len);
+      }
+      m.endControlFlow();
+      m.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, len, i);
+      idx.add(i);
+      access = access + "[" + i + "]";
+    }
+    String row = idx.get(0);
+    String col = idx.size() > 1 ? idx.get(idx.size() - 1) : "-1";
+    m.addStatement("$L v = $L", elem, access);
+    validation(m, d, row, col);
+    m.addStatement("$L[$L] = v", d.field(), layout.flat(idx, dims));
+    for (int level = 0; level < dims.size(); level++) {
+      m.endControlFlow();
+    }
+  }
+
+  private void validation(MethodSpec.Builder m, Layout.DataArray d, String row, String col) {
+    Type t = d.type();
+    if (t instanceof Type.Cat c) {
+      String k = layout.dim(c.range());
+      m.beginControlFlow("if (v < 0 || v >= $L)", k);
+      m.addStatement("throw new $T($S, $L, $L, $S + v + $S + $L + $S)", DATA_EXCEPTION, d.node(), row, col,
+          "category ", " is out of range 0.." + c.range().text() + "-1 (" + c.range().text() + " = ", k, ")");
+      m.endControlFlow();
+      return;
+    }
+    if (t instanceof Type.Scalar s) {
+      Domain dom = s.domain();
+      if (d.integer()) {
+        if (dom == Domain.COUNT || dom == Domain.BOOL) {
+          m.beginControlFlow("if (!($L))", domainTest("v", dom));
+          m.addStatement("throw new $T($S, $L, $L, $S + v)", DATA_EXCEPTION, d.node(), row, col,
+              "must be " + domainWord(dom) + ", got ");
+          m.endControlFlow();
+        }
+        return;
+      }
+      m.beginControlFlow("if (Double.isNaN(v))");
+      m.addStatement("throw new $T($S, $L, $L, $S)", DATA_EXCEPTION, d.node(), row, col,
+          "is missing (NaN); missing values are not supported by this model's generated code yet");
+      m.endControlFlow();
+      if (dom != Domain.REAL) {
+        m.beginControlFlow("if (!($L))", domainTest("v", dom));
+        m.addStatement("throw new $T($S, $L, $L, $S + v)", DATA_EXCEPTION, d.node(), row, col,
+            "must be " + domainWord(dom) + ", got ");
+        m.endControlFlow();
+      }
+      return;
+    }
+    m.beginControlFlow("if (Double.isNaN(v) || Double.isInfinite(v))");
+    m.addStatement("throw new $T($S, $L, $L, $S + v)", DATA_EXCEPTION, d.node(), row, col,
+        "must be a finite number (missing values are not supported here yet), got ");
+    m.endControlFlow();
+  }
+
+  private void hyperBinding(MethodSpec.Builder m, CheckedModel.HyperSym h) {
+    String f = layout.hyperNames.get(h.name());
+    Type t = h.type();
+    if (t instanceof Type.Scalar) {
+      if (h.defaultValue().isPresent()) {
+        Poly p = Constants.scalar(lowerConstant(h));
+        m.addStatement("$L = config.$L != null ? config.$L : $L", f, f, f, polys.inline(p, Map.of()));
+      } else {
+        m.beginControlFlow("if (config.$L == null)", f);
+        m.addStatement("throw new IllegalArgumentException($S)", "hyper " + h.name() + " has no default: set it with the builder");
+        m.endControlFlow();
+        m.addStatement("$L = config.$L", f, f);
+      }
+      return;
+    }
+    List<Dim> dims = Layout.componentDims(t);
+    m.addStatement("$L = new double[$L]", f, layout.product(dims));
+    m.beginControlFlow("if (config.$L != null)", f);
+    if (t instanceof Type.Vector) {
+      m.beginControlFlow("if (config.$L.length != $L)", f, layout.dim(dims.get(0)));
+      m.addStatement("throw new IllegalArgumentException($S + config.$L.length + $S + $L)",
+          "hyper " + h.name() + " has length ", f, ", but " + dims.get(0).text() + " = ", layout.dim(dims.get(0)));
+      m.endControlFlow();
+      m.addStatement("System.arraycopy(config.$L, 0, $L, 0, $L)", f, f, layout.dim(dims.get(0)));
+    } else {
+      String r = layout.dim(dims.get(0));
+      String c = layout.dim(dims.get(1));
+      m.beginControlFlow("for (int i = 0; i < $L; i++)", r);
+      m.beginControlFlow("if (config.$L.length != $L || config.$L[i].length != $L)", f, r, f, c);
+      m.addStatement("throw new IllegalArgumentException($S)", "hyper " + h.name() + " must be "
+          + dims.get(0).text() + " x " + dims.get(1).text());
+      m.endControlFlow();
+      m.addStatement("System.arraycopy(config.$L[i], 0, $L, i * $L, $L)", f, f, c, c);
+      m.endControlFlow();
+    }
+    m.nextControlFlow("else");
+    if (h.defaultValue().isEmpty()) {
+      m.addStatement("throw new IllegalArgumentException($S)", "hyper " + h.name() + " has no default: set it with the builder");
+    } else if (t instanceof Type.Vector) {
+      Idx i = Idx.fresh("i", dims.get(0));
+      Poly p = Constants.component(lowerConstant(h), i);
+      m.beginControlFlow("for (int i = 0; i < $L; i++)", layout.dim(dims.get(0)));
+      m.addStatement("$L[i] = $L", f, polys.inline(p, Map.of(i, "i")));
+      m.endControlFlow();
+    } else {
+      Idx i = Idx.fresh("i", dims.get(0));
+      Idx j = Idx.fresh("j", dims.get(1));
+      Poly p = Constants.entry(lowerConstant(h), i, j);
+      m.beginControlFlow("for (int i = 0; i < $L; i++)", layout.dim(dims.get(0)));
+      m.beginControlFlow("for (int j = 0; j < $L; j++)", layout.dim(dims.get(1)));
+      m.addStatement("$L[i * $L + j] = $L", f, layout.dim(dims.get(1)), polys.inline(p, Map.of(i, "i", j, "j")));
+      m.endControlFlow();
+      m.endControlFlow();
+    }
+    m.endControlFlow();
+  }
+
+  private dev.vmodel.compiler.graph.Ir lowerConstant(CheckedModel.HyperSym h) {
+    return plan.graph().hyperDefaults().get(h.name());
+  }
+
+  private MethodSpec update(FactorUpdate u) {
+    Layout.FactorStorage fs = layout.factors.get(u.factor().name());
+    MethodSpec.Builder m = MethodSpec.methodBuilder(updateName(u)).addModifiers(Modifier.PRIVATE);
+    m.addJavadoc(updateDoc(u));
+    m.addCode(evaluateAndConvert(fs, u.natural(), u.factor().name()));
+    return m.build();
+  }
+
+  private String updateName(FactorUpdate u) {
+    return "update" + Layout.cap(layout.factors.get(u.factor().name()).base());
+  }
+
+  private CodeBlock updateDoc(FactorUpdate u) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String elements = u.elementIndices().isEmpty() ? "" : " for each "
+        + String.join(", ", u.elementIndices().stream().map(i -> i.name() + " in " + i.range().text()).toList());
+    b.add("Sets q($L) to its optimum given the other factors: $L$L, with natural parameters\n\n",
+        u.factor().name(), u.family().kind().title(), elements);
+    b.add("<pre>\n");
+    for (NaturalParam p : u.natural()) {
+      String comps = p.components().isEmpty() ? ""
+          : "[" + String.join(",", p.components().stream().map(Idx::name).toList()) + "]";
+      b.add("eta($L)$L = $L\n", escape(p.stat().text()), comps, escape(Printer.plain(p.value())));
+    }
+    b.add("</pre>\n\n");
+    b.add("where {@code <s>{v}} is the expectation of statistic s of v under the current q. Then $L.\n",
+        escape(dev.vmodel.compiler.plan.PlanPrinter.parametersText(u)));
+    return b.build();
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*/", "*&#47;")
+        .replace("@", "&#64;").replace("$", "$$");
+  }
+
+  /** Element loops, natural parameters, and the family's conversion. */
+  private CodeBlock evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    List<Idx> el = fs.update().elementIndices();
+    if (el.isEmpty()) {
+      b.add("{\n").indent();
+    }
+    Map<Idx, String> free = new LinkedHashMap<>();
+    List<String> names = new ArrayList<>();
+    for (Idx i : el) {
+      String n = i.name();
+      while (layout.sizeNames.containsValue(n) || layout.hyperNames.containsValue(n) || names.contains(n)) {
+        n = n + "_";
+      }
+      names.add(n);
+      free.put(i, n);
+      b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", n, n, layout.dim(i.range()), n);
+    }
+    String e = layout.flat(names, fs.elementDims());
+    for (NaturalParam p : params) {
+      String eta = FamilyCode.eta(fs, p.stat().name());
+      if (p.components().isEmpty()) {
+        b.addStatement("double $L = 0.0", eta);
+        b.add(polys.accumulate(eta, p.value(), free));
+      } else {
+        Map<Idx, String> inner = new HashMap<>(free);
+        List<String> cn = new ArrayList<>();
+        String[] letters = {"i", "j"};
+        for (int c = 0; c < p.components().size(); c++) {
+          String n = letters[c];
+          while (names.contains(n) || layout.sizeNames.containsValue(n)) {
+            n = n + "_";
+          }
+          cn.add(n);
+          inner.put(p.components().get(c), n);
+          b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", n, n, layout.dim(fs.dim()), n);
+        }
+        b.addStatement("double acc = 0.0");
+        b.add(polys.accumulate("acc", p.value(), inner));
+        String flatComp = cn.size() == 1 ? cn.get(0) : cn.get(0) + " * " + layout.dim(fs.dim()) + " + " + cn.get(1);
+        b.addStatement("$L[$L] = acc", eta, flatComp);
+        for (int c = 0; c < p.components().size(); c++) {
+          b.endControlFlow();
+        }
+      }
+    }
+    b.add(families.convert(fs, e, label));
+    for (int i = 0; i < el.size(); i++) {
+      b.endControlFlow();
+    }
+    if (el.isEmpty()) {
+      b.unindent().add("}\n");
+    }
+    return b.build();
+  }
+
+  /** Functions of known matrices (inverses, log-determinants of hyperparameters), once per fit. */
+  private MethodSpec prepare() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Computes what depends only on sizes and hyperparameters, once per fit.\n");
+    for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
+      String d = layout.dim(c.dim());
+      Idx i = Idx.fresh("i", c.dim());
+      Idx j = Idx.fresh("j", c.dim());
+      Poly entry = Constants.entry(c.matrix(), i, j);
+      String text = dev.vmodel.compiler.graph.IrPrinter.print(c.matrix());
+      m.addCode("$L", CodeBlock.builder().add("{\n").indent().build());
+      m.addComment("$L of $L", c.f() == Atom.MatFunc.INVERSE ? "inverse" : "log-determinant", text);
+      m.addStatement("double[] a = new double[$L * $L]", d, d);
+      m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+      m.beginControlFlow("for (int j = 0; j < $L; j++)", d);
+      m.addStatement("a[i * $L + j] = $L", d, polys.inline(entry, Map.of(i, "i", j, "j")));
+      m.endControlFlow();
+      m.endControlFlow();
+      m.addStatement("double lnDet = LinAlg.spdInverseLogDet(a, 0, a, 0, $L)", d);
+      m.beginControlFlow("if (Double.isNaN(lnDet))");
+      m.addStatement("throw new IllegalArgumentException($S)", text + " must be symmetric positive definite");
+      m.endControlFlow();
+      if (c.f() == Atom.MatFunc.INVERSE) {
+        m.addStatement("$L = a", c.field());
+      } else {
+        m.addStatement("$L = lnDet", c.field());
+      }
+      m.addCode("$L", CodeBlock.builder().unindent().add("}\n").build());
+    }
+    return m.build();
+  }
+
+  private MethodSpec sweep() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("sweep").addParameter(TypeName.INT, "iteration")
+        .addParameter(TypeName.BOOLEAN, "check")
+        .addJavadoc("One sweep of coordinate ascent in the plan's schedule. With {@code check}, the ELBO is"
+            + " recomputed after every update and a decrease beyond 1e-9 relative throws.\n");
+    m.addStatement("double before = check ? elbo() : 0.0");
+    for (String f : plan.schedule()) {
+      FactorUpdate u = plan.update(f);
+      m.addStatement("$L()", updateName(u));
+      m.beginControlFlow("if (check)");
+      m.addStatement("double after = elbo()");
+      m.beginControlFlow("if (after < before - 1e-9 * Math.max(1.0, Math.abs(before)))");
+      m.addStatement("throw new $T($S, iteration, before, after)", ELBO_DECREASED, f);
+      m.endControlFlow();
+      m.addStatement("before = after");
+      m.endControlFlow();
+    }
+    return m.build();
+  }
+
+  private MethodSpec elbo() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("elbo").returns(TypeName.DOUBLE)
+        .addJavadoc("The evidence lower bound: E_q[ln p(X, Z)] + H[q], with every constant.\n");
+    m.addStatement("double lp = 0.0");
+    for (UpdatePlan.LogJointTerm term : plan.elbo().terms()) {
+      m.addComment("E[ln p($L | ...)]", term.node());
+      m.addCode(polys.accumulate("lp", term.value(), Map.of()));
+    }
+    m.addStatement("double h = 0.0");
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      m.addComment("H[q($L)]", fs.update().factor().name());
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+      m.addStatement("h += $L", families.entropy(fs, "e"));
+      m.endControlFlow();
+    }
+    m.addStatement("return lp + h");
+    return m.build();
+  }
+
+  private MethodSpec init() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("init").addParameter(java.util.SplittableRandom.class, "rng")
+        .addParameter(FIT_OPTIONS, "options")
+        .addJavadoc("Global factors start at their priors; local (per-datum) factors start at random.\n");
+    for (FactorUpdate u : initOrder()) {
+      Layout.FactorStorage fs = layout.factors.get(u.factor().name());
+      m.addComment("q($L)", u.factor().name());
+      if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL) {
+        String d = layout.dim(fs.dim());
+        String eta = FamilyCode.eta(fs, "onehot");
+        m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+        m.beginControlFlow("for (int c = 0; c < $L; c++)", d);
+        m.addStatement("$L[c] = Math.log(-Math.log(1.0 - rng.nextDouble()))", eta);
+        m.endControlFlow();
+        m.addCode(families.convert(fs, "e", u.factor().name()));
+        m.endControlFlow();
+        continue;
+      }
+      m.addCode(evaluateAndConvert(fs, u.prior(), u.factor().name()));
+      if (u.local() && (u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
+        m.addCode("$L", CodeBlock.builder().add("{\n").indent().build());
+        randomizeMeans(m, fs);
+        m.addCode("$L", CodeBlock.builder().unindent().add("}\n").build());
+      }
+    }
+    return m.build();
+  }
+
+  private void randomizeMeans(MethodSpec.Builder m, Layout.FactorStorage fs) {
+    String elements = layout.product(fs.elementDims());
+    if (fs.update().family().kind() == Family.Kind.NORMAL) {
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
+      m.addStatement("double mean = $L[e] + rng.nextGaussian() / Math.sqrt($L[e])", fs.params().get("mean"),
+          fs.params().get("precision"));
+      m.addStatement("$L[e] = mean", fs.params().get("mean"));
+      m.addStatement("$L[e] = mean", fs.moments().get("x"));
+      m.addStatement("$L[e] = mean * mean + 1.0 / $L[e]", fs.moments().get("x2"), fs.params().get("precision"));
+      m.endControlFlow();
+      return;
+    }
+    String d = layout.dim(fs.dim());
+    m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
+    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    m.addStatement("$L[e * $L + i] += rng.nextGaussian()", fs.params().get("mean"), d);
+    m.addStatement("$L[e * $L + i] = $L[e * $L + i]", fs.moments().get("x"), d, fs.params().get("mean"), d);
+    m.endControlFlow();
+    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    m.beginControlFlow("for (int j = 0; j < $L; j++)", d);
+    m.addStatement("$L[(e * $L + i) * $L + j] = $L[(e * $L + i) * $L + j] + $L[e * $L + i] * $L[e * $L + j]",
+        fs.moments().get("xxT"), d, d, fs.params().get("cov"), d, d, fs.params().get("mean"), d,
+        fs.params().get("mean"), d);
+    m.endControlFlow();
+    m.endControlFlow();
+    m.endControlFlow();
+  }
+
+  /** Factors in an order where each prior reads only moments already initialised. */
+  private List<FactorUpdate> initOrder() {
+    List<FactorUpdate> remaining = new ArrayList<>(plan.updates());
+    List<FactorUpdate> out = new ArrayList<>();
+    Set<String> done = new LinkedHashSet<>();
+    while (!remaining.isEmpty()) {
+      FactorUpdate next = null;
+      for (FactorUpdate u : remaining) {
+        Set<String> needs = new LinkedHashSet<>();
+        if (!(u.local() && u.family().kind() == Family.Kind.CATEGORICAL)) {
+          for (NaturalParam p : u.prior()) {
+            collectFactors(p.value(), needs);
+          }
+        }
+        needs.remove(u.factor().name());
+        if (done.containsAll(needs)) {
+          next = u;
+          break;
+        }
+      }
+      if (next == null) {
+        next = remaining.get(0);
+      }
+      remaining.remove(next);
+      out.add(next);
+      done.add(next.factor().name());
+    }
+    return out;
+  }
+
+  private static void collectFactors(Poly p, Set<String> out) {
+    for (Monomial m : p.terms()) {
+      for (Atom a : m.atoms()) {
+        if (a instanceof Atom.Moment mo) {
+          out.add(mo.factor());
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Result
+
+  private TypeSpec resultClass() {
+    TypeSpec.Builder t = TypeSpec.classBuilder("Result").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(FIT_RESULT)
+        .addJavadoc("A fitted posterior: the ELBO trace and every factor's parameters.\n");
+    t.addField(TypeName.DOUBLE, "elbo", Modifier.PRIVATE, Modifier.FINAL);
+    t.addField(ArrayTypeName.of(TypeName.DOUBLE), "trace", Modifier.PRIVATE, Modifier.FINAL);
+    t.addField(TypeName.INT, "iterations", Modifier.PRIVATE, Modifier.FINAL);
+    t.addField(TypeName.BOOLEAN, "converged", Modifier.PRIVATE, Modifier.FINAL);
+    t.addField(stateName(), "s", Modifier.PRIVATE, Modifier.FINAL);
+    t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+        .addParameter(stateName(), "s").addParameter(ArrayTypeName.of(TypeName.DOUBLE), "trace")
+        .addParameter(TypeName.INT, "iterations").addParameter(TypeName.BOOLEAN, "converged")
+        .addStatement("this.s = s").addStatement("this.trace = trace").addStatement("this.iterations = iterations")
+        .addStatement("this.converged = converged")
+        .addStatement("this.elbo = iterations > 0 ? trace[iterations - 1] : s.elbo()").build());
+    t.addMethod(MethodSpec.methodBuilder("elbo").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.DOUBLE).addStatement("return elbo").build());
+    t.addMethod(MethodSpec.methodBuilder("elboTrace").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(ArrayTypeName.of(TypeName.DOUBLE)).addStatement("return trace.clone()").build());
+    t.addMethod(MethodSpec.methodBuilder("iterations").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.INT).addStatement("return iterations").build());
+    t.addMethod(MethodSpec.methodBuilder("converged").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.BOOLEAN).addStatement("return converged").build());
+    for (String s : layout.sizeNames.values()) {
+      t.addMethod(MethodSpec.methodBuilder("size" + Layout.cap(s)).addModifiers(Modifier.PUBLIC).returns(TypeName.INT)
+          .addJavadoc("The value size {@code $L} had in this fit.\n", s).addStatement("return s.$L", s).build());
+    }
+    MethodSpec.Builder generic = MethodSpec.methodBuilder("posteriors").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class),
+            FIT_RESULT.nestedClass("Posterior")));
+    generic.addStatement("$T<String, $T> out = new $T<>()", Map.class, FIT_RESULT.nestedClass("Posterior"),
+        java.util.LinkedHashMap.class);
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      accessors(t, fs);
+      generic.addCode(genericPosterior(fs));
+    }
+    generic.addStatement("return $T.unmodifiableMap(out)", java.util.Collections.class);
+    t.addMethod(generic.build());
+    return t.build();
+  }
+
+  private void accessors(TypeSpec.Builder t, Layout.FactorStorage fs) {
+    FactorUpdate u = fs.update();
+    Map<String, String> q = fs.params();
+    String d = fs.dim() == null ? null : layout.dim(fs.dim());
+    MethodSpec.Builder m = MethodSpec.methodBuilder(fs.base()).addModifiers(Modifier.PUBLIC);
+    List<String> idx = new ArrayList<>();
+    for (Idx i : u.elementIndices()) {
+      String n = i.name();
+      m.addParameter(TypeName.INT, n);
+      idx.add(n);
+      m.beginControlFlow("if ($L < 0 || $L >= s.$L)", n, n, layout.dim(i.range()));
+      m.addStatement("throw new IndexOutOfBoundsException($S + $L + $S + s.$L)", n + " = ", n,
+          " is outside 0.." + i.range().text() + "-1, " + i.range().text() + " = ", layout.dim(i.range()));
+      m.endControlFlow();
+    }
+    String e = qualifySizes(layout.flat(idx, fs.elementDims()));
+    m.addStatement("int e = $L", e);
+    String dd = d == null ? null : "s." + d;
+    ClassName post;
+    switch (u.family().kind()) {
+      case NORMAL:
+        post = ClassName.get(RT + ".posterior", "NormalPosterior");
+        m.addStatement("return new $T(s.$L[e], s.$L[e])", post, q.get("mean"), q.get("precision"));
+        break;
+      case GAMMA:
+        post = ClassName.get(RT + ".posterior", "GammaPosterior");
+        m.addStatement("return new $T(s.$L[e], s.$L[e])", post, q.get("shape"), q.get("rate"));
+        break;
+      case INV_GAMMA:
+        post = ClassName.get(RT + ".posterior", "InvGammaPosterior");
+        m.addStatement("return new $T(s.$L[e], s.$L[e])", post, q.get("shape"), q.get("scale"));
+        break;
+      case BETA:
+        post = ClassName.get(RT + ".posterior", "BetaPosterior");
+        m.addStatement("return new $T(s.$L[e], s.$L[e])", post, q.get("a"), q.get("b"));
+        break;
+      case DIRICHLET:
+        post = ClassName.get(RT + ".posterior", "DirichletPosterior");
+        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L))", post, java.util.Arrays.class,
+            q.get("alpha"), dd, dd);
+        break;
+      case CATEGORICAL:
+        post = ClassName.get(RT + ".posterior", "CategoricalPosterior");
+        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L))", post, java.util.Arrays.class,
+            q.get("p"), dd, dd);
+        break;
+      case MULTI_NORMAL:
+        post = ClassName.get(RT + ".posterior", "MultiNormalPosterior");
+        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L), $T.copyOfRange(s.$L, e * $L * $L,"
+            + " (e + 1) * $L * $L))", post, java.util.Arrays.class, q.get("mean"), dd, dd, java.util.Arrays.class,
+            q.get("precision"), dd, dd, dd, dd);
+        break;
+      case WISHART:
+        post = ClassName.get(RT + ".posterior", "WishartPosterior");
+        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L * $L, (e + 1) * $L * $L), s.$L[e], $L)", post,
+            java.util.Arrays.class, q.get("W"), dd, dd, dd, dd, q.get("nu"), dd);
+        break;
+      case NORMAL_GAMMA:
+        post = ClassName.get(RT + ".posterior", "NormalGammaPosterior");
+        m.addStatement("return new $T(s.$L[e], s.$L[e], s.$L[e], s.$L[e])", post, q.get("m"), q.get("beta"),
+            q.get("a"), q.get("b"));
+        break;
+      default:
+        post = ClassName.get(RT + ".posterior", "NormalWishartPosterior");
+        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L), s.$L[e], $T.copyOfRange(s.$L,"
+            + " e * $L * $L, (e + 1) * $L * $L), s.$L[e])", post, java.util.Arrays.class, q.get("m"), dd, dd,
+            q.get("beta"), java.util.Arrays.class, q.get("W"), dd, dd, dd, dd, q.get("nu"));
+        break;
+    }
+    m.returns(post).addJavadoc("The posterior factor q($L)$L: $L.\n", u.factor().name(),
+        idx.isEmpty() ? "" : " of element [" + String.join(", ", idx) + "]", u.family().kind().title());
+    t.addMethod(m.build());
+  }
+
+  private String qualifySizes(String code) {
+    String out = code;
+    for (String s : layout.sizeNames.values()) {
+      out = out.replaceAll("\\b" + java.util.regex.Pattern.quote(s) + "\\b", "s." + s);
+    }
+    return out;
+  }
+
+  private CodeBlock genericPosterior(Layout.FactorStorage fs) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String elements = qualifySizes(layout.product(fs.elementDims()));
+    b.beginControlFlow("");
+    b.addStatement("$T<String, double[]> params = new $T<>()", Map.class, java.util.LinkedHashMap.class);
+    for (Map.Entry<String, String> p : fs.params().entrySet()) {
+      b.addStatement("params.put($S, s.$L.clone())", p.getKey(), p.getValue());
+    }
+    String first = fs.moments().values().iterator().next();
+    String meanMoment = fs.moments().containsKey("x") ? fs.moments().get("x")
+        : fs.moments().containsKey("mu") ? fs.moments().get("mu")
+        : fs.moments().containsKey("onehot") ? fs.moments().get("onehot")
+        : fs.moments().containsKey("X") ? fs.moments().get("X") : first;
+    b.addStatement("double[] mean = s.$L.clone()", meanMoment);
+    if (fs.moments().containsKey("x2")) {
+      b.addStatement("double[] sd = new double[mean.length]");
+      b.beginControlFlow("for (int i = 0; i < sd.length; i++)");
+      b.addStatement("sd[i] = Math.sqrt(Math.max(0.0, s.$L[i] - mean[i] * mean[i]))", fs.moments().get("x2"));
+      b.endControlFlow();
+    } else {
+      b.addStatement("double[] sd = new double[0]");
+    }
+    b.addStatement("out.put($S, new $T.Posterior($S, $L, params, mean, sd))", fs.update().factor().name(), FIT_RESULT,
+        fs.update().family().kind().title(), elements);
+    b.endControlFlow();
+    return b.build();
+  }
+}
