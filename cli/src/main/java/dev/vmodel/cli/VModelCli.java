@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Compile probabilistic models to mean-field variational inference in Java.",
-    subcommands = {CheckCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {CheckCommand.class, ExplainCommand.class, CompileCommand.class, FitCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 success, 1 errors in a model or data file, 2 usage errors."})
 public final class VModelCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -22,9 +22,12 @@ public final class VModelCli implements Runnable {
   /** Exit status for a command line that could not be understood. */
   public static final int EXIT_USAGE = 2;
 
+  /** Exit status for a bug in vmodel. */
+  public static final int EXIT_INTERNAL = 70;
+
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of check");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of check, explain, compile, fit");
   }
 
   /** Picocli's message, in the lower-case style of the other messages, naming unknown commands as such. */
@@ -62,7 +65,7 @@ public final class VModelCli implements Runnable {
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       err.println("vmodel: internal error: " + ex);
       err.println("This is a bug in vmodel; please report it with the model file that caused it.");
-      return 70;
+      return EXIT_INTERNAL;
     });
     return cli.execute(args);
   }
