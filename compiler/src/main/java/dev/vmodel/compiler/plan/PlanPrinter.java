@@ -2,22 +2,37 @@ package dev.vmodel.compiler.plan;
 
 import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Printer;
+import dev.vmodel.compiler.algebra.Printer.Statistic;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.dist.ParamSlot;
+import dev.vmodel.compiler.graph.Ir;
+import dev.vmodel.compiler.graph.ModelGraph;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Prints an update plan for people: each factor's optimal distribution, the natural parameter
- * of every sufficient statistic, the map to the family's usual parameters, the schedule and the
- * ELBO. Plain text for terminals, or Markdown with LaTeX; `vmodel explain` prints this.
+ * Prints an update plan for people: the factorisation and schedule, then for each factor its
+ * optimal distribution, ln q*, the natural parameter of every sufficient statistic and the map to
+ * the family's usual parameters, then the ELBO. Plain text for terminals, or Markdown with LaTeX
+ * math; `vmodel explain` prints this, and docs/derivations/ holds the Markdown of every example.
  */
 public final class PlanPrinter {
-  private final boolean markdown;
+  private final boolean tex;
+  private final StringBuilder out = new StringBuilder();
+  /** The symbol of a natural parameter: eta, unless the model names something eta. */
+  private String eta;
 
-  private PlanPrinter(boolean markdown) {
-    this.markdown = markdown;
+  private PlanPrinter(boolean tex) {
+    this.tex = tex;
   }
 
   public static String text(UpdatePlan plan) {
@@ -28,66 +43,379 @@ public final class PlanPrinter {
     return new PlanPrinter(true).print(plan);
   }
 
+  // ---------------------------------------------------------------------------------------------
+
   private String print(UpdatePlan plan) {
-    StringBuilder out = new StringBuilder();
-    String name = plan.graph().name();
-    if (markdown) {
+    ModelGraph g = plan.graph();
+    boolean clash = g.hypers().stream().anyMatch(h -> h.name().equals("eta"))
+        || g.nodes().stream().anyMatch(n -> n.name().equals("eta"));
+    eta = tex ? (clash ? "\\tilde\\eta" : "\\eta") : "eta";
+    String name = g.name();
+    boolean categorical = plan.updates().stream().anyMatch(u -> u.family().kind() == Family.Kind.CATEGORICAL);
+    if (tex) {
       out.append("# ").append(name).append(": mean-field updates\n\n");
-      out.append("Notation: $\\langle s(v)\\rangle$ is the expectation of statistic $s$ of $v$ under the")
-          .append(" current $q$; `[a=b]` is 1 where a equals b.\n\n");
+      out.append("Each factor $q_j$ of $q(Z) = \\prod_j q_j(Z_j)$ is updated in turn to")
+          .append(" $\\ln q_j^*(Z_j) = \\mathbb{E}_{i \\neq j}[\\ln p(X, Z)] + \\text{const}$ (PRML eq. 10.9).")
+          .append(" $\\langle f \\rangle$ is the expectation of $f$ under the current $q$;")
+          .append(categorical ? " $q(z_n = k)$ is the current probability that $z_n = k$ (the responsibility);" : "")
+          .append(" $[a = b]$ is 1 if $a = b$, else 0, and $\\delta_{ij} = [i = j]$;")
+          .append(" $").append(eta).append("(s)$ is the natural parameter of the sufficient statistic $s$,")
+          .append(" its coefficient in $\\ln q^*$. Indices start at 0.\n\n");
     } else {
-      out.append(name).append(": mean-field updates\n");
-      out.append("(<s>{v} is the expectation of statistic s of v under the current q; [a=b] is 1 where a = b)\n\n");
+      out.append(name).append(": mean-field updates\n\n");
+      out.append("Each factor q_j is updated in turn to ln q_j*(Z_j) = E_{i != j}[ln p(X, Z)] + const.\n");
+      out.append("<f> is the expectation of f under the current q; [a = b] is 1 if a = b, else 0;\n");
+      out.append(categorical ? "q(z[n]=k) is the current probability that z[n] = k; " : "")
+          .append("eta(s) is the natural parameter of statistic s").append(categorical ? "\n" : " ")
+          .append("(its coefficient in ln q*).\n\n");
     }
-    out.append(markdown ? "## Factorisation\n\n" : "Factorisation: ");
-    out.append(plan.updates().stream().map(u -> "q(" + u.factor().name() + ")").collect(Collectors.joining(" ")));
-    out.append(markdown ? "\n\n" : "\n");
-    out.append(markdown ? "## Schedule\n\n" : "Schedule (one sweep): ");
-    out.append(String.join(" -> ", plan.schedule().stream().map(s -> "q(" + s + ")").toList()));
-    out.append(markdown ? "\n\n" : "\n\n");
+    factorisation(plan);
+    schedule(plan);
     for (String f : plan.schedule()) {
-      factor(out, plan.update(f));
+      factor(g, plan.update(f));
     }
-    out.append(markdown ? "## Evidence lower bound\n\n" : "ELBO = sum of\n");
-    for (UpdatePlan.LogJointTerm t : plan.elbo().terms()) {
-      String body = markdown ? Printer.latex(t.value()) : Printer.plain(t.value());
-      if (markdown) {
-        out.append("- $E_q[\\ln p(").append(t.node()).append(" \\mid \\cdot)] = ").append(body).append("$\n");
-      } else {
-        out.append("  E[ln p(").append(t.node()).append(" | ...)] = ").append(body).append('\n');
-      }
-    }
-    for (String f : plan.elbo().entropies()) {
-      out.append(markdown ? "- $H[q(" + f + ")]$\n" : "  + H[q(" + f + ")]\n");
-    }
+    elbo(plan);
     return out.toString();
   }
 
-  private void factor(StringBuilder out, FactorUpdate u) {
-    Family fam = u.family();
-    String elements = u.elementIndices().isEmpty() ? ""
-        : " for each " + u.elementIndices().stream().map(i -> i.name() + " in " + i.range().text())
-            .collect(Collectors.joining(", "));
-    String head = "q(" + u.factor().name() + ") = " + fam.kind().title() + elements
-        + (u.local() ? "   [local]" : "");
-    out.append(markdown ? "### " + head + "\n\n" : head + "\n");
-    out.append(markdown ? "Contributions from: " : "  from: ")
-        .append(String.join(", ", u.sources())).append(markdown ? "\n\n" : "\n");
-    for (NaturalParam p : u.natural()) {
-      String comps = p.components().isEmpty() ? ""
-          : p.components().stream().map(Idx::name).collect(Collectors.joining(",", "[", "]"));
-      String lhs = "eta(" + p.stat().text() + ")" + comps;
-      if (markdown) {
-        out.append("- $\\eta(").append(p.stat().text()).append(")").append(comps).append(" = ")
-            .append(Printer.latex(p.value())).append("$\n");
+  private void factorisation(UpdatePlan plan) {
+    List<String> factors = new ArrayList<>();
+    List<String> elements = new ArrayList<>();
+    boolean plated = false;
+    for (FactorUpdate u : plan.updates()) {
+      factors.add("q(" + members(u.factor().members(), List.of()) + ")");
+      List<Ix> el = u.elementIndices().stream().map(i -> (Ix) new Ix.V(i)).toList();
+      String one = "q(" + members(u.factor().members(), el) + ")";
+      if (el.isEmpty()) {
+        elements.add(one);
       } else {
-        out.append("  ").append(lhs).append(" = ").append(Printer.plain(p.value())).append('\n');
+        plated = true;
+        String idx = u.elementIndices().stream().map(i -> index(i)).collect(Collectors.joining(","));
+        elements.add(tex ? "\\prod_{" + idx + "} " + one : "prod_" + (el.size() > 1 ? "{" + idx + "}" : idx) + " " + one);
       }
     }
-    out.append(markdown ? "\n" : "").append(markdown ? "" : "  ").append(parametersText(u)).append(markdown ? "\n\n" : "\n\n");
+    String all = String.join(tex ? "\\, " : " ", factors) + (plated ? " = " + String.join(tex ? "\\, " : " ", elements) : "");
+    if (tex) {
+      out.append("## Factorisation\n\n$$").append(all).append("$$\n\n");
+    } else {
+      out.append("Factorisation: ").append(all).append('\n');
+    }
+  }
+
+  private void schedule(UpdatePlan plan) {
+    List<String> steps = new ArrayList<>();
+    for (String f : plan.schedule()) {
+      FactorUpdate u = plan.update(f);
+      String q = tex ? "$q(" + members(u.factor().members(), List.of()) + ")$" : "q(" + f + ")";
+      if (u.local()) {
+        q += tex ? " (local: one factor per data element, updated last)" : " [local]";
+      }
+      steps.add(q);
+    }
+    if (tex) {
+      out.append("## Schedule\n\nOne sweep of coordinate ascent updates, in order: ")
+          .append(String.join(", ", steps)).append(". Sweeps repeat until the ELBO stops increasing.\n\n");
+    } else {
+      out.append("Schedule (one sweep): ").append(String.join(" -> ", steps)).append("\n\n");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Factors
+
+  private void factor(ModelGraph g, FactorUpdate u) {
+    List<NaturalParam> natural = renamed(u);
+    List<Ix> el = u.elementIndices().stream().map(i -> (Ix) new Ix.V(i)).toList();
+    String q = "q(" + members(u.factor().members(), List.of()) + ")";
+    String qEl = "q(" + members(u.factor().members(), el) + ")";
+    String forEach = u.elementIndices().isEmpty() ? ""
+        : u.elementIndices().stream().map(i -> (tex ? "$" + index(i) + "$" : index(i)) + " in "
+            + (tex ? "$" + range(i.range()) + "$" : i.range().text())).collect(Collectors.joining(", "));
+    String sources = u.sources().stream().map(s -> density(g, s)).collect(Collectors.joining(", "));
+    if (tex) {
+      out.append("## $").append(q).append("$: ").append(u.family().kind().title()).append("\n\n");
+      if (!forEach.isEmpty()) {
+        out.append("One independent factor $").append(qEl).append("$ for each ").append(forEach)
+            .append(", all updated by the formulas below.\n\n");
+      }
+      out.append("Terms of $\\ln p(X, Z)$ that involve it: $").append(sources).append("$.\n\n");
+      out.append("$$\\ln ").append(qEl.replaceFirst("^q", "q^*")).append(" = ").append(lnq(u, natural))
+          .append(" + \\text{const}$$\n\n");
+      out.append("with\n\n");
+      for (NaturalParam p : natural) {
+        out.append("$$").append(label(u, p)).append(" = ").append(Printer.latex(p.value())).append("$$\n\n");
+      }
+      out.append(parameters(u, natural)).append("\n\n");
+    } else {
+      out.append(q).append(": ").append(u.family().kind().title());
+      if (!forEach.isEmpty()) {
+        out.append(", one factor ").append(qEl).append(" for each ").append(forEach);
+      }
+      out.append(u.local() ? " [local]" : "").append('\n');
+      out.append("  from ").append(sources).append('\n');
+      out.append("  ln ").append(qEl.replaceFirst("^q", "q*")).append(" = ").append(lnq(u, natural))
+          .append(" + const, where\n");
+      for (NaturalParam p : natural) {
+        out.append("    ").append(label(u, p)).append(" = ").append(Printer.text(p.value())).append('\n');
+      }
+      out.append("  ").append(parameters(u, natural)).append("\n\n");
+    }
+  }
+
+  /**
+   * The natural parameters with component indices renamed where they print like an element
+   * index (LDA's q(phi[k]) has components over the vocabulary: `v`, not a second `k`).
+   */
+  private static List<NaturalParam> renamed(FactorUpdate u) {
+    Set<String> taken = new LinkedHashSet<>();
+    u.elementIndices().forEach(i -> taken.add(i.name()));
+    List<NaturalParam> out = new ArrayList<>();
+    for (NaturalParam p : u.natural()) {
+      Map<Idx, Ix> s = new HashMap<>();
+      List<Idx> comps = new ArrayList<>();
+      Set<String> used = new LinkedHashSet<>(taken);
+      for (Idx c : p.components()) {
+        String n = c.name();
+        if (used.contains(n)) {
+          List<String> candidates = new ArrayList<>();
+          if (c.range() instanceof Dim.Named d && d.size().length() == 1) {
+            candidates.add(d.size().toLowerCase(java.util.Locale.ROOT));
+          }
+          candidates.addAll(List.of("c", "l", "m", "i", "j", "v"));
+          n = candidates.stream().filter(x -> !used.contains(x)).findFirst().orElse(n + "'");
+          Idx r = new Idx(c.id(), n, c.range());
+          s.put(c, new Ix.V(r));
+          comps.add(r);
+        } else {
+          comps.add(c);
+        }
+        used.add(n);
+      }
+      out.add(s.isEmpty() ? p : new NaturalParam(p.stat(), comps, p.value().subst(s)));
+    }
+    return out;
+  }
+
+  private Statistic statistic(FactorUpdate u, NaturalParam p) {
+    List<Ix> el = u.elementIndices().stream().map(i -> (Ix) new Ix.V(i)).toList();
+    List<Ix> comps = p.components().stream().map(i -> (Ix) new Ix.V(i)).toList();
+    return Printer.statistic(u.factor().name(), el, p.stat().name(), comps, tex);
+  }
+
+  /** eta(ln pi[k]), eta(Lambda[k])[i,j]. */
+  private String label(FactorUpdate u, NaturalParam p) {
+    Statistic s = statistic(u, p);
+    return eta + "(" + s.inner() + ")" + s.outside();
+  }
+
+  /** sum_k eta(ln pi[k]) ln pi[k] + ...: ln q* as the statistics times their natural parameters. */
+  private String lnq(FactorUpdate u, List<NaturalParam> natural) {
+    List<String> terms = new ArrayList<>();
+    for (NaturalParam p : natural) {
+      Statistic s = statistic(u, p);
+      String stat = p.stat().name().equals("onehot") ? "[" + s.inner() + "]" : s.value();
+      String sum = p.components().isEmpty() ? ""
+          : (tex ? "\\sum_{" : "sum_") + p.components().stream().map(this::index).collect(Collectors.joining(","))
+              + (tex ? "} " : " ");
+      if (!tex && p.components().size() > 1) {
+        sum = "sum_{" + p.components().stream().map(this::index).collect(Collectors.joining(",")) + "} ";
+      }
+      terms.add(sum + label(u, p) + (tex ? " \\, " : " ") + stat);
+    }
+    return String.join(" + ", terms);
   }
 
   /** How the family's usual parameters follow from the natural parameters. */
+  private String parameters(FactorUpdate u, List<NaturalParam> natural) {
+    Map<String, String> l = new HashMap<>();
+    Map<String, String> c = new HashMap<>();
+    for (NaturalParam p : natural) {
+      l.put(p.stat().name(), label(u, p));
+      c.put(p.stat().name(), p.components().stream().map(this::index).collect(Collectors.joining(",")));
+    }
+    List<Ix> el = u.elementIndices().stream().map(i -> (Ix) new Ix.V(i)).toList();
+    String q = "q(" + members(u.factor().members(), el) + ")";
+    String d = u.family().dim() == null ? "D" : range(u.family().dim());
+    String x = Printer.statistic(u.factor().name(), el, "x", List.of(), tex).inner();
+    switch (u.family().kind()) {
+      case NORMAL:
+        return tex
+            ? "Parameters: $" + q + " = \\mathrm{Normal}(m, \\lambda)$ (mean, precision) with $\\lambda = -2\\,"
+                + l.get("x2") + "$ and $m = " + l.get("x") + " / \\lambda$."
+            : "Parameters: " + q + " = Normal(mean, precision) with precision = -2 " + l.get("x2") + " and mean = "
+                + l.get("x") + " / precision";
+      case MULTI_NORMAL: {
+        String ij = c.get("xxT");
+        return tex
+            ? "Parameters: $" + q + " = \\mathrm{MultiNormal}(m, P)$ (mean, precision matrix) with $P_{" + ij
+                + "} = -2\\," + l.get("xxT") + "$ and $m = P^{-1} " + eta + "(" + x + ")$, where $" + eta + "(" + x
+                + ")$ is the vector of the $" + l.get("x") + "$."
+            : "Parameters: " + q + " = MultiNormal(mean, P) with precision matrix P[" + ij + "] = -2 " + l.get("xxT")
+                + " and mean = P^-1 " + eta + "(" + x + ")";
+      }
+      case GAMMA:
+        return tex
+            ? "Parameters: $" + q + " = \\mathrm{Gamma}(" + l.get("lnx") + " + 1,\\ -" + l.get("x") + ")$ (shape, rate)."
+            : "Parameters: " + q + " = Gamma(shape = " + l.get("lnx") + " + 1, rate = -" + l.get("x") + ")";
+      case INV_GAMMA:
+        return tex
+            ? "Parameters: $" + q + " = \\mathrm{InvGamma}(-" + l.get("lnx") + " - 1,\\ -" + l.get("invx")
+                + ")$ (shape, scale)."
+            : "Parameters: " + q + " = InvGamma(shape = -" + l.get("lnx") + " - 1, scale = -" + l.get("invx") + ")";
+      case BETA:
+        return tex
+            ? "Parameters: $" + q + " = \\mathrm{Beta}(" + l.get("lnx") + " + 1,\\ " + l.get("ln1mx") + " + 1)$."
+            : "Parameters: " + q + " = Beta(" + l.get("lnx") + " + 1, " + l.get("ln1mx") + " + 1)";
+      case DIRICHLET: {
+        String k = c.get("lnx");
+        return tex
+            ? "Parameters: $" + q + " = \\mathrm{Dirichlet}(\\alpha)$ with $\\alpha_{" + k + "} = " + l.get("lnx") + " + 1$."
+            : "Parameters: " + q + " = Dirichlet(alpha) with alpha[" + k + "] = " + l.get("lnx") + " + 1";
+      }
+      case CATEGORICAL: {
+        NaturalParam p = natural.get(0);
+        Idx k = p.components().get(0);
+        Idx j = new Idx(-1, index(k).equals("j") ? "l" : "j", k.range());
+        String sk = Printer.statistic(u.factor().name(), el, "onehot", List.of(new Ix.V(k)), tex).inner();
+        String sj = Printer.statistic(u.factor().name(), el, "onehot", List.of(new Ix.V(j)), tex).inner();
+        return tex
+            ? "Parameters (normalising): $q(" + sk + ") = \\exp " + l.get("onehot") + " \\big/ \\sum_{" + j.name()
+                + "} \\exp " + eta + "(" + sj + ")$."
+            : "Parameters: q(" + sk + ") = exp " + l.get("onehot") + " / sum_" + j.name() + " exp " + eta + "(" + sj
+                + ")   (normalised: the responsibilities)";
+      }
+      case WISHART: {
+        String ij = c.get("X");
+        return tex
+            ? "Parameters: $" + q + " = \\mathrm{Wishart}(W, \\nu)$ with $\\nu = 2\\," + l.get("lnDet") + " + " + d
+                + " + 1$ and $(W^{-1})_{" + ij + "} = -2\\," + l.get("X") + "$."
+            : "Parameters: " + q + " = Wishart(W, nu) with nu = 2 " + l.get("lnDet") + " + " + d + " + 1 and W^-1["
+                + ij + "] = -2 " + l.get("X");
+      }
+      case NORMAL_GAMMA: {
+        String mu = Printer.statistic(u.factor().name(), el, "mu", List.of(), tex).inner();
+        String tau = Printer.statistic(u.factor().name(), el, "tau", List.of(), tex).inner();
+        return tex
+            ? "Parameters: $" + q + " = \\mathcal{N}(" + mu + " \\mid m, (\\beta " + tau + ")^{-1})\\,"
+                + "\\mathrm{Gam}(" + tau + " \\mid a, b)$ with $\\beta = -2\\," + l.get("taumu2") + "$, $m = "
+                + l.get("taumu") + " / \\beta$, $a = " + l.get("lntau") + " + \\frac{1}{2}$ and $b = -" + l.get("tau")
+                + " - \\frac{1}{2} \\beta m^2$."
+            : "Parameters: " + q + " = Normal(" + mu + " | m, (beta " + tau + ")^-1) Gamma(" + tau + " | a, b) with"
+                + " beta = -2 " + l.get("taumu2") + ", m = " + l.get("taumu") + " / beta, a = " + l.get("lntau")
+                + " + 1/2, b = -" + l.get("tau") + " - beta m^2 / 2";
+      }
+      default: {
+        String mu = Printer.statistic(u.factor().name(), el, "mu", List.of(), tex).inner();
+        String lam = Printer.statistic(u.factor().name(), el, "Lambda", List.of(), tex).inner();
+        String ij = c.get("Lambda");
+        String i = c.get("Lambdamu");
+        String[] ab = ij.split(",");
+        return tex
+            ? "Parameters: $" + q + " = \\mathcal{N}(" + mu + " \\mid m, (\\beta " + lam + ")^{-1})\\,"
+                + "\\mathcal{W}(" + lam + " \\mid W, \\nu)$ with $\\beta = -2\\," + l.get("muLambdamu") + "$, $m_{" + i
+                + "} = " + l.get("Lambdamu") + " / \\beta$, $\\nu = 2\\," + l.get("lnDetLambda") + " + " + d
+                + "$ and $(W^{-1})_{" + ij + "} = -2\\," + l.get("Lambda") + " - \\beta\\, m_{" + ab[0] + "} m_{" + ab[1]
+                + "}$."
+            : "Parameters: " + q + " = Normal(" + mu + " | m, (beta " + lam + ")^-1) Wishart(" + lam + " | W, nu) with"
+                + " beta = -2 " + l.get("muLambdamu") + ", m[" + i + "] = " + l.get("Lambdamu") + " / beta, nu = 2 "
+                + l.get("lnDetLambda") + " + " + d + ", W^-1[" + ij + "] = -2 " + l.get("Lambda") + " - beta m["
+                + ab[0] + "] m[" + ab[1] + "]";
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ELBO
+
+  private void elbo(UpdatePlan plan) {
+    ModelGraph g = plan.graph();
+    if (tex) {
+      out.append("## Evidence lower bound\n\n")
+          .append("$\\mathcal{L}(q) = \\mathbb{E}_q[\\ln p(X, Z)] + \\sum_j H[q_j]$ (PRML eq. 10.3), the sum of\n\n");
+      for (UpdatePlan.LogJointTerm t : plan.elbo().terms()) {
+        out.append("$$\\mathbb{E}_q[\\ln ").append(density(g, t.node())).append("] = ")
+            .append(Printer.latex(t.value())).append("$$\n\n");
+      }
+      out.append("and the entropies ").append(plan.elbo().entropies().stream()
+              .map(f -> "$H[q(" + members(List.of(f.split(", ")), List.of()) + ")]$").collect(Collectors.joining(", ")))
+          .append(", each a function of its factor's parameters.\n");
+    } else {
+      out.append("ELBO = E_q[ln p(X, Z)] + sum_j H[q_j], the sum of\n");
+      for (UpdatePlan.LogJointTerm t : plan.elbo().terms()) {
+        out.append("  E[ln ").append(density(g, t.node())).append("] = ").append(Printer.text(t.value())).append('\n');
+      }
+      out.append("  and the entropies ").append(plan.elbo().entropies().stream().map(f -> "H[q(" + f + ")]")
+          .collect(Collectors.joining(" + "))).append('\n');
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Names
+
+  /** `p(x | mu, Lambda, z)`: a node's density with the latents its distribution depends on. */
+  private String density(ModelGraph g, String node) {
+    ModelGraph.Node n = g.node(node);
+    Set<String> parents = new LinkedHashSet<>();
+    n.dist().ifPresent(d -> {
+      for (ParamSlot s : d.spec().slots()) {
+        ModelGraph.Arg a = d.arg(s.name());
+        if (a != null) {
+          latents(a.value(), parents);
+        }
+      }
+    });
+    String self = tex ? Printer.texName(node) : node;
+    if (parents.isEmpty()) {
+      return "p(" + self + ")";
+    }
+    String given = parents.stream().map(p -> tex ? Printer.texName(p) : p).collect(Collectors.joining(", "));
+    return "p(" + self + (tex ? " \\mid " : " | ") + given + ")";
+  }
+
+  private static void latents(Ir e, Set<String> out) {
+    if (e instanceof Ir.Var v) {
+      if (v.latent()) {
+        out.add(v.name());
+      }
+      for (Ir.Index i : v.indices()) {
+        if (i instanceof Ir.Index.Gate gate) {
+          out.add(gate.element().name());
+        }
+      }
+    } else if (e instanceof Ir.ArrayVector a && a.latent()) {
+      out.add(a.name());
+    } else if (e instanceof Ir.Element el) {
+      latents(el.target(), out);
+      for (Ir.Index i : el.indices()) {
+        if (i instanceof Ir.Index.Gate gate) {
+          out.add(gate.element().name());
+        }
+      }
+    } else if (e instanceof Ir.Neg n) {
+      latents(n.operand(), out);
+    } else if (e instanceof Ir.Binary b) {
+      latents(b.left(), out);
+      latents(b.right(), out);
+    } else if (e instanceof Ir.Call c) {
+      c.args().forEach(a -> latents(a, out));
+    }
+  }
+
+  /** `mu, Lambda` or `mu_{k}, Lambda_{k}`: the members of a factor, for one element. */
+  private String members(List<String> members, List<Ix> element) {
+    return members.stream().map(m -> Printer.statistic(m, element, "x", List.of(), tex).inner())
+        .collect(Collectors.joining(", "));
+  }
+
+  private String index(Idx i) {
+    return i.name();
+  }
+
+  private String range(Dim d) {
+    return d instanceof Dim.Named n ? (tex ? Printer.texName(n.size()) : n.size()) : d.text();
+  }
+
+  /** How the family's usual parameters follow from the natural parameters, as one line of text. */
   public static String parametersText(FactorUpdate u) {
     List<String> m = u.factor().members();
     switch (u.family().kind()) {
