@@ -3,7 +3,7 @@ package dev.vmodel.cli;
 import dev.vmodel.compiler.diag.Diagnostic;
 import dev.vmodel.compiler.diag.DiagnosticRenderer;
 import dev.vmodel.compiler.diag.SourceFile;
-import dev.vmodel.compiler.driver.Frontend;
+import dev.vmodel.compiler.driver.Compiler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 /** `vmodel check FILE...`: parse and check models, print every diagnostic. */
 @Command(
     name = "check",
-    description = "Check .vmodel files for errors and print every diagnostic.",
+    description = "Check .vmodel files for errors (syntax, types, and whether every update has a closed form)"
+        + " and print every diagnostic.",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class)
 final class CheckCommand implements Callable<Integer> {
@@ -40,7 +41,7 @@ final class CheckCommand implements Callable<Integer> {
         errors++;
         continue;
       }
-      Frontend.Result result = Frontend.check(source);
+      Compiler.Result result = Compiler.plan(source);
       DiagnosticRenderer renderer = new DiagnosticRenderer(Map.of(source.path(), source));
       for (Diagnostic d : result.diagnostics()) {
         if (d.isError()) {
