@@ -260,13 +260,16 @@ public final class Printer {
       Map<Idx, String> names = boundNames(m);
       Map<String, Integer> num = new java.util.LinkedHashMap<>();
       Map<String, Integer> den = new java.util.LinkedHashMap<>();
+      Map<String, Integer> rank = new HashMap<>();
       for (Atom a : m.atoms()) {
         if (a instanceof Atom.Fn f && f.f() == Atom.Func.INV && f.args().size() == 1) {
           den.merge(base(f.args().get(0), tex), 1, Integer::sum);
         } else if (a instanceof Atom.Rv r && r.stat() == Atom.Stat.INV) {
           den.merge(variable(r.var(), r.element(), r.component(), names, tex), 1, Integer::sum);
         } else {
-          num.merge(atom(a, names, tex), 1, Integer::sum);
+          String r = atom(a, names, tex);
+          num.merge(r, 1, Integer::sum);
+          rank.putIfAbsent(r, tex ? rank(a) : 0);
         }
       }
       double c = Math.abs(m.coef());
@@ -284,22 +287,53 @@ public final class Printer {
         }
       }
       List<String> numerator = new ArrayList<>();
-      if (constant != null) {
-        numerator.add(constant);
+      if (tex) {
+        // Known values first, then expectations, then functions, logarithms last: `\frac{1}{2} D \ln 2\pi`,
+        // not `\frac{1}{2} \ln 2\pi D`; a logarithm followed by another factor is parenthesised.
+        List<String> order = new ArrayList<>(num.keySet());
+        order.sort(java.util.Comparator.comparingInt(rank::get));
+        List<String> logs = new ArrayList<>();
+        for (String b : order) {
+          (rank.get(b) == 3 ? logs : numerator).add(power(b, num.get(b), true));
+        }
+        if (constant != null) {
+          logs.add(constant);
+        }
+        for (int i = 0; i < logs.size(); i++) {
+          numerator.add(i < logs.size() - 1 ? "(" + logs.get(i) + ")" : logs.get(i));
+        }
+      } else {
+        if (constant != null) {
+          numerator.add(constant);
+        }
+        num.forEach((b, n) -> numerator.add(power(b, n, false)));
       }
-      num.forEach((b, n) -> numerator.add(power(b, n, tex)));
       List<String> denominator = new ArrayList<>();
       den.forEach((b, n) -> denominator.add(power(b, n, tex)));
       String body = tex ? texProduct(c, frac, numerator, denominator) : textProduct(c, numerator, denominator);
       if (!m.sums().isEmpty()) {
         List<String> idx = new ArrayList<>();
         for (Idx i : sumOrder(m)) {
-          idx.add(names.get(i));
+          idx.add(index(new Ix.V(i), names, tex));
         }
         String list = String.join(",", idx);
         body = (tex ? "\\sum_{" + list + "} " : "sum_" + (idx.size() > 1 ? "{" + list + "}" : list) + " ") + body;
       }
       return body;
+    }
+
+    /** Where a factor goes in a LaTeX product: 0 known values, 1 expectations, 2 functions, 3 logarithms. */
+    private static int rank(Atom a) {
+      if (a instanceof Atom.Moment || a instanceof Atom.Rv) {
+        return 1;
+      }
+      if (a instanceof Atom.Fn f) {
+        return f.f() == Atom.Func.LOG || f.f() == Atom.Func.LOG1M ? 3 : 2;
+      }
+      if (a instanceof Atom.MatrixFn mf) {
+        return mf.f() == Atom.MatFunc.LOGDET ? 3 : 0;
+      }
+      return 0;
     }
 
     /** Summation indices in order of first mention. */
