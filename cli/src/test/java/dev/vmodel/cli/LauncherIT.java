@@ -169,6 +169,160 @@ class LauncherIT {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // explain
+
+  private static final String POISSON_LOG = """
+      model PoissonLog {
+        size N;
+        latent w: real ~ Normal(0, 1);
+        data y[n in N]: count ~ Poisson(exp(w));
+      }
+      """;
+
+  private static String derivation(String example) throws IOException {
+    return Files.readString(Launcher.root().resolve("docs/derivations/" + example + ".md"), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void explainPrintsTheFactorsOfAnExample() throws Exception {
+    Run run = Launcher.vmodel("explain", "examples/gaussian-mixture.vmodel");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertEquals("", run.stderr(), run::toString);
+    String out = run.stdout();
+    assertTrue(out.startsWith("GaussianMixture: mean-field updates\n"), run::toString);
+    assertContains(out, "Factorisation: q(pi) q(mu, Lambda) q(z) = q(pi) prod_k q(mu[k], Lambda[k]) prod_n q(z[n])\n",
+        run);
+    assertContains(out, "Schedule (one sweep): q(pi) -> q(mu, Lambda) -> q(z) [local]\n", run);
+    assertContains(out, "q(pi): Dirichlet\n", run);
+    assertContains(out, "    eta(ln pi[k]) = alpha0 - 1 + sum_n q(z[n]=k)\n", run);
+    assertContains(out, "  Parameters: q(pi) = Dirichlet(alpha) with alpha[k] = eta(ln pi[k]) + 1\n", run);
+    assertContains(out, "q(mu, Lambda): Normal-Wishart, one factor q(mu[k], Lambda[k]) for each k in K\n", run);
+    assertContains(out, "    eta(mu[k]^T Lambda[k] mu[k]) = -sum_n 0.5 * q(z[n]=k) - 0.5 * beta0\n", run);
+    assertContains(out, "q(z): Categorical, one factor q(z[n]) for each n in N [local]\n", run);
+    assertContains(out, "ELBO = E_q[ln p(X, Z)] + sum_j H[q_j], the sum of\n", run);
+    assertContains(out, "  E[ln p(z | pi)] = sum_{c,n} q(z[n]=c) * <ln pi[c]>\n", run);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examples")
+  void everyExampleExplainsClean(String example) throws Exception {
+    Run run = Launcher.vmodel("explain", example);
+    assertEquals(0, run.exitCode(), run::toString);
+    assertEquals("", run.stderr(), run::toString);
+    assertContains(run.stdout(), ": mean-field updates\n", run);
+    assertContains(run.stdout(), "  Parameters: ", run);
+  }
+
+  @Test
+  void explainMarkdownIsTheCheckedInDerivation() throws Exception {
+    Run run = Launcher.vmodel("explain", "--format", "markdown", "examples/coin.vmodel");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertEquals("", run.stderr(), run::toString);
+    assertTrue(run.stdout().startsWith("# Coin: mean-field updates\n"), run::toString);
+    assertContains(run.stdout(), "$$\\eta(\\ln p) = a - 1 + \\sum_{n} y_{n}$$\n", run);
+    assertEquals(derivation("coin"), run.stdout(), "docs/derivations/coin.md differs from explain's output");
+
+    Run upper = Launcher.vmodel("explain", "--format=MARKDOWN", "examples/coin.vmodel");
+    assertEquals(run.stdout(), upper.stdout(), upper::toString);
+  }
+
+  @Test
+  void explainWritesToAnOutputFile() throws Exception {
+    Path md = tmp.resolve("gmm.md");
+    Run run = Launcher.vmodel("explain", "--format", "markdown", "-o", md.toString(), "examples/gaussian-mixture.vmodel");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertEquals("", run.stdout(), run::toString);
+    assertEquals("", run.stderr(), run::toString);
+    assertEquals(derivation("gaussian-mixture"), Files.readString(md, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void explainSeveralFilesOneAfterTheOther() throws Exception {
+    Run run = Launcher.vmodel("explain", "examples/coin.vmodel", "examples/poisson-gamma.vmodel");
+    assertEquals(0, run.exitCode(), run::toString);
+    String out = run.stdout();
+    assertTrue(out.startsWith("Coin: mean-field updates\n"), run::toString);
+    assertContains(out, "\n\nPoissonGamma: mean-field updates\n", run);
+    assertTrue(out.indexOf("Coin:") < out.indexOf("PoissonGamma:"), run::toString);
+  }
+
+  @Test
+  void explainANonConjugateModelPointsAtTheTermAndExitsOne() throws Exception {
+    Path file = write("poisson-log.vmodel", POISSON_LOG);
+    Run run = Launcher.vmodel("explain", file.toString());
+    assertEquals(1, run.exitCode(), run::toString);
+    assertEquals("", run.stdout(), run::toString);
+    assertContains(run.stderr(),
+        file + ":4:35: error[E100]: q(w): the rate of Poisson in 'y', 'exp(w)', is exp(...) of a latent, which has no"
+            + " closed-form expectation in any conjugate family; w's sufficient statistics are (w, w^2)\n"
+            + "   4 |   data y[n in N]: count ~ Poisson(exp(w));\n"
+            + "     |                                   ^^^^^^\n"
+            + "     = hint: ",
+        run);
+    assertTrue(run.stderr().endsWith("\nexplained 0 of 1 file: 1 error, 0 warnings\n"), run::toString);
+    assertFalse(run.stderr().contains("Exception"), run::toString);
+    assertFalse(run.stderr().contains("\tat "), run::toString);
+  }
+
+  @Test
+  void explainStillExplainsTheGoodFilesAndExitsOne() throws Exception {
+    Path bad = write("poisson-log.vmodel", POISSON_LOG);
+    Run run = Launcher.vmodel("explain", "examples/coin.vmodel", bad.toString());
+    assertEquals(1, run.exitCode(), run::toString);
+    assertTrue(run.stdout().startsWith("Coin: mean-field updates\n"), run::toString);
+    assertContains(run.stderr(), bad + ":4:35: error[E100]", run);
+    assertTrue(run.stderr().endsWith("\nexplained 1 of 2 files: 1 error, 0 warnings\n"), run::toString);
+  }
+
+  @Test
+  void explainReportsFrontEndErrorsLikeCheck() throws Exception {
+    Path file = write("bad-coin.vmodel", COIN.replace("latent p: unit", "latent p: real"));
+    Run run = Launcher.vmodel("explain", file.toString());
+    assertEquals(1, run.exitCode(), run::toString);
+    assertEquals("", run.stdout(), run::toString);
+    assertContains(run.stderr(),
+        file + ":4:13: error[E020]: 'p' is declared real, but the support of Beta is unit\n"
+            + "   4 |   latent p: real ~ Beta(a, b);\n"
+            + "     |             ^^^^\n",
+        run);
+  }
+
+  @Test
+  void explainDoesNotWriteTheOutputFileWhenThereAreErrors() throws Exception {
+    Path bad = write("poisson-log.vmodel", POISSON_LOG);
+    Path md = tmp.resolve("out.md");
+    Run run = Launcher.vmodel("explain", "-o", md.toString(), "examples/coin.vmodel", bad.toString());
+    assertEquals(1, run.exitCode(), run::toString);
+    assertEquals("", run.stdout(), run::toString);
+    assertContains(run.stderr(), md + ": not written, because of the errors above\n", run);
+    assertFalse(Files.exists(md), "the output file was written");
+  }
+
+  @Test
+  void explainAMissingFileIsAnError() throws Exception {
+    Path missing = tmp.resolve("nope.vmodel");
+    Run run = Launcher.vmodel("explain", missing.toString());
+    assertEquals(1, run.exitCode(), run::toString);
+    assertContains(run.stderr(), missing + ": error: no such file\n", run);
+  }
+
+  @Test
+  void explainUsageErrors() throws Exception {
+    assertUsageError(Launcher.vmodel("explain"), "missing required parameter: 'FILE'", "vmodel explain");
+    assertUsageError(Launcher.vmodel("explain", "--format", "html", "examples/coin.vmodel"),
+        "invalid value for option '--format': 'html' is not a format; choose text or markdown", "vmodel explain");
+    assertUsageError(Launcher.vmodel("explain", "--frobnicate", "examples/coin.vmodel"),
+        "unknown option: '--frobnicate'", "vmodel explain");
+  }
+
+  @Test
+  void explainHelp() throws Exception {
+    Run run = Launcher.vmodel("explain", "--help");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertContains(run.stdout(), "Usage: vmodel explain [-hV] [--format=FORMAT] [-o=OUT] FILE...", run);
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // usage errors: exit 2, a message and a pointer to --help on stderr, nothing on stdout
 
   private static void assertUsageError(Run run, String message, String help) {
@@ -180,7 +334,7 @@ class LauncherIT {
 
   @Test
   void noArguments() throws Exception {
-    assertUsageError(Launcher.vmodel(), "missing command: choose one of check", "vmodel");
+    assertUsageError(Launcher.vmodel(), "missing command: choose one of check, explain, compile, fit", "vmodel");
   }
 
   @Test
@@ -197,7 +351,8 @@ class LauncherIT {
 
   @Test
   void unknownCommand() throws Exception {
-    assertUsageError(Launcher.vmodel("frobnicate"), "unknown command 'frobnicate'; commands are check, help",
+    assertUsageError(Launcher.vmodel("frobnicate"),
+        "unknown command 'frobnicate'; commands are check, explain, compile, fit, help",
         "vmodel");
     assertUsageError(Launcher.vmodel("chek", "examples/coin.vmodel"), "unknown command 'chek'; did you mean 'check'?",
         "vmodel");
@@ -222,7 +377,8 @@ class LauncherIT {
     Run run = Launcher.vmodel("--help");
     assertEquals(0, run.exitCode(), run::toString);
     assertContains(run.stdout(), "Usage: vmodel", run);
-    assertContains(run.stdout(), "  check  Check .vmodel files", run);
+    assertContains(run.stdout(), "  check    Check .vmodel files", run);
+    assertContains(run.stdout(), "  explain  Print the derived mean-field updates of .vmodel files.", run);
     assertContains(run.stdout(), "Exit status: 0 success, 1 errors in a model or data file, 2 usage errors.", run);
     assertEquals("", run.stderr(), run::toString);
 
