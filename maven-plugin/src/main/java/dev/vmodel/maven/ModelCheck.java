@@ -5,15 +5,11 @@ import dev.vmodel.compiler.diag.DiagnosticRenderer;
 import dev.vmodel.compiler.diag.SourceFile;
 import dev.vmodel.compiler.driver.Frontend;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The mojo's core, free of Maven types so that it can be tested directly: finds the
@@ -43,13 +39,13 @@ final class ModelCheck {
   }
 
   static Result run(Request request) throws IOException {
-    List<Path> files = find(request.sourceDirectory());
+    List<Path> files = ModelFiles.find(request.sourceDirectory());
     List<String> errors = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     for (Path file : files) {
       SourceFile source;
       try {
-        source = read(file);
+        source = ModelFiles.read(file);
       } catch (CharacterCodingException e) {
         errors.add(file + ": error: not valid UTF-8 text\n");
         continue;
@@ -61,27 +57,5 @@ final class ModelCheck {
       }
     }
     return new Result(files, errors, warnings);
-  }
-
-  /** The {@code .vmodel} files under {@code dir}, in a stable order; none if it does not exist. */
-  static List<Path> find(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(p -> p.getFileName().toString().endsWith(".vmodel") && Files.isRegularFile(p))
-          .sorted()
-          .toList();
-    }
-  }
-
-  /** A model file's text, decoded strictly as UTF-8 (the language's encoding), without a BOM. */
-  static SourceFile read(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-    if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-      text = text.substring(1);
-    }
-    return new SourceFile(file.toString(), text);
   }
 }

@@ -59,12 +59,12 @@ class VModelCheckMojoTest {
     Path a = write("a.vmodel", COIN);
     write("notes.txt", "not a model");
     write("c/readme.md", "not a model");
-    assertEquals(List.of(a, b), ModelCheck.find(sources()));
+    assertEquals(List.of(a, b), ModelFiles.find(sources()));
   }
 
   @Test
   void aMissingSourceDirectoryHasNoModelsAndPasses() throws Exception {
-    assertEquals(List.of(), ModelCheck.find(sources()));
+    assertEquals(List.of(), ModelFiles.find(sources()));
     mojo().execute();
     assertEquals(List.of("info: vmodel: no .vmodel files in " + sources()), log.lines);
   }
