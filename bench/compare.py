@@ -1,0 +1,463 @@
+#!/usr/bin/python3
+"""The scikit-learn side of bench/compare.sh, and the table it prints.
+
+    compare.py gmm   --dir DIR --k K --iters T   BayesianGaussianMixture from DIR/x.npy, DIR/labels.npy
+    compare.py lda   --dir DIR --k K --iters T   LatentDirichletAllocation from DIR/{doc,w,r0}.npy
+    compare.py table ROOT                        the comparison table of every case under ROOT
+
+gmm and lda print one JSON object on the last line of stdout. Run with Debian's /usr/bin/python3
+(python3-sklearn); see docs/performance.md for the protocol.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+
+def stamp():
+    return (time.perf_counter(), time.process_time())
+
+
+def intervals(stamps):
+    wall = [b[0] - a[0] for a, b in zip(stamps, stamps[1:])]
+    cpu = [b[1] - a[1] for a, b in zip(stamps, stamps[1:])]
+    return wall, cpu
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+
+        return [
+            {k: i.get(k) for k in ("internal_api", "num_threads", "version", "architecture")}
+            for i in threadpool_info()
+        ]
+    except Exception as e:  # noqa: BLE001 - informational only
+        return [{"error": str(e)}]
+
+
+def peak_rss_mb():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Gaussian mixture
+
+
+def ln_b(ln_det_w, nu, d):
+    """ln B(W, nu) of the Wishart normaliser (Bishop B.79)."""
+    from scipy.special import gammaln
+
+    i = np.arange(1, d + 1)
+    return (
+        -0.5 * nu * ln_det_w
+        - 0.5 * nu * d * math.log(2.0)
+        - 0.25 * d * (d - 1) * math.log(math.pi)
+        - np.sum(gammaln(0.5 * (nu + 1 - i)))
+    )
+
+
+def gmm_full_elbo(X, log_resp, alpha, beta, m, W, nu, alpha0, beta0, m0, W0inv, nu0):
+    """The ELBO of the Bayesian Gaussian mixture with every constant (Bishop 10.70-10.77, with the
+    entropies written out), at q(z) = exp(log_resp) and q(pi) = Dir(alpha),
+    q(mu_k, Lambda_k) = N(m_k, (beta_k Lambda_k)^-1) W(Lambda_k | W_k, nu_k). The same quantity the
+    generated code's elbo() computes."""
+    from scipy.special import digamma, gammaln
+
+    n, d = X.shape
+    k = len(alpha)
+    R = np.exp(log_resp)
+    Nk = R.sum(0)
+    s = R.T @ X  # K x D: sum_n r_nk x_n
+    i = np.arange(1, d + 1)
+    ln_det_w = np.array([np.linalg.slogdet(W[c])[1] for c in range(k)])
+    e_ln_lambda = np.array([np.sum(digamma(0.5 * (nu[c] + 1 - i))) for c in range(k)]) + d * math.log(2) + ln_det_w
+    e_ln_pi = digamma(alpha) - digamma(alpha.sum())
+    t1 = 0.0
+    t4 = 0.0
+    h_mu_lambda = 0.0
+    for c in range(k):
+        M2 = (X * R[:, c : c + 1]).T @ X  # sum_n r_nk x_n x_n^T
+        Wc = W[c]
+        q = np.sum(Wc * M2) - 2 * m[c] @ Wc @ s[c] + Nk[c] * (m[c] @ Wc @ m[c])
+        t1 += 0.5 * (Nk[c] * (e_ln_lambda[c] - d / beta[c] - d * math.log(2 * math.pi)) - nu[c] * q)
+        dm = m[c] - m0
+        t4 += 0.5 * (
+            d * math.log(beta0 / (2 * math.pi)) + e_ln_lambda[c] - d * beta0 / beta[c] - beta0 * nu[c] * (dm @ Wc @ dm)
+        )
+        t4 += 0.5 * (nu0 - d - 1) * e_ln_lambda[c] - 0.5 * nu[c] * np.sum(W0inv * Wc)
+        h_lambda = -ln_b(ln_det_w[c], nu[c], d) - 0.5 * (nu[c] - d - 1) * e_ln_lambda[c] + 0.5 * nu[c] * d
+        h_mu_lambda += -0.5 * e_ln_lambda[c] - 0.5 * d * math.log(beta[c] / (2 * math.pi)) + 0.5 * d + h_lambda
+    t4 += k * ln_b(-np.linalg.slogdet(W0inv)[1], nu0, d)
+    t2 = float(Nk @ e_ln_pi)
+    t3 = gammaln(k * alpha0) - k * gammaln(alpha0) + (alpha0 - 1) * e_ln_pi.sum()
+    h_z = -float(np.sum(R * log_resp))
+    h_pi = -(np.sum((alpha - 1) * e_ln_pi) + gammaln(alpha.sum()) - np.sum(gammaln(alpha)))
+    return float(t1 + t2 + t3 + t4 + h_z + h_pi + h_mu_lambda)
+
+
+def sklearn_gmm_constant(n, d, k, alpha0, beta0, ln_det_w0, nu0):
+    """What BayesianGaussianMixture._compute_lower_bound leaves out: at an M-step optimum,
+    full ELBO = sklearn's lower bound + this (derivation in docs/performance.md)."""
+    from scipy.special import gammaln
+
+    i = np.arange(1, d + 1)
+    return float(
+        gammaln(k * alpha0)
+        - k * gammaln(alpha0)
+        + 0.5 * k * d * math.log(beta0)
+        - 0.5 * n * d * math.log(2 * math.pi)
+        - k * (0.5 * nu0 * ln_det_w0 + 0.5 * nu0 * d * math.log(2) + np.sum(gammaln(0.5 * (nu0 + 1 - i))))
+    )
+
+
+def q_params(model):
+    """q(pi), q(mu, Lambda) of a fitted BayesianGaussianMixture in Bishop's parameters. Its
+    precision matrices are E[Lambda_k] = nu_k W_k, kept as Cholesky factors (precisions_ is only
+    refreshed at the end of fit)."""
+    L = model.precisions_cholesky_
+    W = np.einsum("kij,klj->kil", L, L) / model.degrees_of_freedom_[:, None, None]
+    return model.weight_concentration_, model.mean_precision_, model.means_, W, model.degrees_of_freedom_
+
+
+def run_gmm(a):
+    import sklearn
+    from sklearn.mixture import BayesianGaussianMixture
+
+    t0 = time.perf_counter()
+    X = np.load(os.path.join(a.dir, "x.npy"))
+    labels = np.load(os.path.join(a.dir, "labels.npy"))
+    n, d = X.shape
+    k = a.k
+    R0 = np.zeros((n, k))
+    R0[np.arange(n), labels] = 1.0
+    load = time.perf_counter() - t0
+    alpha0, beta0, nu0 = 0.001, 1.0, float(d)
+    m0 = np.zeros(d)
+    W0inv = np.eye(d)  # W0 = I; sklearn's covariance_prior is the inverse scale W0^-1
+
+    stamps = []
+
+    class Timed(BayesianGaussianMixture):
+        def _initialize_parameters(self, X, random_state):
+            self._initialize(X, R0)  # the M-step from the shared k-means responsibilities
+            stamps.append(stamp())
+
+        def _m_step(self, X, log_resp):
+            super()._m_step(X, log_resp)
+            stamps.append(stamp())
+
+    # vmodel's sweep is M-step then E-step. sklearn's fit is: M-step from R0, then max_iter x
+    # (E-step, M-step, bound), then a final E-step. With max_iter = T - 1 both have done T M-steps
+    # and T E-steps, and sklearn's final (means, ..., E-step) is vmodel's state after T sweeps.
+    model = Timed(
+        n_components=k,
+        covariance_type="full",
+        weight_concentration_prior_type="dirichlet_distribution",
+        weight_concentration_prior=alpha0,
+        mean_precision_prior=beta0,
+        mean_prior=m0,
+        degrees_of_freedom_prior=nu0,
+        covariance_prior=W0inv,
+        reg_covar=0.0,
+        tol=0.0,
+        max_iter=a.iters - 1,
+        n_init=1,
+        init_params="random",  # unused: _initialize_parameters is overridden
+        random_state=0,
+    )
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t_fit = stamp()
+        model.fit(X)
+        t_end = stamp()
+    rss_fit = peak_rss_mb()
+    wall, cpu = intervals(stamps)
+    # Outside the timed region: the full ELBO of sklearn's final state (vmodel's state after T
+    # sweeps), and a numerical check of the constant sklearn's bound leaves out.
+    _, log_resp = model._estimate_log_prob_resp(X)
+    full = gmm_full_elbo(X, log_resp, *q_params(model), alpha0, beta0, m0, W0inv, nu0)
+    const = sklearn_gmm_constant(n, d, k, alpha0, beta0, 0.0, nu0)
+    model._m_step(X, log_resp)
+    check_full = gmm_full_elbo(X, log_resp, *q_params(model), alpha0, beta0, m0, W0inv, nu0)
+    check_sk = float(model._compute_lower_bound(log_resp, None))
+    out = {
+        "impl": "sklearn-gmm",
+        "sklearn": sklearn.__version__,
+        "numpy": np.__version__,
+        "blas": blas_info(),
+        "n": n,
+        "d": d,
+        "k": k,
+        "iters": a.iters,
+        "max_iter": a.iters - 1,
+        "load_seconds": load,
+        "fit_seconds": t_end[0] - t_fit[0],
+        "iter_seconds": wall,
+        "iter_cpu_seconds": cpu,
+        "lower_bound": float(model.lower_bound_),
+        "constant": const,
+        "constant_check": check_full - check_sk,
+        "full_elbo": full,
+        "peak_rss_mb_after_fit": rss_fit,
+    }
+    print(json.dumps(out))
+
+
+# ---------------------------------------------------------------------------------------------
+# LDA
+
+
+def run_lda(a):
+    import scipy.sparse as sp
+    import sklearn
+    import sklearn.decomposition._lda as skl_lda
+    from sklearn.decomposition import LatentDirichletAllocation
+
+    t0 = time.perf_counter()
+    doc = np.load(os.path.join(a.dir, "doc.npy"))
+    w = np.load(os.path.join(a.dir, "w.npy"))
+    R0 = np.load(os.path.join(a.dir, "r0.npy"))
+    docs, vocab, k = int(doc.max()) + 1, int(w.max()) + 1, a.k
+    X = sp.csr_matrix((np.ones(len(w)), (doc, w)), shape=(docs, vocab))  # duplicates are summed
+    X.sum_duplicates()
+    alpha, eta = 0.1, 0.01
+    # The same start as vmodel's: lambda_0 = eta + sum_t r0[t] onehot(w[t]), i.e. the topic
+    # update vmodel's first sweep computes from the shared responsibilities r0.
+    lambda0 = eta + np.stack([np.bincount(w, weights=R0[:, c], minlength=vocab) for c in range(k)])
+    del R0
+    load = time.perf_counter() - t0
+
+    stamps = []
+
+    class Timed(LatentDirichletAllocation):
+        def _init_latent_vars(self, n_features, dtype=np.float64):
+            super()._init_latent_vars(n_features, dtype)
+            self.components_ = lambda0.copy()
+            self.exp_dirichlet_component_ = np.exp(skl_lda._dirichlet_expectation_2d(self.components_))
+            stamps.append(stamp())
+
+        def _em_step(self, X, total_samples, batch_update, parallel=None):
+            super()._em_step(X, total_samples, batch_update, parallel)
+            stamps.append(stamp())
+
+    model = Timed(
+        n_components=k,
+        doc_topic_prior=alpha,
+        topic_word_prior=eta,
+        learning_method="batch",
+        max_iter=a.iters,
+        evaluate_every=-1,
+        random_state=0,
+    )
+    t_fit = stamp()
+    model.fit(X)
+    t_end = stamp()
+    rss_fit = peak_rss_mb()
+    wall, cpu = intervals(stamps)
+    words = float(X.sum())
+    bound = -math.log(model.bound_) * words  # bound_ is the perplexity exp(-bound / words)
+
+    # Outside the timed region: how many inner (gamma, phi) iterations one training E-step does
+    # per document at the final topics.
+    calls = [0]
+    real = skl_lda.cy_mean_change
+
+    def counting(x, y):
+        calls[0] += 1
+        return real["double"](x, y)
+
+    skl_lda.cy_mean_change = {"double": counting, "float": counting}
+    try:
+        model._e_step(X, cal_sstats=True, random_init=True)
+    finally:
+        skl_lda.cy_mean_change = real
+    out = {
+        "impl": "sklearn-lda",
+        "sklearn": sklearn.__version__,
+        "numpy": np.__version__,
+        "blas": blas_info(),
+        "documents": docs,
+        "vocabulary": vocab,
+        "tokens": len(w),
+        "nonzeros": int(X.nnz),
+        "k": k,
+        "iters": a.iters,
+        "load_seconds": load,
+        "fit_seconds": t_end[0] - t_fit[0],
+        "iter_seconds": wall,
+        "iter_cpu_seconds": cpu,
+        "bound": bound,
+        "inner_iterations_per_document": calls[0] / docs,
+        "peak_rss_mb_after_fit": rss_fit,
+    }
+    # sklearn's bound formula evaluated on vmodel's final q(theta), q(phi): after vmodel's sweep
+    # q(z) is optimal for them, so this must equal vmodel's ELBO if both include the same terms.
+    th = os.path.join(a.dir, "vmodel-theta-alpha.npy")
+    ph = os.path.join(a.dir, "vmodel-phi-alpha.npy")
+    if os.path.exists(th) and os.path.exists(ph):
+        model.components_ = np.load(ph)
+        out["bound_at_vmodel_state"] = float(model._approx_bound(X, np.load(th), sub_sampling=False))
+    print(json.dumps(out))
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+def median(v):
+    v = sorted(x for x in v if x is not None)
+    if not v:
+        return float("nan")
+    m = len(v) // 2
+    return v[m] if len(v) % 2 else 0.5 * (v[m - 1] + v[m])
+
+
+def steady(v):
+    """Iterations after the first (JIT compilation, page faults of first touch)."""
+    return v[1:] if len(v) > 1 else v
+
+
+def last_json(path):
+    if not os.path.exists(path):
+        return None
+    lines = [l for l in open(path) if l.startswith("{")]
+    return json.loads(lines[-1]) if lines else None
+
+
+def time_v(path):
+    """Peak RSS (MB), user and system seconds, and wall seconds from /usr/bin/time -v."""
+    out = {}
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        key, _, value = line.strip().rpartition(": ")
+        if key == "Maximum resident set size (kbytes)":
+            out["rss_mb"] = int(value) / 1024.0
+        elif key == "User time (seconds)":
+            out["user"] = float(value)
+        elif key == "System time (seconds)":
+            out["sys"] = float(value)
+        elif key.startswith("Elapsed (wall clock) time"):
+            parts = [float(p) for p in value.split(":")]
+            out["wall"] = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    return out
+
+
+def fmt_s(x):
+    if x is None or x != x:
+        return "-"
+    return f"{x:.3g}" if x < 100 else f"{x:.0f}"
+
+
+def fmt_e(x):
+    return "-" if x is None else f"{x:.10g}"
+
+
+def table(root):
+    cases = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
+    summary = []
+    for case in cases:
+        cd = os.path.join(root, case)
+        v = last_json(os.path.join(cd, "vmodel.json"))
+        s = last_json(os.path.join(cd, "sklearn.json"))
+        if v is None or s is None:
+            print(f"== {case}: incomplete (see {cd})\n")
+            continue
+        vt = time_v(os.path.join(cd, "vmodel.time"))
+        st = time_v(os.path.join(cd, "sklearn.time"))
+        v_it = median(steady(v["iter_seconds"]))
+        s_it = median(steady(s["iter_seconds"]))
+        s_cpu = median(steady(s["iter_cpu_seconds"]))
+        v_cpu = median(steady(v.get("iter_cpu_seconds") or [None]))
+        ratio = v_it / s_it
+        if v["impl"] == "vmodel-gmm":
+            title = f"GMM  N={v['n']:.0e} D={v['d']} K={v['k']}".replace("e+0", "e")
+            proto = (
+                f"{v['iters']} iterations (M-step + E-step + bound) from the same k-means labels"
+                if v["init"] == "kmeans"
+                else f"{v['iters']} iterations, vmodel from its own random start (init={v['init']})"
+            )
+        else:
+            title = f"LDA  {v['documents']} docs, V={v['vocabulary']}, {v['tokens']} tokens, K={v['k']}"
+            proto = (
+                f"{v['iters']} iterations (global updates); both start from the topics of the same "
+                f"random responsibilities; sklearn: {s['inner_iterations_per_document']:.1f} inner "
+                f"E-step iterations per document (at the end)"
+            )
+        print(f"== {title}")
+        print(f"   {proto}")
+        rows = [
+            ("", "vmodel (generated)", f"sklearn {s['sklearn']}"),
+            ("s / iteration, median, wall", fmt_s(v_it), fmt_s(s_it)),
+            ("s / iteration, median, CPU", fmt_s(v_cpu), fmt_s(s_cpu)),
+            ("  vmodel: sweep + ELBO", f"{fmt_s(median(steady(v['sweep_seconds'])))} + {fmt_s(median(steady(v['elbo_seconds'])))}", ""),
+            ("first iteration, wall", fmt_s(v["iter_seconds"][0]), fmt_s(s["iter_seconds"][0])),
+            ("ratio vmodel / sklearn (wall)", f"{ratio:.1f}x", ""),
+        ]
+        if v["impl"] == "vmodel-gmm":
+            rows += [
+                ("final ELBO, all constants", fmt_e(v["elbo"]), fmt_e(s["full_elbo"])),
+                ("sklearn lower_bound_ (drops C)", "", fmt_e(s["lower_bound"])),
+                ("  C (analytic / measured)", "", f"{s['constant']:.10g} / {s['constant_check']:.10g}"),
+                ("  lower_bound_ + C", "", fmt_e(s["lower_bound"] + s["constant"])),
+            ]
+            agree = abs(v["elbo"] - s["full_elbo"]) / abs(s["full_elbo"])
+        else:
+            rows += [
+                ("final bound, all constants", fmt_e(v["elbo"]), fmt_e(s["bound"])),
+                ("sklearn's formula at vmodel's q", "", fmt_e(s.get("bound_at_vmodel_state"))),
+            ]
+            agree = (
+                abs(v["elbo"] - s["bound_at_vmodel_state"]) / abs(v["elbo"])
+                if "bound_at_vmodel_state" in s
+                else float("nan")
+            )
+        rows += [
+            ("peak RSS, MB (/usr/bin/time -v)", f"{vt.get('rss_mb', float('nan')):.0f}", f"{st.get('rss_mb', float('nan')):.0f}"),
+            ("process user+sys / wall, s", f"{vt.get('user', 0) + vt.get('sys', 0):.1f} / {vt.get('wall', 0):.1f}",
+             f"{st.get('user', 0) + st.get('sys', 0):.1f} / {st.get('wall', 0):.1f}"),
+        ]
+        w0 = max(len(r[0]) for r in rows)
+        w1 = max(len(r[1]) for r in rows)
+        for r in rows:
+            print(f"   {r[0]:<{w0}}  {r[1]:<{w1}}  {r[2]}")
+        print(f"   relative ELBO difference at the same point: {agree:.1e}\n")
+        summary.append((title, v_it, s_it, ratio, vt.get("rss_mb"), st.get("rss_mb"), agree))
+    if summary:
+        print("== summary (median wall seconds per iteration after the first)")
+        print(f"   {'case':<52} {'vmodel':>8} {'sklearn':>8} {'ratio':>7} {'RSS v/s MB':>14} {'ELBO rel.diff':>13}")
+        for t, a, b, r, rv, rs, ag in summary:
+            print(f"   {t:<52} {fmt_s(a):>8} {fmt_s(b):>8} {r:>6.1f}x {(rv or 0):>6.0f}/{(rs or 0):<7.0f} {ag:>13.1e}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("gmm", "lda"):
+        q = sub.add_parser(name)
+        q.add_argument("--dir", required=True)
+        q.add_argument("--k", type=int, required=True)
+        q.add_argument("--iters", type=int, required=True)
+    t = sub.add_parser("table")
+    t.add_argument("root")
+    a = p.parse_args()
+    if a.cmd == "gmm":
+        run_gmm(a)
+    elif a.cmd == "lda":
+        run_lda(a)
+    else:
+        table(a.root)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

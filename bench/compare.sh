@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Times the generated Gaussian mixture and LDA against scikit-learn on this machine, in one run.
+#
+#   bench/compare.sh            the full comparison (about 15 minutes on 2 cores)
+#   bench/compare.sh --quick    smaller sizes and fewer iterations (about 2 minutes)
+#
+# Options: --out DIR (default bench/out/<date>), --iters T (GMM iterations), --lda-iters T,
+# --no-build (use the existing bench/target). Needs the README's set-up (Java 17+, Maven 3.8+);
+# installs Debian's python3-sklearn and GNU time if missing (apt-get, as root or with sudo).
+# The method, and one run's table, are in docs/performance.md.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+quick=0
+build=1
+out=""
+gmm_iters=""
+lda_iters=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --no-build) build=0 ;;
+    --out) out="$2"; shift ;;
+    --iters) gmm_iters="$2"; shift ;;
+    --lda-iters) lda_iters="$2"; shift ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [[ $quick == 1 ]]; then
+  gmm_sizes=("1e4 2" "1e5 10")
+  gmm_iters="${gmm_iters:-4}"
+  lda_case="300 2000"
+  lda_iters="${lda_iters:-3}"
+else
+  gmm_sizes=("1e5 2" "1e5 10" "1e6 2" "1e6 10")
+  gmm_iters="${gmm_iters:-6}"
+  lda_case="2000 5000"
+  lda_iters="${lda_iters:-3}"
+fi
+K=10
+LDA_K=20
+out="${out:-$here/out/$(date +%Y%m%d-%H%M%S)$([[ $quick == 1 ]] && echo -quick)}"
+mkdir -p "$out"
+
+# ------------------------------------------------------------------ set-up
+sudo=""
+if [[ $(id -u) != 0 ]]; then sudo="sudo"; fi
+need=()
+if ! /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then need+=(python3-sklearn); fi
+if [[ ! -x /usr/bin/time ]]; then need+=(time); fi
+if [[ ${#need[@]} -gt 0 ]]; then
+  echo "installing ${need[*]} (apt-get)" >&2
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >&2
+fi
+
+if [[ $build == 1 ]]; then
+  echo "building (mvn -q -DskipTests package)" >&2
+  (cd "$root" && mvn -q -B -ntp -DskipTests package -pl bench -am >&2)
+fi
+cp="$here/target/classes:$here/target/lib/*"
+java_cmd=(java -cp "$cp" dev.vmodel.bench.compare.CompareMain)
+# The Python run only: Debian's python3 (the default python3 may be another one without
+# sklearn), without the OpenBLAS overrides that may be set for other tools on this machine.
+py_cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/compare.py")
+
+# ------------------------------------------------------------------ the machine
+{
+  echo "date: $(date -Iseconds)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores," \
+    "family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')" \
+    "model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), $(grep -m1 'cpu MHz' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') MHz"
+  echo "simd: $(grep -m1 flags /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f)$' | tr '\n' ' ')"
+  echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "python: $(/usr/bin/python3 --version), $(/usr/bin/python3 -c 'import sklearn, numpy, scipy; print("sklearn", sklearn.__version__, "numpy", numpy.__version__, "scipy", scipy.__version__)')"
+  echo "blas: $(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 -c 'import numpy; from threadpoolctl import threadpool_info; print([(i["internal_api"], i.get("version"), i["num_threads"]) for i in threadpool_info()])' 2>/dev/null)"
+  echo "java triad bandwidth: $("${java_cmd[@]}" stream)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$out/machine.txt" >&2
+
+timed() { # timed FILE CMD... : runs CMD under /usr/bin/time -v into FILE, stdout to the caller
+  local file="$1"; shift
+  /usr/bin/time -v -o "$file" "$@"
+}
+
+# ------------------------------------------------------------------ Gaussian mixture
+for size in "${gmm_sizes[@]}"; do
+  read -r n d <<<"$size"
+  case_dir="$out/gmm-n$n-d$d"
+  mkdir -p "$case_dir"
+  echo "== GMM N=$n D=$d K=$K, $gmm_iters iterations" >&2
+  "${java_cmd[@]}" gmm-data --n "$n" --d "$d" --k "$K" --seed 42 --out "$case_dir/data"
+  echo "   vmodel" >&2
+  timed "$case_dir/vmodel.time" "${java_cmd[@]}" gmm-fit --dir "$case_dir/data" --k "$K" --iters "$gmm_iters" \
+    > "$case_dir/vmodel.json" 2> "$case_dir/vmodel.log" || { cat "$case_dir/vmodel.log" >&2; exit 1; }
+  echo "   sklearn" >&2
+  timed "$case_dir/sklearn.time" "${py_cmd[@]}" gmm --dir "$case_dir/data" --k "$K" --iters "$gmm_iters" \
+    > "$case_dir/sklearn.json" 2> "$case_dir/sklearn.log" || { cat "$case_dir/sklearn.log" >&2; exit 1; }
+  rm -rf "$case_dir/data"
+done
+
+# ------------------------------------------------------------------ LDA
+read -r docs vocab <<<"$lda_case"
+case_dir="$out/lda-d$docs-v$vocab"
+mkdir -p "$case_dir"
+echo "== LDA $docs documents, vocabulary $vocab, K=$LDA_K, $lda_iters iterations" >&2
+"${java_cmd[@]}" lda-data --docs "$docs" --vocab "$vocab" --k "$LDA_K" --seed 7 --out "$case_dir/data"
+echo "   vmodel" >&2
+timed "$case_dir/vmodel.time" "${java_cmd[@]}" lda-fit --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters" \
+  > "$case_dir/vmodel.json" 2> "$case_dir/vmodel.log" || { cat "$case_dir/vmodel.log" >&2; exit 1; }
+echo "   sklearn" >&2
+timed "$case_dir/sklearn.time" "${py_cmd[@]}" lda --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters" \
+  > "$case_dir/sklearn.json" 2> "$case_dir/sklearn.log" || { cat "$case_dir/sklearn.log" >&2; exit 1; }
+rm -rf "$case_dir/data"
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt" >&2
+echo >&2
+{
+  cat "$out/machine.txt"
+  echo
+  "${py_cmd[@]}" table "$out"
+} | tee "$out/table.txt"
+echo "(results in $out)" >&2

@@ -1,0 +1,145 @@
+package dev.vmodel.bench.harness;
+
+import dev.vmodel.runtime.fit.FitOptions;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.SplittableRandom;
+
+/**
+ * One fit's state of a generated model class, driven sweep by sweep.
+ *
+ * <p>The generated public API only offers {@code fit(data, options)}, which runs whole fits and
+ * always computes the ELBO after every sweep. To time one sweep, the ELBO separately, and to
+ * start from given responsibilities, this reaches into the generated private nested class
+ * {@code State}: its constructor {@code State(Model, Data)}, {@code init(SplittableRandom,
+ * FitOptions)}, {@code sweep(int, boolean)}, {@code elbo()} and its arrays (fields named
+ * {@code q<Latent><Param>} and {@code e<Latent><Statistic>}). That is exactly what
+ * {@code fit} does, without the restarts loop. If code generation renames these, the
+ * constructor of this class fails with a message saying what it did not find; see
+ * docs/performance.md for the public API that would make this class unnecessary.
+ */
+public final class GeneratedState {
+  private final Object state;
+  private final Class<?> stateClass;
+  private final Method init;
+  private final Method sweep;
+  private final Method elbo;
+  private int iteration;
+
+  private GeneratedState(Object state, Class<?> stateClass, Method init, Method sweep, Method elbo) {
+    this.state = state;
+    this.stateClass = stateClass;
+    this.init = init;
+    this.sweep = sweep;
+    this.elbo = elbo;
+  }
+
+  /** Validates and copies the data as {@code fit} does; nothing is initialised yet. */
+  public static GeneratedState of(Object model, Object data) {
+    Class<?> modelClass = model.getClass();
+    Class<?> stateClass = null;
+    for (Class<?> c : modelClass.getDeclaredClasses()) {
+      if (c.getSimpleName().equals("State")) {
+        stateClass = c;
+      }
+    }
+    if (stateClass == null) {
+      throw new UnsupportedOperationException(modelClass.getName()
+          + " has no nested class State: the generated code changed; update " + GeneratedState.class.getName());
+    }
+    try {
+      Constructor<?> ctor = stateClass.getDeclaredConstructor(modelClass, data.getClass());
+      Method init = stateClass.getDeclaredMethod("init", SplittableRandom.class, FitOptions.class);
+      Method sweep = stateClass.getDeclaredMethod("sweep", int.class, boolean.class);
+      Method elbo = stateClass.getDeclaredMethod("elbo");
+      ctor.setAccessible(true);
+      init.setAccessible(true);
+      sweep.setAccessible(true);
+      elbo.setAccessible(true);
+      return new GeneratedState(ctor.newInstance(model, data), stateClass, init, sweep, elbo);
+    } catch (NoSuchMethodException e) {
+      throw new UnsupportedOperationException(modelClass.getName()
+          + ".State lacks " + e.getMessage() + ": the generated code changed; update " + GeneratedState.class.getName(), e);
+    } catch (InvocationTargetException e) {
+      throw rethrow(e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Globals at their priors, locals at random (the generated initialisation). */
+  public GeneratedState init(long seed) {
+    invoke(init, new SplittableRandom(seed), FitOptions.defaults().withSeed(seed));
+    iteration = 0;
+    return this;
+  }
+
+  /** One sweep of coordinate ascent, without the ELBO. */
+  public void sweep() {
+    invoke(sweep, ++iteration, false);
+  }
+
+  /** The ELBO of the current state (as {@code fit} computes after every sweep). */
+  public double elbo() {
+    return (double) invoke(elbo);
+  }
+
+  /** Sweeps run since {@link #init}. */
+  public int iterations() {
+    return iteration;
+  }
+
+  /** A double[] field of the state (a factor's parameters or moments, or the data). */
+  public double[] doubles(String field) {
+    try {
+      Field f = stateClass.getDeclaredField(field);
+      f.setAccessible(true);
+      return (double[]) f.get(state);
+    } catch (NoSuchFieldException e) {
+      throw new UnsupportedOperationException(stateClass.getName() + " has no field " + field
+          + ": the generated code changed; update " + GeneratedState.class.getName(), e);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Sets the responsibilities of the categorical local {@code latent} (rows x K, row-major): its
+   * parameters {@code q<Latent>P} and its moments {@code e<Latent>Onehot}. Call after
+   * {@link #init}; the next sweep then starts from them.
+   */
+  public void setResponsibilities(String latent, double[] r) {
+    String cap = Character.toUpperCase(latent.charAt(0)) + latent.substring(1);
+    double[] p = doubles("q" + cap + "P");
+    double[] e = doubles("e" + cap + "Onehot");
+    if (p.length != r.length || e.length != r.length) {
+      throw new IllegalArgumentException("responsibilities of " + latent + " have " + p.length
+          + " entries in the model, " + r.length + " given");
+    }
+    System.arraycopy(r, 0, p, 0, r.length);
+    System.arraycopy(r, 0, e, 0, r.length);
+  }
+
+  private Object invoke(Method m, Object... args) {
+    try {
+      return m.invoke(state, args);
+    } catch (InvocationTargetException e) {
+      throw rethrow(e);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static RuntimeException rethrow(InvocationTargetException e) {
+    Throwable c = e.getCause();
+    if (c instanceof RuntimeException r) {
+      throw r;
+    }
+    if (c instanceof Error err) {
+      throw err;
+    }
+    return new IllegalStateException(c);
+  }
+}
