@@ -1,189 +1,308 @@
 package dev.vmodel.compiler.codegen;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.vmodel.compiler.algebra.Family;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Per family: the Java that turns natural parameters into the usual parameters and the moments
  * the other factors read, and the entropy of one element. Each piece is the family's textbook
- * formula (see {@code PlanPrinter.parameters}); {@code e} is the element's flat index.
+ * formula (see {@code PlanPrinter.parametersText}); {@code e} is the element's flat index.
  */
 final class FamilyCode {
+  private static final String RT = "dev.vmodel.runtime";
+  static final ClassName SPECIAL = PolyCode.SPECIAL;
+  static final ClassName LIN_ALG = ClassName.get(RT, "LinAlg");
+  static final ClassName NORMAL = ClassName.get(RT, "Normal");
+  static final ClassName MULTI_NORMAL = ClassName.get(RT, "MultiNormal");
+  static final ClassName GAMMA = ClassName.get(RT, "Gamma");
+  static final ClassName INV_GAMMA = ClassName.get(RT, "InvGamma");
+  static final ClassName BETA = ClassName.get(RT, "Beta");
+  static final ClassName DIRICHLET = ClassName.get(RT, "Dirichlet");
+  static final ClassName CATEGORICAL = ClassName.get(RT, "Categorical");
+  static final ClassName WISHART = ClassName.get(RT, "Wishart");
+  static final ClassName NORMAL_WISHART = ClassName.get(RT, "NormalWishart");
+
   private final Layout layout;
 
   FamilyCode(Layout layout) {
     this.layout = layout;
   }
 
-  /** Names of the natural-parameter holders: scalar locals or workspace arrays. */
-  static String eta(Layout.FactorStorage fs, String stat) {
-    return "eta" + Layout.cap(fs.base()) + Layout.cap(stat);
+  /** The holder of a natural parameter: a scalar local, or a workspace array of one element. */
+  String eta(Layout.FactorStorage fs, String stat) {
+    return fs.etas().get(stat);
   }
 
-  /** Converts the natural parameters held in {@link #eta} locals/arrays for element {@code e}. */
-  CodeBlock convert(Layout.FactorStorage fs, String e, String factorLabel) {
+  /**
+   * Local names for a block of generated code: the wanted name unless a field or a name in
+   * scope has it, then {@code q} + the name ({@code qA} beside the hyperparameter {@code a}).
+   */
+  final class Locals {
+    private final Set<String> avoid;
+    private final Map<String, String> names = new HashMap<>();
+
+    Locals(Set<String> inScope) {
+      this.avoid = new HashSet<>(inScope);
+    }
+
+    String get(String wanted) {
+      return names.computeIfAbsent(wanted, w -> {
+        String c = w;
+        int k = 2;
+        while (layout.isField(c) || avoid.contains(c)) {
+          c = "q" + Layout.cap(w) + (k == 2 ? "" : Integer.toString(k - 1));
+          k++;
+        }
+        avoid.add(c);
+        return c;
+      });
+    }
+  }
+
+  /** {@code i} of element {@code e} in arrays of {@code width} entries per element. */
+  private static String at(String e, String width, String i) {
+    if (i.equals("0") && !e.equals("0")) {
+      return PolyCode.isOperand(e) ? e + " * " + width : "(" + e + ") * " + width;
+    }
+    return e.equals("0") ? i : PolyCode.isOperand(e) ? e + " * " + width + " + " + i
+        : "(" + e + ") * " + width + " + " + i;
+  }
+
+  /**
+   * Converts the natural parameters held in the {@link #eta} holders for element {@code e}
+   * (whose loop variables are {@code inScope}) into parameters and moments.
+   */
+  CodeBlock convert(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope) {
     CodeBlock.Builder b = CodeBlock.builder();
+    Locals v = new Locals(inScope);
     Map<String, String> q = fs.params();
     Map<String, String> m = fs.moments();
     String d = fs.dim() == null ? null : layout.dim(fs.dim());
     switch (fs.update().family().kind()) {
-      case NORMAL:
-        b.addStatement("double precision = -2.0 * $L", eta(fs, "x2"));
-        b.addStatement("double mean = $L / precision", eta(fs, "x"));
-        b.addStatement("$L[$L] = mean", q.get("mean"), e);
-        b.addStatement("$L[$L] = precision", q.get("precision"), e);
-        b.addStatement("$L[$L] = mean", m.get("x"), e);
-        b.addStatement("$L[$L] = mean * mean + 1.0 / precision", m.get("x2"), e);
+      case NORMAL: {
+        String precision = v.get("precision");
+        String mean = v.get("mean");
+        b.addStatement("double $L = -2.0 * $L", precision, eta(fs, "x2"));
+        b.addStatement("double $L = $L / $L", mean, eta(fs, "x"), precision);
+        b.addStatement("$L[$L] = $L", q.get("mean"), e, mean);
+        b.addStatement("$L[$L] = $L", q.get("precision"), e, precision);
+        b.addStatement("$L[$L] = $L", m.get("x"), e, mean);
+        b.addStatement("$L[$L] = $L * $L + 1.0 / $L", m.get("x2"), e, mean, mean, precision);
         break;
-      case GAMMA:
-        b.addStatement("double shape = $L + 1.0", eta(fs, "lnx"));
-        b.addStatement("double rate = -$L", eta(fs, "x"));
-        b.addStatement("$L[$L] = shape", q.get("shape"), e);
-        b.addStatement("$L[$L] = rate", q.get("rate"), e);
-        b.addStatement("$L[$L] = shape / rate", m.get("x"), e);
-        b.addStatement("$L[$L] = SpecialFunctions.digamma(shape) - Math.log(rate)", m.get("lnx"), e);
-        b.addStatement("$L[$L] = shape * (shape + 1.0) / (rate * rate)", m.get("x2"), e);
-        b.addStatement("$L[$L] = rate / (shape - 1.0)", m.get("invx"), e);
+      }
+      case GAMMA: {
+        String shape = v.get("shape");
+        String rate = v.get("rate");
+        b.addStatement("double $L = $L + 1.0", shape, eta(fs, "lnx"));
+        b.addStatement("double $L = -$L", rate, eta(fs, "x"));
+        b.addStatement("$L[$L] = $L", q.get("shape"), e, shape);
+        b.addStatement("$L[$L] = $L", q.get("rate"), e, rate);
+        b.addStatement("$L[$L] = $L / $L", m.get("x"), e, shape, rate);
+        b.addStatement("$L[$L] = $T.digamma($L) - Math.log($L)", m.get("lnx"), e, SPECIAL, shape, rate);
+        b.addStatement("$L[$L] = $L * ($L + 1.0) / ($L * $L)", m.get("x2"), e, shape, shape, rate, rate);
+        b.addStatement("$L[$L] = $L / ($L - 1.0)", m.get("invx"), e, rate, shape);
         break;
-      case INV_GAMMA:
-        b.addStatement("double shape = -$L - 1.0", eta(fs, "lnx"));
-        b.addStatement("double scale = -$L", eta(fs, "invx"));
-        b.addStatement("$L[$L] = shape", q.get("shape"), e);
-        b.addStatement("$L[$L] = scale", q.get("scale"), e);
-        b.addStatement("$L[$L] = shape / scale", m.get("invx"), e);
-        b.addStatement("$L[$L] = Math.log(scale) - SpecialFunctions.digamma(shape)", m.get("lnx"), e);
-        b.addStatement("$L[$L] = scale / (shape - 1.0)", m.get("x"), e);
+      }
+      case INV_GAMMA: {
+        String shape = v.get("shape");
+        String scale = v.get("scale");
+        b.addStatement("double $L = -$L - 1.0", shape, eta(fs, "lnx"));
+        b.addStatement("double $L = -$L", scale, eta(fs, "invx"));
+        b.addStatement("$L[$L] = $L", q.get("shape"), e, shape);
+        b.addStatement("$L[$L] = $L", q.get("scale"), e, scale);
+        b.addStatement("$L[$L] = $L / $L", m.get("invx"), e, shape, scale);
+        b.addStatement("$L[$L] = Math.log($L) - $T.digamma($L)", m.get("lnx"), e, scale, SPECIAL, shape);
+        b.addStatement("$L[$L] = $L / ($L - 1.0)", m.get("x"), e, scale, shape);
         break;
-      case BETA:
-        b.addStatement("double a = $L + 1.0", eta(fs, "lnx"));
-        b.addStatement("double b = $L + 1.0", eta(fs, "ln1mx"));
-        b.addStatement("$L[$L] = a", q.get("a"), e);
-        b.addStatement("$L[$L] = b", q.get("b"), e);
-        b.addStatement("double psiAB = SpecialFunctions.digamma(a + b)");
-        b.addStatement("$L[$L] = SpecialFunctions.digamma(a) - psiAB", m.get("lnx"), e);
-        b.addStatement("$L[$L] = SpecialFunctions.digamma(b) - psiAB", m.get("ln1mx"), e);
-        b.addStatement("$L[$L] = a / (a + b)", m.get("x"), e);
+      }
+      case BETA: {
+        String a = v.get("a");
+        String bb = v.get("b");
+        String psi = v.get("psiAB");
+        b.addStatement("double $L = $L + 1.0", a, eta(fs, "lnx"));
+        b.addStatement("double $L = $L + 1.0", bb, eta(fs, "ln1mx"));
+        b.addStatement("$L[$L] = $L", q.get("a"), e, a);
+        b.addStatement("$L[$L] = $L", q.get("b"), e, bb);
+        b.addStatement("double $L = $T.digamma($L + $L)", psi, SPECIAL, a, bb);
+        b.addStatement("$L[$L] = $T.digamma($L) - $L", m.get("lnx"), e, SPECIAL, a, psi);
+        b.addStatement("$L[$L] = $T.digamma($L) - $L", m.get("ln1mx"), e, SPECIAL, bb, psi);
+        b.addStatement("$L[$L] = $L / ($L + $L)", m.get("x"), e, a, a, bb);
         break;
-      case DIRICHLET:
-        b.addStatement("double sumAlpha = 0.0");
-        b.beginControlFlow("for (int c = 0; c < $L; c++)", d);
-        b.addStatement("double alpha = $L[c] + 1.0", eta(fs, "lnx"));
-        b.addStatement("$L[($L) * $L + c] = alpha", q.get("alpha"), e, d);
-        b.addStatement("sumAlpha += alpha");
+      }
+      case DIRICHLET: {
+        String sum = v.get("sumAlpha");
+        String c = v.get("c");
+        String alpha = v.get("alpha");
+        String psi = v.get("psiSum");
+        b.addStatement("double $L = 0.0", sum);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, d, c);
+        b.addStatement("double $L = $L[$L] + 1.0", alpha, eta(fs, "lnx"), c);
+        b.addStatement("$L[$L] = $L", q.get("alpha"), at(e, d, c), alpha);
+        b.addStatement("$L += $L", sum, alpha);
         b.endControlFlow();
-        b.addStatement("double psiSum = SpecialFunctions.digamma(sumAlpha)");
-        b.beginControlFlow("for (int c = 0; c < $L; c++)", d);
-        b.addStatement("double alpha = $L[($L) * $L + c]", q.get("alpha"), e, d);
-        b.addStatement("$L[($L) * $L + c] = SpecialFunctions.digamma(alpha) - psiSum", m.get("lnx"), e, d);
-        b.addStatement("$L[($L) * $L + c] = alpha / sumAlpha", m.get("x"), e, d);
+        b.addStatement("double $L = $T.digamma($L)", psi, SPECIAL, sum);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, d, c);
+        b.addStatement("double $L = $L[$L]", alpha, q.get("alpha"), at(e, d, c));
+        b.addStatement("$L[$L] = $T.digamma($L) - $L", m.get("lnx"), at(e, d, c), SPECIAL, alpha, psi);
+        b.addStatement("$L[$L] = $L / $L", m.get("x"), at(e, d, c), alpha, sum);
         b.endControlFlow();
         break;
-      case CATEGORICAL:
-        b.addStatement("System.arraycopy($L, 0, $L, ($L) * $L, $L)", eta(fs, "onehot"), q.get("p"), e, d, d);
-        b.addStatement("SpecialFunctions.softmaxInPlace($L, ($L) * $L, $L)", q.get("p"), e, d, d);
-        b.addStatement("System.arraycopy($L, ($L) * $L, $L, ($L) * $L, $L)", q.get("p"), e, d, m.get("onehot"), e, d, d);
+      }
+      case CATEGORICAL: {
+        String off = at(e, d, "0");
+        b.addStatement("System.arraycopy($L, 0, $L, $L, $L)", eta(fs, "onehot"), q.get("p"), off, d);
+        b.addStatement("$T.softmaxInPlace($L, $L, $L)", SPECIAL, q.get("p"), off, d);
+        b.addStatement("System.arraycopy($L, $L, $L, $L, $L)", q.get("p"), off, m.get("onehot"), off, d);
         break;
+      }
       case MULTI_NORMAL: {
-        b.addStatement("int off = ($L) * $L * $L", e, d, d);
-        b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-        b.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-        b.addStatement("$L[off + i * $L + j] = -($L[i * $L + j] + $L[j * $L + i])", q.get("precision"), d,
-            eta(fs, "xxT"), d, eta(fs, "xxT"), d);
+        String off = matrixOffset(b, v, e, d);
+        String i = v.get("i");
+        String j = v.get("j");
+        String lnDet = v.get("lnDet");
+        String mean = v.get("mean");
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
+        b.addStatement("$L[$L] = -($L[$L] + $L[$L])", q.get("precision"), cell(off, i, d, j), eta(fs, "xxT"),
+            cell("", i, d, j), eta(fs, "xxT"), cell("", j, d, i));
         b.endControlFlow();
         b.endControlFlow();
-        b.addStatement("double lnDet = LinAlg.spdInverseLogDet($L, off, $L, off, $L)", q.get("precision"), q.get("cov"), d);
-        notPositiveDefinite(b, "lnDet", factorLabel, "precision");
-        b.addStatement("$L[$L] = lnDet", q.get("lnDetPrecision"), e);
-        b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-        b.addStatement("double mi = 0.0");
-        b.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-        b.addStatement("mi += $L[off + i * $L + j] * $L[j]", q.get("cov"), d, eta(fs, "x"));
+        b.addStatement("double $L = $T.spdInverseLogDet($L, $L, $L, $L, $L)", lnDet, LIN_ALG, q.get("precision"),
+            off.isEmpty() ? "0" : off, q.get("cov"), off.isEmpty() ? "0" : off, d);
+        notPositiveDefinite(b, lnDet, factorLabel, "precision");
+        b.addStatement("$L[$L] = $L", q.get("lnDetPrecision"), e, lnDet);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+        b.addStatement("double $L = 0.0", mean);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
+        b.addStatement("$L += $L[$L] * $L[$L]", mean, q.get("cov"), cell(off, i, d, j), eta(fs, "x"), j);
         b.endControlFlow();
-        b.addStatement("$L[($L) * $L + i] = mi", q.get("mean"), e, d);
-        b.addStatement("$L[($L) * $L + i] = mi", m.get("x"), e, d);
+        b.addStatement("$L[$L] = $L", q.get("mean"), at(e, d, i), mean);
+        b.addStatement("$L[$L] = $L", m.get("x"), at(e, d, i), mean);
         b.endControlFlow();
-        b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-        b.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-        b.addStatement("$L[off + i * $L + j] = $L[off + i * $L + j] + $L[($L) * $L + i] * $L[($L) * $L + j]",
-            m.get("xxT"), d, q.get("cov"), d, q.get("mean"), e, d, q.get("mean"), e, d);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
+        b.addStatement("$L[$L] = $L[$L] + $L[$L] * $L[$L]", m.get("xxT"), cell(off, i, d, j), q.get("cov"),
+            cell(off, i, d, j), q.get("mean"), at(e, d, i), q.get("mean"), at(e, d, j));
         b.endControlFlow();
         b.endControlFlow();
         break;
       }
       case WISHART: {
-        b.addStatement("int off = ($L) * $L * $L", e, d, d);
-        b.addStatement("double nu = 2.0 * $L + $L + 1.0", eta(fs, "lnDet"), d);
-        b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-        b.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-        b.addStatement("$L[off + i * $L + j] = -($L[i * $L + j] + $L[j * $L + i])", q.get("W"), d,
-            eta(fs, "X"), d, eta(fs, "X"), d);
+        String off = matrixOffset(b, v, e, d);
+        String i = v.get("i");
+        String j = v.get("j");
+        String nu = v.get("nu");
+        String lnDetW = v.get("lnDetW");
+        b.addStatement("double $L = 2.0 * $L + $L + 1.0", nu, eta(fs, "lnDet"), d);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
+        b.addStatement("$L[$L] = -($L[$L] + $L[$L])", q.get("W"), cell(off, i, d, j), eta(fs, "X"),
+            cell("", i, d, j), eta(fs, "X"), cell("", j, d, i));
         b.endControlFlow();
         b.endControlFlow();
-        b.addStatement("double lnDetW = -LinAlg.spdInverseLogDet($L, off, $L, off, $L)", q.get("W"), q.get("W"), d);
-        notPositiveDefinite(b, "lnDetW", factorLabel, "scale matrix");
-        b.addStatement("$L[$L] = nu", q.get("nu"), e);
-        b.addStatement("$L[$L] = lnDetW", q.get("lnDetW"), e);
-        b.beginControlFlow("for (int i = 0; i < $L * $L; i++)", d, d);
-        b.addStatement("$L[off + i] = nu * $L[off + i]", m.get("X"), q.get("W"));
+        b.addStatement("double $L = -$T.spdInverseLogDet($L, $L, $L, $L, $L)", lnDetW, LIN_ALG, q.get("W"),
+            off.isEmpty() ? "0" : off, q.get("W"), off.isEmpty() ? "0" : off, d);
+        notPositiveDefinite(b, lnDetW, factorLabel, "scale matrix");
+        b.addStatement("$L[$L] = $L", q.get("nu"), e, nu);
+        b.addStatement("$L[$L] = $L", q.get("lnDetW"), e, lnDetW);
+        b.beginControlFlow("for (int $L = 0; $L < $L * $L; $L++)", i, i, d, d, i);
+        b.addStatement("$L[$L] = $L * $L[$L]", m.get("X"), plus(off, i), nu, q.get("W"), plus(off, i));
         b.endControlFlow();
-        b.addStatement("$L[$L] = Wishart.expLnDet($L, lnDetW, nu)", m.get("lnDet"), e, d);
+        b.addStatement("$L[$L] = $T.expLnDet($L, $L, $L)", m.get("lnDet"), e, WISHART, d, lnDetW, nu);
         break;
       }
-      case NORMAL_GAMMA:
-        b.addStatement("double beta = -2.0 * $L", eta(fs, "taumu2"));
-        b.addStatement("double mean = $L / beta", eta(fs, "taumu"));
-        b.addStatement("double a = $L + 0.5", eta(fs, "lntau"));
-        b.addStatement("double b = -$L - 0.5 * beta * mean * mean", eta(fs, "tau"));
-        b.addStatement("$L[$L] = mean", q.get("m"), e);
-        b.addStatement("$L[$L] = beta", q.get("beta"), e);
-        b.addStatement("$L[$L] = a", q.get("a"), e);
-        b.addStatement("$L[$L] = b", q.get("b"), e);
-        b.addStatement("$L[$L] = a / b", m.get("tau"), e);
-        b.addStatement("$L[$L] = SpecialFunctions.digamma(a) - Math.log(b)", m.get("lntau"), e);
-        b.addStatement("$L[$L] = a / b * mean", m.get("taumu"), e);
-        b.addStatement("$L[$L] = 1.0 / beta + a / b * mean * mean", m.get("taumu2"), e);
-        b.addStatement("$L[$L] = mean", m.get("mu"), e);
+      case NORMAL_GAMMA: {
+        String beta = v.get("beta");
+        String mean = v.get("mean");
+        String a = v.get("a");
+        String bb = v.get("b");
+        b.addStatement("double $L = -2.0 * $L", beta, eta(fs, "taumu2"));
+        b.addStatement("double $L = $L / $L", mean, eta(fs, "taumu"), beta);
+        b.addStatement("double $L = $L + 0.5", a, eta(fs, "lntau"));
+        b.addStatement("double $L = -$L - 0.5 * $L * $L * $L", bb, eta(fs, "tau"), beta, mean, mean);
+        b.addStatement("$L[$L] = $L", q.get("m"), e, mean);
+        b.addStatement("$L[$L] = $L", q.get("beta"), e, beta);
+        b.addStatement("$L[$L] = $L", q.get("a"), e, a);
+        b.addStatement("$L[$L] = $L", q.get("b"), e, bb);
+        b.addStatement("$L[$L] = $L / $L", m.get("tau"), e, a, bb);
+        b.addStatement("$L[$L] = $T.digamma($L) - Math.log($L)", m.get("lntau"), e, SPECIAL, a, bb);
+        b.addStatement("$L[$L] = $L / $L * $L", m.get("taumu"), e, a, bb, mean);
+        b.addStatement("$L[$L] = 1.0 / $L + $L / $L * $L * $L", m.get("taumu2"), e, beta, a, bb, mean, mean);
+        b.addStatement("$L[$L] = $L", m.get("mu"), e, mean);
         break;
+      }
       case NORMAL_WISHART: {
-        b.addStatement("int off = ($L) * $L * $L", e, d, d);
-        b.addStatement("int voff = ($L) * $L", e, d);
-        b.addStatement("double beta = -2.0 * $L", eta(fs, "muLambdamu"));
-        b.addStatement("double nu = 2.0 * $L + $L", eta(fs, "lnDetLambda"), d);
-        b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-        b.addStatement("$L[voff + i] = $L[i] / beta", q.get("m"), eta(fs, "Lambdamu"));
+        String off = matrixOffset(b, v, e, d);
+        String i = v.get("i");
+        String j = v.get("j");
+        String beta = v.get("beta");
+        String nu = v.get("nu");
+        String lnDetW = v.get("lnDetW");
+        String quad = v.get("quad");
+        String lm = v.get("lambdaM");
+        String lij = v.get("lambdaIJ");
+        b.addStatement("double $L = -2.0 * $L", beta, eta(fs, "muLambdamu"));
+        b.addStatement("double $L = 2.0 * $L + $L", nu, eta(fs, "lnDetLambda"), d);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+        b.addStatement("$L[$L] = $L[$L] / $L", q.get("m"), at(e, d, i), eta(fs, "Lambdamu"), i, beta);
         b.endControlFlow();
-        b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-        b.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-        b.addStatement("$L[off + i * $L + j] = -($L[i * $L + j] + $L[j * $L + i]) - beta * $L[voff + i] * $L[voff + j]",
-            q.get("W"), d, eta(fs, "Lambda"), d, eta(fs, "Lambda"), d, q.get("m"), q.get("m"));
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
+        b.addStatement("$L[$L] = -($L[$L] + $L[$L]) - $L * $L[$L] * $L[$L]", q.get("W"), cell(off, i, d, j),
+            eta(fs, "Lambda"), cell("", i, d, j), eta(fs, "Lambda"), cell("", j, d, i), beta, q.get("m"),
+            at(e, d, i), q.get("m"), at(e, d, j));
         b.endControlFlow();
         b.endControlFlow();
-        b.addStatement("double lnDetW = -LinAlg.spdInverseLogDet($L, off, $L, off, $L)", q.get("W"), q.get("W"), d);
-        notPositiveDefinite(b, "lnDetW", factorLabel, "scale matrix");
-        b.addStatement("$L[$L] = beta", q.get("beta"), e);
-        b.addStatement("$L[$L] = nu", q.get("nu"), e);
-        b.addStatement("$L[$L] = lnDetW", q.get("lnDetW"), e);
-        b.addStatement("double quad = 0.0");
-        b.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-        b.addStatement("double wm = 0.0");
-        b.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-        b.addStatement("double lij = nu * $L[off + i * $L + j]", q.get("W"), d);
-        b.addStatement("$L[off + i * $L + j] = lij", m.get("Lambda"), d);
-        b.addStatement("wm += lij * $L[voff + j]", q.get("m"));
+        b.addStatement("double $L = -$T.spdInverseLogDet($L, $L, $L, $L, $L)", lnDetW, LIN_ALG, q.get("W"),
+            off.isEmpty() ? "0" : off, q.get("W"), off.isEmpty() ? "0" : off, d);
+        notPositiveDefinite(b, lnDetW, factorLabel, "scale matrix");
+        b.addStatement("$L[$L] = $L", q.get("beta"), e, beta);
+        b.addStatement("$L[$L] = $L", q.get("nu"), e, nu);
+        b.addStatement("$L[$L] = $L", q.get("lnDetW"), e, lnDetW);
+        b.addStatement("double $L = 0.0", quad);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+        b.addStatement("double $L = 0.0", lm);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
+        b.addStatement("double $L = $L * $L[$L]", lij, nu, q.get("W"), cell(off, i, d, j));
+        b.addStatement("$L[$L] = $L", m.get("Lambda"), cell(off, i, d, j), lij);
+        b.addStatement("$L += $L * $L[$L]", lm, lij, q.get("m"), at(e, d, j));
         b.endControlFlow();
-        b.addStatement("$L[voff + i] = wm", m.get("Lambdamu"));
-        b.addStatement("$L[voff + i] = $L[voff + i]", m.get("mu"), q.get("m"));
-        b.addStatement("quad += $L[voff + i] * wm", q.get("m"));
+        b.addStatement("$L[$L] = $L", m.get("Lambdamu"), at(e, d, i), lm);
+        b.addStatement("$L[$L] = $L[$L]", m.get("mu"), at(e, d, i), q.get("m"), at(e, d, i));
+        b.addStatement("$L += $L[$L] * $L", quad, q.get("m"), at(e, d, i), lm);
         b.endControlFlow();
-        b.addStatement("$L[$L] = Wishart.expLnDet($L, lnDetW, nu)", m.get("lnDetLambda"), e, d);
-        b.addStatement("$L[$L] = $L / beta + quad", m.get("muLambdamu"), e, d);
+        b.addStatement("$L[$L] = $T.expLnDet($L, $L, $L)", m.get("lnDetLambda"), e, WISHART, d, lnDetW, nu);
+        b.addStatement("$L[$L] = $L / $L + $L", m.get("muLambdamu"), e, d, beta, quad);
         break;
       }
       default:
-        throw new IllegalStateException();
+        throw new IllegalStateException("no conversion for " + fs.update().family().kind());
     }
     return b.build();
+  }
+
+  /** Declares {@code off}, the start of element e's d x d block, unless e is 0: then "". */
+  private static String matrixOffset(CodeBlock.Builder b, Locals v, String e, String d) {
+    if (e.equals("0")) {
+      return "";
+    }
+    String off = v.get("off");
+    b.addStatement("int $L = $L * $L * $L", off, PolyCode.isOperand(e) ? e : "(" + e + ")", d, d);
+    return off;
+  }
+
+  /** Entry (i, j) of a d x d block at {@code off} ("" for the start). */
+  private static String cell(String off, String i, String d, String j) {
+    return plus(off, i + " * " + d + " + " + j);
+  }
+
+  private static String plus(String off, String i) {
+    return off.isEmpty() ? i : off + " + " + i;
   }
 
   private static void notPositiveDefinite(CodeBlock.Builder b, String var, String factor, String what) {
@@ -194,33 +313,34 @@ final class FamilyCode {
   }
 
   /** Expression for the entropy of element {@code e}. */
-  String entropy(Layout.FactorStorage fs, String e) {
+  CodeBlock entropy(Layout.FactorStorage fs, String e) {
     Map<String, String> q = fs.params();
     String d = fs.dim() == null ? null : layout.dim(fs.dim());
     switch (fs.update().family().kind()) {
       case NORMAL:
-        return "Normal.entropy(" + q.get("precision") + "[" + e + "])";
+        return CodeBlock.of("$T.entropy($L[$L])", NORMAL, q.get("precision"), e);
       case MULTI_NORMAL:
-        return "MultiNormal.entropy(" + d + ", " + q.get("lnDetPrecision") + "[" + e + "])";
+        return CodeBlock.of("$T.entropy($L, $L[$L])", MULTI_NORMAL, d, q.get("lnDetPrecision"), e);
       case GAMMA:
-        return "Gamma.entropy(" + q.get("shape") + "[" + e + "], " + q.get("rate") + "[" + e + "])";
+        return CodeBlock.of("$T.entropy($L[$L], $L[$L])", GAMMA, q.get("shape"), e, q.get("rate"), e);
       case INV_GAMMA:
-        return "InvGamma.entropy(" + q.get("shape") + "[" + e + "], " + q.get("scale") + "[" + e + "])";
+        return CodeBlock.of("$T.entropy($L[$L], $L[$L])", INV_GAMMA, q.get("shape"), e, q.get("scale"), e);
       case BETA:
-        return "Beta.entropy(" + q.get("a") + "[" + e + "], " + q.get("b") + "[" + e + "])";
+        return CodeBlock.of("$T.entropy($L[$L], $L[$L])", BETA, q.get("a"), e, q.get("b"), e);
       case DIRICHLET:
-        return "Dirichlet.entropy(" + q.get("alpha") + ", (" + e + ") * " + d + ", " + d + ")";
+        return CodeBlock.of("$T.entropy($L, $L, $L)", DIRICHLET, q.get("alpha"), at(e, d, "0"), d);
       case CATEGORICAL:
-        return "Categorical.entropy(" + q.get("p") + ", (" + e + ") * " + d + ", " + d + ")";
+        return CodeBlock.of("$T.entropy($L, $L, $L)", CATEGORICAL, q.get("p"), at(e, d, "0"), d);
       case WISHART:
-        return "Wishart.entropy(" + d + ", " + q.get("lnDetW") + "[" + e + "], " + q.get("nu") + "[" + e + "])";
+        return CodeBlock.of("$T.entropy($L, $L[$L], $L[$L])", WISHART, d, q.get("lnDetW"), e, q.get("nu"), e);
       case NORMAL_GAMMA:
-        return "Gamma.entropy(" + q.get("a") + "[" + e + "], " + q.get("b") + "[" + e + "]) + 0.5 * (1.0 + "
-            + "SpecialFunctions.LN_2PI) - 0.5 * Math.log(" + q.get("beta") + "[" + e + "]) - 0.5 * "
-            + fs.moments().get("lntau") + "[" + e + "]";
+        // H[q(tau)] + E_q(tau)[H[q(mu | tau)]], with q(mu | tau) = Normal(m, beta tau).
+        return CodeBlock.of("$T.entropy($L[$L], $L[$L]) + 0.5 * (1.0 + $T.LN_2PI) - 0.5 * Math.log($L[$L])"
+            + " - 0.5 * $L[$L]", GAMMA, q.get("a"), e, q.get("b"), e, SPECIAL, q.get("beta"), e,
+            fs.moments().get("lntau"), e);
       default:
-        return "NormalWishart.entropy(" + d + ", " + q.get("beta") + "[" + e + "], " + q.get("lnDetW") + "[" + e
-            + "], " + q.get("nu") + "[" + e + "])";
+        return CodeBlock.of("$T.entropy($L, $L[$L], $L[$L], $L[$L])", NORMAL_WISHART, d, q.get("beta"), e,
+            q.get("lnDetW"), e, q.get("nu"), e);
     }
   }
 

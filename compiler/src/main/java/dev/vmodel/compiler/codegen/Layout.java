@@ -32,6 +32,8 @@ final class Layout {
   final UpdatePlan plan;
   final ModelGraph graph;
   private final Set<String> taken = new HashSet<>();
+  /** The names given to fields (sizes, hypers, data, factor arrays), which locals must not shadow. */
+  private final Set<String> fields = new HashSet<>();
   final Map<String, String> sizeNames = new LinkedHashMap<>();
   final Map<String, String> hyperNames = new LinkedHashMap<>();
   final Map<String, DataArray> data = new LinkedHashMap<>();
@@ -41,9 +43,13 @@ final class Layout {
   record DataArray(String node, String field, boolean integer, List<Dim> plateDims, List<Dim> componentDims,
       boolean modeled, Type type) {}
 
-  /** A factor's parameter and moment arrays. */
+  /**
+   * A factor's storage: parameter and moment arrays over all elements, and the holders of its
+   * natural parameters by statistic (a scalar local, or a workspace array of one element).
+   */
   record FactorStorage(UpdatePlan.FactorUpdate update, String base, List<Dim> elementDims, Dim dim,
-      Map<String, String> params, Map<String, String> moments, Map<String, Integer> momentArity) {}
+      Map<String, String> params, Map<String, String> moments, Map<String, Integer> momentArity,
+      Map<String, String> etas) {}
 
   Layout(UpdatePlan plan) {
     this.plan = plan;
@@ -84,7 +90,12 @@ final class Layout {
         moments.put(m.getKey(), claim("e" + cap(base) + cap(m.getKey())));
         arity.put(m.getKey(), m.getValue());
       }
-      factors.put(u.factor().name(), new FactorStorage(u, base, el, u.family().dim(), params, moments, arity));
+      Map<String, String> etas = new LinkedHashMap<>();
+      for (Family.Stat st : u.family().naturalStats()) {
+        etas.put(st.name(), claim("eta" + cap(base) + cap(st.name())));
+      }
+      factors.put(u.factor().name(), new FactorStorage(u, base, el, u.family().dim(), params, moments, arity,
+          etas));
     }
   }
 
@@ -95,7 +106,13 @@ final class Layout {
     while (!taken.add(c)) {
       c = n + k++;
     }
+    fields.add(c);
     return c;
+  }
+
+  /** Whether a field of the generated state has this name (a local of that name would shadow it). */
+  boolean isField(String name) {
+    return fields.contains(name);
   }
 
   static List<Dim> componentDims(Type t) {

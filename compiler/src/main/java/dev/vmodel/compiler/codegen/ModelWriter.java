@@ -26,6 +26,8 @@ import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -54,6 +57,8 @@ public final class ModelWriter {
   private final Layout layout;
   private final PolyCode polys;
   private final FamilyCode families;
+  /** Workspaces of scattered natural-parameter terms, by the natural parameter's holder. */
+  private final Map<String, Scatter> scatters = new LinkedHashMap<>();
   private final String packageName;
   private final ClassName model;
 
@@ -283,7 +288,7 @@ public final class ModelWriter {
     m.addStatement("$T best = null", resultName());
     m.beginControlFlow("for (int restart = 0; restart < options.restarts(); restart++)");
     m.addStatement("$T s = new $T(this, data)", stateName(), stateName());
-    m.addStatement("s.init(new $T(options.seed() + restart), options)", java.util.SplittableRandom.class);
+    m.addStatement("s.init(new $T(options.seed() + restart), options)", SplittableRandom.class);
     m.addStatement("double[] trace = new double[options.maxIterations()]");
     m.addStatement("double previous = Double.NEGATIVE_INFINITY");
     m.addStatement("boolean converged = false");
@@ -302,8 +307,8 @@ public final class ModelWriter {
     m.endControlFlow();
     m.addStatement("previous = elbo");
     m.endControlFlow();
-    m.addStatement("$T r = new $T(s, java.util.Arrays.copyOf(trace, iterations), iterations, converged)",
-        resultName(), resultName());
+    m.addStatement("$T r = new $T(s, $T.copyOf(trace, iterations), iterations, converged)", resultName(),
+        resultName(), Arrays.class);
     m.beginControlFlow("if (best == null || r.elbo() > best.elbo())");
     m.addStatement("best = r");
     m.endControlFlow();
@@ -319,19 +324,15 @@ public final class ModelWriter {
     TypeSpec.Builder t = TypeSpec.classBuilder("State").addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("One fit's storage: sizes, hyperparameters, data (flat, row-major), and every factor's"
             + " parameters and moments.\n");
-    // The runtime classes the generated code calls, named once so that they are imported.
-    CodeBlock.Builder uses = CodeBlock.builder().add("\n<p>Runtime: ");
-    List<String> runtime = List.of("SpecialFunctions", "LinAlg", "Normal", "MultiNormal", "Gamma", "InvGamma", "Beta",
-        "Dirichlet", "Categorical", "Wishart", "NormalWishart");
-    for (int i = 0; i < runtime.size(); i++) {
-      uses.add(i == 0 ? "{@link $T}" : ", {@link $T}", ClassName.get(RT, runtime.get(i)));
-    }
-    t.addJavadoc(uses.add(".\n").build());
-    t.addMethod(MethodSpec.methodBuilder("maxOf").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+    boolean categoriesFromData = layout.data.values().stream()
+        .anyMatch(d -> d.type() instanceof Type.Cat c && c.range() instanceof Dim.Named);
+    if (categoriesFromData) {
+      t.addMethod(MethodSpec.methodBuilder("maxOf").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(TypeName.INT).addParameter(ArrayTypeName.of(TypeName.INT), "values")
         .addStatement("int max = -1")
         .beginControlFlow("for (int v : values)").addStatement("max = Math.max(max, v)").endControlFlow()
         .addStatement("return max").build());
+    }
     for (String s : layout.sizeNames.values()) {
       t.addField(TypeName.INT, s, Modifier.PRIVATE);
     }
@@ -351,8 +352,7 @@ public final class ModelWriter {
       }
       for (Family.Stat s : fs.update().family().naturalStats()) {
         if (s.arity() > 0) {
-          t.addField(ArrayTypeName.of(TypeName.DOUBLE), FamilyCode.eta(fs, s.name()), Modifier.PRIVATE,
-              Modifier.FINAL);
+          t.addField(ArrayTypeName.of(TypeName.DOUBLE), families.eta(fs, s.name()), Modifier.PRIVATE);
         }
       }
     }
@@ -367,6 +367,9 @@ public final class ModelWriter {
     for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
       t.addField(c.f() == Atom.MatFunc.INVERSE ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE, c.field(),
           Modifier.PRIVATE);
+    }
+    for (Scatter sc : scatters.values()) {
+      t.addField(ArrayTypeName.of(TypeName.DOUBLE), sc.field(), Modifier.PRIVATE);
     }
     t.addMethod(stateConstructor());
     t.addMethod(prepare());
@@ -435,9 +438,12 @@ public final class ModelWriter {
       }
       for (Family.Stat s : fs.update().family().naturalStats()) {
         if (s.arity() > 0) {
-          m.addStatement("$L = new double[$L]", FamilyCode.eta(fs, s.name()), width("1", fs.dim(), s.arity()));
+          m.addStatement("$L = new double[$L]", families.eta(fs, s.name()), width("1", fs.dim(), s.arity()));
         }
       }
+    }
+    for (Scatter sc : scatters.values()) {
+      m.addStatement("$L = new double[$L]", sc.field(), sc.length());
     }
     m.addStatement("prepare()");
     return m.build();
@@ -446,7 +452,7 @@ public final class ModelWriter {
   private String width(String elements, Dim dim, int arity) {
     String w = elements;
     for (int i = 0; i < arity; i++) {
-      w = w + " * " + layout.dim(dim);
+      w = w.equals("1") ? layout.dim(dim) : w + " * " + layout.dim(dim);
     }
     return w;
   }
@@ -626,7 +632,7 @@ public final class ModelWriter {
     Layout.FactorStorage fs = layout.factors.get(u.factor().name());
     MethodSpec.Builder m = MethodSpec.methodBuilder(updateName(u)).addModifiers(Modifier.PRIVATE);
     m.addJavadoc(updateDoc(u));
-    m.addCode(evaluateAndConvert(fs, u.natural(), u.factor().name()));
+    m.addCode(evaluateAndConvert(fs, u.natural(), u.factor().name(), false));
     return m.build();
   }
 
@@ -657,60 +663,136 @@ public final class ModelWriter {
         .replace("@", "&#64;").replace("$", "$$");
   }
 
-  /** Element loops, natural parameters, and the family's conversion. */
-  private CodeBlock evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label) {
+  /** A workspace holding, for all elements of a factor, the terms of one natural parameter that are scattered. */
+  record Scatter(String field, String length) {}
+
+  /**
+   * Element loops, natural parameters, and the family's conversion. Terms whose deltas solve an
+   * element index ({@code [doc[t] = d]}) are first scattered into a workspace over all elements
+   * (one pass over t instead of one per element); every other term is evaluated per element.
+   * {@code block} wraps an element-free factor in braces (init() converts several factors).
+   */
+  private CodeBlock evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
+      boolean block) {
     CodeBlock.Builder b = CodeBlock.builder();
     List<Idx> el = fs.update().elementIndices();
-    if (el.isEmpty()) {
+    Set<String> inScope = new LinkedHashSet<>();
+    Map<Idx, String> elementNames = new LinkedHashMap<>();
+    for (Idx i : el) {
+      elementNames.put(i, localName(i.name(), inScope));
+    }
+    String d = fs.dim() == null ? null : layout.dim(fs.dim());
+    Map<NaturalParam, Map<Idx, String>> componentNames = new LinkedHashMap<>();
+    Map<NaturalParam, List<Monomial>> perElement = new LinkedHashMap<>();
+    Map<NaturalParam, Scatter> scattered = new LinkedHashMap<>();
+    for (NaturalParam p : params) {
+      Set<String> scope = new LinkedHashSet<>(inScope);
+      Map<Idx, String> comps = new LinkedHashMap<>();
+      for (Idx c : p.components()) {
+        String wanted = p.components().size() == 1 ? componentWord(c) : comps.isEmpty() ? "i" : "j";
+        comps.put(c, localName(wanted, scope));
+      }
+      componentNames.put(p, comps);
+      List<Idx> open = new ArrayList<>(el);
+      open.addAll(p.components());
+      List<Monomial> scatter = new ArrayList<>();
+      List<Monomial> local = new ArrayList<>();
+      for (Monomial m : PolyCode.sumTerms(p.value())) {
+        boolean solvesElement = PolyCode.eliminate(m, open).solved().keySet().stream().anyMatch(el::contains);
+        (solvesElement ? scatter : local).add(m);
+      }
+      perElement.put(p, local);
+      if (scatter.isEmpty()) {
+        continue;
+      }
+      String eta = families.eta(fs, p.stat().name());
+      Scatter sc = scatters.computeIfAbsent(eta, k -> new Scatter(layout.claim(eta + "All"),
+          width(layout.product(fs.elementDims()), fs.dim(), p.components().size())));
+      scattered.put(p, sc);
+      Map<Idx, String> openNames = new LinkedHashMap<>(elementNames);
+      openNames.putAll(comps);
+      b.addStatement("$T.fill($L, 0.0)", Arrays.class, sc.field());
+      b.add(polys.loops(scatter, openNames, Map.of(), names -> sc.field() + "["
+          + layout.flat(open.stream().map(names::get).toList(), dims(fs, p.components().size())) + "]"));
+    }
+    boolean braces = block && el.isEmpty();
+    if (braces) {
       b.add("{\n").indent();
     }
-    Map<Idx, String> free = new LinkedHashMap<>();
-    List<String> names = new ArrayList<>();
-    for (Idx i : el) {
-      String n = i.name();
-      while (layout.sizeNames.containsValue(n) || layout.hyperNames.containsValue(n) || names.contains(n)) {
-        n = n + "_";
-      }
-      names.add(n);
-      free.put(i, n);
-      b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", n, n, layout.dim(i.range()), n);
+    for (Map.Entry<Idx, String> i : elementNames.entrySet()) {
+      b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i.getValue(), i.getValue(), layout.dim(i.getKey().range()),
+          i.getValue());
     }
-    String e = layout.flat(names, fs.elementDims());
+    List<String> elementVars = new ArrayList<>(elementNames.values());
+    String e = layout.flat(elementVars, fs.elementDims());
     for (NaturalParam p : params) {
-      String eta = FamilyCode.eta(fs, p.stat().name());
-      if (p.components().isEmpty()) {
-        b.addStatement("double $L = 0.0", eta);
-        b.add(polys.accumulate(eta, p.value(), free));
-      } else {
-        Map<Idx, String> inner = new HashMap<>(free);
-        List<String> cn = new ArrayList<>();
-        String[] letters = {"i", "j"};
-        for (int c = 0; c < p.components().size(); c++) {
-          String n = letters[c];
-          while (names.contains(n) || layout.sizeNames.containsValue(n)) {
-            n = n + "_";
-          }
-          cn.add(n);
-          inner.put(p.components().get(c), n);
-          b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", n, n, layout.dim(fs.dim()), n);
-        }
-        b.addStatement("double acc = 0.0");
-        b.add(polys.accumulate("acc", p.value(), inner));
-        String flatComp = cn.size() == 1 ? cn.get(0) : cn.get(0) + " * " + layout.dim(fs.dim()) + " + " + cn.get(1);
-        b.addStatement("$L[$L] = acc", eta, flatComp);
-        for (int c = 0; c < p.components().size(); c++) {
-          b.endControlFlow();
-        }
+      String eta = families.eta(fs, p.stat().name());
+      Map<Idx, String> comps = componentNames.get(p);
+      List<String> all = new ArrayList<>(elementVars);
+      all.addAll(comps.values());
+      Scatter sc = scattered.get(p);
+      List<String> extra = sc == null ? List.of()
+          : List.of(sc.field() + "[" + layout.flat(all, dims(fs, comps.size())) + "]");
+      Map<Idx, String> names = new LinkedHashMap<>(elementNames);
+      names.putAll(comps);
+      CodeBlock initial = polys.sum(PolyCode.plainTerms(p.value()), names, extra);
+      if (comps.isEmpty()) {
+        b.addStatement("double $L = $L", eta, initial);
+        b.add(polys.loops(perElement.get(p), Map.of(), elementNames, n -> eta));
+        continue;
       }
+      for (String c : comps.values()) {
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, d, c);
+      }
+      b.addStatement("$L[$L] = $L", eta, componentIndex(new ArrayList<>(comps.values()), d), initial);
+      for (int c = 0; c < comps.size(); c++) {
+        b.endControlFlow();
+      }
+      List<Idx> compIdx = new ArrayList<>(comps.keySet());
+      b.add(polys.loops(perElement.get(p), comps, elementNames, n -> eta + "["
+          + componentIndex(compIdx.stream().map(n::get).toList(), d) + "]"));
     }
-    b.add(families.convert(fs, e, label));
+    b.add(families.convert(fs, e, label, inScope));
     for (int i = 0; i < el.size(); i++) {
       b.endControlFlow();
     }
-    if (el.isEmpty()) {
+    if (braces) {
       b.unindent().add("}\n");
     }
     return b.build();
+  }
+
+  /** Element dims then {@code arity} component dims of a factor. */
+  private static List<Dim> dims(Layout.FactorStorage fs, int arity) {
+    List<Dim> out = new ArrayList<>(fs.elementDims());
+    for (int c = 0; c < arity; c++) {
+      out.add(fs.dim());
+    }
+    return out;
+  }
+
+  /** Index into a one-element workspace: {@code c}, or {@code i * d + j}. */
+  private static String componentIndex(List<String> comps, String d) {
+    return comps.size() == 1 ? comps.get(0) : comps.get(0) + " * " + d + " + " + comps.get(1);
+  }
+
+  /** A component loop's name: the lower-cased size it ranges over ({@code v} over V), else its own. */
+  private static String componentWord(Idx c) {
+    if (c.range() instanceof Dim.Named n && n.size().length() == 1) {
+      return n.size().toLowerCase(java.util.Locale.ROOT);
+    }
+    return c.name();
+  }
+
+  /** A loop variable's name: the wanted one unless a field or an enclosing loop has it. */
+  private String localName(String wanted, Set<String> inScope) {
+    String n = wanted;
+    int k = 2;
+    while (layout.isField(n) || inScope.contains(n)) {
+      n = wanted + k++;
+    }
+    inScope.add(n);
+    return n;
   }
 
   /** Functions of known matrices (inverses, log-determinants of hyperparameters), once per fit. */
@@ -768,24 +850,31 @@ public final class ModelWriter {
   private MethodSpec elbo() {
     MethodSpec.Builder m = MethodSpec.methodBuilder("elbo").returns(TypeName.DOUBLE)
         .addJavadoc("The evidence lower bound: E_q[ln p(X, Z)] + H[q], with every constant.\n");
-    m.addStatement("double lp = 0.0");
+    Set<String> scope = new LinkedHashSet<>();
+    String lp = localName("logJoint", scope);
+    String h = localName("entropy", scope);
+    m.addStatement("double $L = 0.0", lp);
     for (UpdatePlan.LogJointTerm term : plan.elbo().terms()) {
       m.addComment("E[ln p($L | ...)]", term.node());
-      m.addCode(polys.accumulate("lp", term.value(), Map.of()));
+      m.addCode(polys.accumulate(lp, term.value(), Map.of()));
     }
-    m.addStatement("double h = 0.0");
+    m.addStatement("double $L = 0.0", h);
     for (Layout.FactorStorage fs : layout.factors.values()) {
       m.addComment("H[q($L)]", fs.update().factor().name());
+      if (fs.elementDims().isEmpty()) {
+        m.addStatement("$L += $L", h, families.entropy(fs, "0"));
+        continue;
+      }
       m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
-      m.addStatement("h += $L", families.entropy(fs, "e"));
+      m.addStatement("$L += $L", h, families.entropy(fs, "e"));
       m.endControlFlow();
     }
-    m.addStatement("return lp + h");
+    m.addStatement("return $L + $L", lp, h);
     return m.build();
   }
 
   private MethodSpec init() {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("init").addParameter(java.util.SplittableRandom.class, "rng")
+    MethodSpec.Builder m = MethodSpec.methodBuilder("init").addParameter(SplittableRandom.class, "rng")
         .addParameter(FIT_OPTIONS, "options")
         .addJavadoc("Global factors start at their priors; local (per-datum) factors start at random.\n");
     for (FactorUpdate u : initOrder()) {
@@ -793,20 +882,20 @@ public final class ModelWriter {
       m.addComment("q($L)", u.factor().name());
       if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL) {
         String d = layout.dim(fs.dim());
-        String eta = FamilyCode.eta(fs, "onehot");
+        String eta = families.eta(fs, "onehot");
+        m.addComment("responsibilities uniform on the simplex: the softmax of the logs of Exp(1) draws");
         m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
         m.beginControlFlow("for (int c = 0; c < $L; c++)", d);
         m.addStatement("$L[c] = Math.log(-Math.log(1.0 - rng.nextDouble()))", eta);
         m.endControlFlow();
-        m.addCode(families.convert(fs, "e", u.factor().name()));
+        m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
         m.endControlFlow();
         continue;
       }
-      m.addCode(evaluateAndConvert(fs, u.prior(), u.factor().name()));
+      m.addCode(evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
       if (u.local() && (u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
-        m.addCode("$L", CodeBlock.builder().add("{\n").indent().build());
+        m.addComment("local factors: means drawn around the prior, so that the first sweep breaks symmetry");
         randomizeMeans(m, fs);
-        m.addCode("$L", CodeBlock.builder().unindent().add("}\n").build());
       }
     }
     return m.build();
@@ -915,12 +1004,12 @@ public final class ModelWriter {
         .returns(ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class),
             FIT_RESULT.nestedClass("Posterior")));
     generic.addStatement("$T<String, $T> out = new $T<>()", Map.class, FIT_RESULT.nestedClass("Posterior"),
-        java.util.LinkedHashMap.class);
+        LinkedHashMap.class);
     for (Layout.FactorStorage fs : layout.factors.values()) {
       accessors(t, fs);
       generic.addCode(genericPosterior(fs));
     }
-    generic.addStatement("return $T.unmodifiableMap(out)", java.util.Collections.class);
+    generic.addStatement("return $T.unmodifiableMap(out)", Collections.class);
     t.addMethod(generic.build());
     return t.build();
   }
@@ -963,24 +1052,24 @@ public final class ModelWriter {
         break;
       case DIRICHLET:
         post = ClassName.get(RT + ".posterior", "DirichletPosterior");
-        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L))", post, java.util.Arrays.class,
+        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L))", post, Arrays.class,
             q.get("alpha"), dd, dd);
         break;
       case CATEGORICAL:
         post = ClassName.get(RT + ".posterior", "CategoricalPosterior");
-        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L))", post, java.util.Arrays.class,
+        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L))", post, Arrays.class,
             q.get("p"), dd, dd);
         break;
       case MULTI_NORMAL:
         post = ClassName.get(RT + ".posterior", "MultiNormalPosterior");
         m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L), $T.copyOfRange(s.$L, e * $L * $L,"
-            + " (e + 1) * $L * $L))", post, java.util.Arrays.class, q.get("mean"), dd, dd, java.util.Arrays.class,
+            + " (e + 1) * $L * $L))", post, Arrays.class, q.get("mean"), dd, dd, Arrays.class,
             q.get("precision"), dd, dd, dd, dd);
         break;
       case WISHART:
         post = ClassName.get(RT + ".posterior", "WishartPosterior");
         m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L * $L, (e + 1) * $L * $L), s.$L[e], $L)", post,
-            java.util.Arrays.class, q.get("W"), dd, dd, dd, dd, q.get("nu"), dd);
+            Arrays.class, q.get("W"), dd, dd, dd, dd, q.get("nu"), dd);
         break;
       case NORMAL_GAMMA:
         post = ClassName.get(RT + ".posterior", "NormalGammaPosterior");
@@ -990,8 +1079,8 @@ public final class ModelWriter {
       default:
         post = ClassName.get(RT + ".posterior", "NormalWishartPosterior");
         m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L), s.$L[e], $T.copyOfRange(s.$L,"
-            + " e * $L * $L, (e + 1) * $L * $L), s.$L[e])", post, java.util.Arrays.class, q.get("m"), dd, dd,
-            q.get("beta"), java.util.Arrays.class, q.get("W"), dd, dd, dd, dd, q.get("nu"));
+            + " e * $L * $L, (e + 1) * $L * $L), s.$L[e])", post, Arrays.class, q.get("m"), dd, dd,
+            q.get("beta"), Arrays.class, q.get("W"), dd, dd, dd, dd, q.get("nu"));
         break;
     }
     m.returns(post).addJavadoc("The posterior factor q($L)$L: $L.\n", u.factor().name(),
@@ -1011,7 +1100,7 @@ public final class ModelWriter {
     CodeBlock.Builder b = CodeBlock.builder();
     String elements = qualifySizes(layout.product(fs.elementDims()));
     b.beginControlFlow("");
-    b.addStatement("$T<String, double[]> params = new $T<>()", Map.class, java.util.LinkedHashMap.class);
+    b.addStatement("$T<String, double[]> params = new $T<>()", Map.class, LinkedHashMap.class);
     for (Map.Entry<String, String> p : fs.params().entrySet()) {
       b.addStatement("params.put($S, s.$L.clone())", p.getKey(), p.getValue());
     }

@@ -1,5 +1,6 @@
 package dev.vmodel.compiler.codegen;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.vmodel.compiler.algebra.Atom;
 import dev.vmodel.compiler.algebra.Idx;
@@ -7,24 +8,36 @@ import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.diag.InternalCompilerError;
 import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.graph.IrPrinter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Writes the Java that evaluates a polynomial: one loop nest per term, over its summation
- * indices, accumulating {@code coef * atom * atom ...} into a local. Atoms become array reads
- * in the {@link Layout}: moments `eTauX[...]`, data `x[n * D + i]`, hyperparameters, sizes.
+ * Writes the Java that evaluates a polynomial. Terms without sums become one expression; each
+ * term with sums becomes a loop nest over its summation indices. Atoms become array reads in
+ * the {@link Layout}: moments {@code eTauX[0]}, data {@code x[n * D + i]}, hyperparameters,
+ * sizes. Coefficients of 1 are omitted, negative terms are subtracted, and the arguments of
+ * inverses are moved into a divisor ({@code y[j] / (sigma[j] * sigma[j])}).
+ *
+ * <p>A Kronecker delta between an index and an index expression is not tested in a loop but
+ * solved: {@code sum_t [w[t] = v] * r[t]} over components {@code v} becomes one loop over
+ * {@code t} that adds to component {@code w[t]}. Where the solved index is a factor element
+ * ({@code [doc[t] = d]} in q(theta[d])), the term is scattered into all elements before the
+ * element loop ({@link #eliminate}), which turns an O(D T) update into O(T).
  */
 final class PolyCode {
+  static final ClassName SPECIAL = ClassName.get("dev.vmodel.runtime", "SpecialFunctions");
+
   private final Layout layout;
   /** Known-matrix functions (inverse, log-determinant of hyper matrices), computed once per fit. */
   final Map<String, MatrixConstant> matrixConstants = new LinkedHashMap<>();
@@ -35,59 +48,239 @@ final class PolyCode {
     this.layout = layout;
   }
 
-  /** {@code target += p}, with the free indices bound to the given Java names. */
+  /** {@code target += p}: the terms without sums in one statement, then a loop nest per term. */
   CodeBlock accumulate(String target, Poly p, Map<Idx, String> free) {
     CodeBlock.Builder b = CodeBlock.builder();
-    for (Monomial m : p.terms()) {
-      Map<Idx, String> names = new HashMap<>(free);
-      Set<String> used = new HashSet<>(free.values());
-      List<String> loops = new ArrayList<>();
-      for (Idx i : m.sums()) {
-        String n = i.name();
+    List<Monomial> plain = plainTerms(p);
+    if (!plain.isEmpty()) {
+      boolean negative = plain.get(0).coef() < 0;
+      List<Monomial> signed = negative ? plain.stream().map(m -> m.scaled(-1)).toList() : plain;
+      CodeBlock e = expression(signed, free);
+      b.addStatement("$L $L= $L", target, negative ? "-" : "+", plain.size() > 1 && negative ? parens(e) : e);
+    }
+    b.add(loops(sumTerms(p), Map.of(), free, names -> target));
+    return b.build();
+  }
+
+  /** The sum-free terms plus further operands (workspace reads), or 0.0. */
+  CodeBlock sum(List<Monomial> plain, Map<Idx, String> names, List<String> extra) {
+    if (plain.isEmpty() && extra.isEmpty()) {
+      return CodeBlock.of("0.0");
+    }
+    CodeBlock.Builder b = CodeBlock.builder();
+    if (!plain.isEmpty()) {
+      b.add(expression(plain, names));
+    }
+    for (String x : extra) {
+      b.add(plain.isEmpty() && x.equals(extra.get(0)) ? "$L" : "$W+ $L", x);
+    }
+    return b.build();
+  }
+
+  /** {@code double target = p}: the terms without sums initialise the local, each sum adds a loop. */
+  CodeBlock declare(String target, Poly p, Map<Idx, String> free) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    List<Monomial> plain = plainTerms(p);
+    b.addStatement("double $L = $L", target, plain.isEmpty() ? CodeBlock.of("0.0") : expression(plain, free));
+    b.add(loops(sumTerms(p), Map.of(), free, names -> target));
+    return b.build();
+  }
+
+  static List<Monomial> plainTerms(Poly p) {
+    return p.terms().stream().filter(m -> m.sums().isEmpty()).toList();
+  }
+
+  static List<Monomial> sumTerms(Poly p) {
+    return p.terms().stream().filter(m -> !m.sums().isEmpty()).toList();
+  }
+
+  /**
+   * A loop nest per term: over the {@code open} indices (factor elements or components that
+   * no outer loop binds) and the term's sums, minus those its deltas solve, adding the term to
+   * {@code target(names)}. {@code bound} names the indices outer code already binds.
+   */
+  CodeBlock loops(List<Monomial> terms, Map<Idx, String> open, Map<Idx, String> bound,
+      Function<Map<Idx, String>, String> target) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    List<Idx> openIdx = new ArrayList<>(open.keySet());
+    for (Monomial original : terms) {
+      Elimination el = eliminate(original, openIdx);
+      Monomial m = el.term();
+      Map<Idx, String> names = new HashMap<>(bound);
+      Set<String> used = new HashSet<>(bound.values());
+      // The sums outermost, in reverse: the plan lists a term's plates innermost first, and the
+      // data and moments are stored with the plate index leading.
+      List<Idx> loopIdx = new ArrayList<>(m.sums());
+      Collections.reverse(loopIdx);
+      for (Idx i : openIdx) {
+        if (!el.solved().containsKey(i)) {
+          loopIdx.add(i);
+        }
+      }
+      List<String> loopNames = new ArrayList<>();
+      for (Idx i : loopIdx) {
+        String wanted = open.getOrDefault(i, i.name());
+        String n = wanted;
         int k = 2;
-        while (used.contains(n) || layout.sizeNames.containsValue(n) || layout.hyperNames.containsValue(n)) {
-          n = i.name() + k++;
+        while (used.contains(n) || layout.isField(n)) {
+          n = wanted + k++;
         }
         used.add(n);
         names.put(i, n);
-        loops.add(n);
+        loopNames.add(n);
       }
-      for (int l = 0; l < m.sums().size(); l++) {
-        Idx i = m.sums().get(l);
-        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", loops.get(l), loops.get(l), layout.dim(i.range()),
-            loops.get(l));
+      for (Map.Entry<Idx, Ix> s : el.solved().entrySet()) {
+        names.put(s.getKey(), ix(s.getValue(), names));
       }
-      b.addStatement("$L += $L", target, term(m, names));
-      for (int l = 0; l < m.sums().size(); l++) {
+      for (int l = 0; l < loopIdx.size(); l++) {
+        String n = loopNames.get(l);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", n, n, layout.dim(loopIdx.get(l).range()), n);
+      }
+      Signed t = term(m, names);
+      b.addStatement("$L $L= $L", target.apply(names), t.negative() ? "-" : "+", t.body());
+      for (int l = 0; l < loopIdx.size(); l++) {
         b.endControlFlow();
       }
     }
     return b.build();
   }
 
-  /** An expression for a sum-free polynomial (as appears inside functions of known values). */
-  String inline(Poly p, Map<Idx, String> names) {
-    if (p.terms().isEmpty()) {
-      return "0.0";
-    }
-    List<String> parts = new ArrayList<>();
-    for (Monomial m : p.terms()) {
-      if (!m.sums().isEmpty()) {
-        throw new InternalCompilerError("a sum inside a function of known values is not generated yet: "
-            + p);
+  /** A term with the indices its deltas solve substituted away, and those solutions. */
+  record Elimination(Monomial term, Map<Idx, Ix> solved) {}
+
+  /**
+   * Solves the term's Kronecker deltas {@code [a = b]} for its own sums first, then for the
+   * open indices in reverse order (components before elements): each solved index is
+   * substituted by the other side and the delta dropped.
+   */
+  static Elimination eliminate(Monomial m, List<Idx> open) {
+    Monomial cur = m;
+    Map<Idx, Ix> solved = new LinkedHashMap<>();
+    while (true) {
+      Idx best = null;
+      Ix value = null;
+      int bestRank = Integer.MAX_VALUE;
+      for (Atom a : cur.atoms()) {
+        if (!(a instanceof Atom.Delta d)) {
+          continue;
+        }
+        for (Ix[] side : new Ix[][] {{d.a(), d.b()}, {d.b(), d.a()}}) {
+          if (!(side[0] instanceof Ix.V v) || side[1].mentions(v.idx())) {
+            continue;
+          }
+          int rank;
+          if (cur.sums().contains(v.idx())) {
+            rank = 0;
+          } else if (open.contains(v.idx()) && !solved.containsKey(v.idx())) {
+            rank = open.size() - open.indexOf(v.idx());
+          } else {
+            continue;
+          }
+          if (rank < bestRank) {
+            bestRank = rank;
+            best = v.idx();
+            value = side[1];
+          }
+        }
       }
-      parts.add(term(m, names));
+      if (best == null) {
+        return new Elimination(cur, solved);
+      }
+      Map<Idx, Ix> s = Map.of(best, value);
+      solved.replaceAll((i, v) -> v.subst(s));
+      if (open.contains(best)) {
+        solved.put(best, value);
+      }
+      List<Atom> atoms = new ArrayList<>();
+      for (Atom a : cur.subst(s).atoms()) {
+        if (!(a instanceof Atom.Delta d && d.a().equals(d.b()))) {
+          atoms.add(a);
+        }
+      }
+      Idx gone = best;
+      cur = new Monomial(cur.coef(), cur.sums().stream().filter(i -> !i.equals(gone)).toList(), atoms);
     }
-    return parts.size() == 1 ? parts.get(0) : "(" + String.join(" + ", parts) + ")";
   }
 
-  private String term(Monomial m, Map<Idx, String> names) {
-    List<String> f = new ArrayList<>();
-    f.add(number(m.coef()));
-    for (Atom a : m.atoms()) {
-      f.add(atom(a, names));
+  /** An expression for a sum-free polynomial (as appears inside functions of known values). */
+  CodeBlock inline(Poly p, Map<Idx, String> names) {
+    if (p.terms().isEmpty()) {
+      return CodeBlock.of("0.0");
     }
-    return String.join(" * ", f);
+    if (!sumTerms(p).isEmpty()) {
+      throw new InternalCompilerError("a sum inside a function of known values is not generated yet: " + p);
+    }
+    return expression(p.terms(), names);
+  }
+
+  /** Sum-free terms joined with + and -, with a wrap point before each: {@code a - 1.0 + N}. */
+  private CodeBlock expression(List<Monomial> terms, Map<Idx, String> names) {
+    CodeBlock.Builder out = CodeBlock.builder();
+    boolean first = true;
+    for (Monomial m : terms) {
+      Signed t = term(m, names);
+      if (first) {
+        out.add(t.negative() ? "-$L" : "$L", t.negative() ? parens(t.body()) : t.body());
+      } else {
+        out.add("$W$L $L", t.negative() ? "-" : "+", t.body());
+      }
+      first = false;
+    }
+    return out.build();
+  }
+
+  /** A term's magnitude as Java, and whether it is subtracted. */
+  record Signed(boolean negative, CodeBlock body) {}
+
+  /**
+   * One term without its sign: the coefficient unless it is 1, the atoms, and the arguments of
+   * inverses moved to a divisor, so that {@code -0.5 * inv(s[j]) * inv(s[j]) * y[j]} reads
+   * {@code 0.5 * y[j] / (s[j] * s[j])}, subtracted.
+   */
+  private Signed term(Monomial m, Map<Idx, String> names) {
+    List<CodeBlock> num = new ArrayList<>();
+    List<CodeBlock> den = new ArrayList<>();
+    for (Atom a : m.atoms()) {
+      if (a instanceof Atom.Fn fn && fn.f() == Atom.Func.INV) {
+        den.add(parens(inline(fn.args().get(0), names)));
+      } else {
+        num.add(atom(a, names));
+      }
+    }
+    double c = Math.abs(m.coef());
+    if (c != 1.0 || num.isEmpty()) {
+      num.add(0, CodeBlock.of("$L", number(c)));
+    }
+    CodeBlock body = CodeBlock.join(num, " * ");
+    if (!den.isEmpty()) {
+      CodeBlock d = den.size() == 1 ? den.get(0) : CodeBlock.of("($L)", CodeBlock.join(den, " * "));
+      body = CodeBlock.of("$L / $L", body, d);
+    }
+    return new Signed(m.coef() < 0, body);
+  }
+
+  /** The expression in parentheses unless it is one operand already (a name, an access, a call). */
+  static CodeBlock parens(CodeBlock e) {
+    return isOperand(e.toString()) ? e : CodeBlock.of("($L)", e);
+  }
+
+  static boolean isOperand(String e) {
+    if (e.startsWith("-")) {
+      return false;
+    }
+    int depth = 0;
+    for (int k = 0; k < e.length(); k++) {
+      char ch = e.charAt(k);
+      if (ch == '(' || ch == '[') {
+        depth++;
+      } else if (ch == ')' || ch == ']') {
+        depth--;
+      } else if (depth == 0 && (Character.isWhitespace(ch) || ch == '?' || ch == ':' || ch == '+' || ch == '*'
+          || ch == '/')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String number(double v) {
@@ -97,14 +290,14 @@ final class PolyCode {
     return Double.toString(v);
   }
 
-  String atom(Atom a, Map<Idx, String> names) {
+  CodeBlock atom(Atom a, Map<Idx, String> names) {
     if (a instanceof Atom.Moment mo) {
       Layout.FactorStorage fs = layout.factors.get(mo.factor());
       String field = fs.moments().get(mo.stat());
       if (field == null) {
         throw new InternalCompilerError("no moment " + mo.stat() + " for " + mo.factor());
       }
-      return field + "[" + momentIndex(fs, mo.element(), mo.component(), names) + "]";
+      return CodeBlock.of("$L[$L]", field, momentIndex(fs, mo.element(), mo.component(), names));
     } else if (a instanceof Atom.Data d) {
       Layout.DataArray arr = layout.data.get(d.var());
       List<String> idx = new ArrayList<>();
@@ -112,59 +305,71 @@ final class PolyCode {
       d.component().forEach(x -> idx.add(ix(x, names)));
       List<Dim> dims = new ArrayList<>(arr.plateDims());
       dims.addAll(arr.componentDims());
-      return arr.field() + "[" + layout.flat(idx, dims) + "]";
+      return CodeBlock.of("$L[$L]", arr.field(), layout.flat(idx, dims));
     } else if (a instanceof Atom.Hyper h) {
       String field = layout.hyperNames.get(h.name());
       if (h.component().isEmpty()) {
-        return field;
+        return CodeBlock.of("$L", field);
       }
       List<String> idx = new ArrayList<>();
       h.component().forEach(x -> idx.add(ix(x, names)));
       List<Dim> dims = Layout.componentDims(layout.graph.hypers().stream()
           .filter(x -> x.name().equals(h.name())).findFirst().orElseThrow().type());
-      return field + "[" + layout.flat(idx, dims) + "]";
+      return CodeBlock.of("$L[$L]", field, layout.flat(idx, dims));
     } else if (a instanceof Atom.SizeValue s) {
-      return layout.sizeNames.get(s.name());
+      return CodeBlock.of("$L", layout.sizeNames.get(s.name()));
     } else if (a instanceof Atom.Delta d) {
-      return "(" + ix(d.a(), names) + " == " + ix(d.b(), names) + " ? 1.0 : 0.0)";
+      return CodeBlock.of("($L == $L ? 1.0 : 0.0)", ix(d.a(), names), ix(d.b(), names));
     } else if (a instanceof Atom.Fn fn) {
-      List<String> args = new ArrayList<>();
+      List<CodeBlock> args = new ArrayList<>();
       for (Poly p : fn.args()) {
         args.add(inline(p, names));
       }
       switch (fn.f()) {
         case LOG:
-          return "Math.log(" + args.get(0) + ")";
+          return CodeBlock.of("Math.log($L)", args.get(0));
         case LOG1M:
-          return "Math.log1p(-" + args.get(0) + ")";
+          return CodeBlock.of("Math.log1p(-$L)", parens(args.get(0)));
         case INV:
-          return "(1.0 / " + args.get(0) + ")";
+          return CodeBlock.of("(1.0 / $L)", parens(args.get(0)));
         case EXP:
-          return "Math.exp(" + args.get(0) + ")";
+          return CodeBlock.of("Math.exp($L)", args.get(0));
         case LGAMMA:
-          return "SpecialFunctions.lnGamma(" + args.get(0) + ")";
+          return CodeBlock.of("$T.lnGamma($L)", SPECIAL, args.get(0));
         default:
-          return "SpecialFunctions.lnMultiGamma((int) " + args.get(0) + ", " + args.get(1) + ")";
+          // The dimension is an int: a size as it is, anything else rounded.
+          return isSize(fn.args().get(0))
+              ? CodeBlock.of("$T.lnMultiGamma($L, $L)", SPECIAL, args.get(0), args.get(1))
+              : CodeBlock.of("$T.lnMultiGamma((int) Math.rint($L), $L)", SPECIAL, args.get(0), args.get(1));
       }
     } else if (a instanceof Atom.MatrixFn mf) {
       String key = mf.f() + ":" + IrPrinter.print(mf.matrix());
       MatrixConstant c = matrixConstants.computeIfAbsent(key, k -> new MatrixConstant(
           layout.claim((mf.f() == Atom.MatFunc.INVERSE ? "inv" : "lnDet") + Layout.cap(javaWord(mf.matrix()))),
-          mf.f(), mf.matrix(), ((dev.vmodel.compiler.check.Type.Matrix) mf.matrix().type()).rows()));
+          mf.f(), mf.matrix(), ((Type.Matrix) mf.matrix().type()).rows()));
       if (mf.f() == Atom.MatFunc.LOGDET) {
-        return c.field();
+        return CodeBlock.of("$L", c.field());
       }
       List<String> idx = List.of(ix(mf.component().get(0), names), ix(mf.component().get(1), names));
-      return c.field() + "[" + layout.flat(idx, List.of(c.dim(), c.dim())) + "]";
+      return CodeBlock.of("$L[$L]", c.field(), layout.flat(idx, List.of(c.dim(), c.dim())));
     } else if (a instanceof Atom.Rv r) {
       throw new InternalCompilerError("random atom left in a plan: " + r);
     }
     throw new InternalCompilerError("unknown atom " + a);
   }
 
+  private static boolean isSize(Poly p) {
+    if (p.terms().size() != 1) {
+      return false;
+    }
+    Monomial m = p.terms().get(0);
+    return m.coef() == 1 && m.sums().isEmpty() && m.atoms().size() == 1 && m.atoms().get(0) instanceof Atom.SizeValue;
+  }
+
+  /** A Java word for a matrix expression: {@code W0} for the hyper W0, {@code beta0_W0} otherwise. */
   private static String javaWord(Ir m) {
     String s = IrPrinter.print(m).replaceAll("[^A-Za-z0-9]+", "_").replaceAll("^_|_$", "");
-    return s.isEmpty() ? "Matrix" : s.toLowerCase(Locale.ROOT).equals(s) ? s : s;
+    return s.isEmpty() ? "Matrix" : s;
   }
 
   String momentIndex(Layout.FactorStorage fs, List<Ix> element, List<Ix> component, Map<Idx, String> names) {
