@@ -27,9 +27,9 @@ final class ModelFiles {
   }
 
   /**
-   * The regular files under {@code dir} whose path relative to it matches an include pattern and
-   * no exclude pattern, sorted; none if {@code dir} does not exist. An empty include list means
-   * {@link #ALL_MODELS}.
+   * The {@code .vmodel} files under {@code dir} whose path relative to it matches an include
+   * pattern and no exclude pattern, sorted; none if {@code dir} does not exist. An empty include
+   * list means {@link #ALL_MODELS}. Other files are never models, whatever the patterns say.
    */
   static List<Path> find(Path dir, List<String> includes, List<String> excludes) throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -37,7 +37,7 @@ final class ModelFiles {
     }
     List<String> in = includes.isEmpty() ? ALL_MODELS : includes;
     try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile)
+      return walk.filter(p -> p.getFileName().toString().endsWith(".vmodel") && Files.isRegularFile(p))
           .filter(p -> {
             String relative = slashes(dir.relativize(p));
             return matchesAny(in, relative) && !matchesAny(excludes, relative);

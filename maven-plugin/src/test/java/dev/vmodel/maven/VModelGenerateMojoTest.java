@@ -301,6 +301,7 @@ class VModelGenerateMojoTest {
     write("keep/coin.vmodel", COIN);
     write("keep/draft-coin.vmodel", BAD_COIN);
     write("other/coin.vmodel", BAD_COIN);
+    write("keep/README.md", "not a model, although keep/** matches it");
     VModelGenerateMojo mojo = mojo();
     mojo.includes = List.of("keep/**");
     mojo.excludes = List.of("**/draft-*.vmodel");
