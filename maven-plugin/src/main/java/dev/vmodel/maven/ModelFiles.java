@@ -3,6 +3,7 @@ package dev.vmodel.maven;
 import dev.vmodel.compiler.diag.SourceFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,10 +110,18 @@ final class ModelFiles {
   /**
    * A model file's text, decoded strictly as UTF-8 (the language's encoding), without a BOM.
    *
-   * @throws java.nio.charset.CharacterCodingException if it is not valid UTF-8
+   * @throws CharacterCodingException if it is not valid UTF-8
    */
   static SourceFile read(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+    return decode(file, Files.readAllBytes(file));
+  }
+
+  /**
+   * The text of a model file read as {@code bytes}.
+   *
+   * @throws CharacterCodingException if it is not valid UTF-8
+   */
+  static SourceFile decode(Path file, byte[] bytes) throws CharacterCodingException {
     String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
       text = text.substring(1);

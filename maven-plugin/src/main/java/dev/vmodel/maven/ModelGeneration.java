@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -163,29 +162,15 @@ final class ModelGeneration {
         outcomes.add(new UpToDate(file, relative, old));
         continue;
       }
-      outcomes.add(compile(file, relative, key, fallback, request.failOnWarning(), errors, warnings));
+      outcomes.add(compile(file, bytes, relative, key, fallback, request.failOnWarning(), errors, warnings));
     }
 
-    // Two model files may not generate the same class; neither is written.
-    Map<String, List<Outcome>> owners = new LinkedHashMap<>();
-    for (Outcome o : outcomes) {
-      for (String out : outputs(o)) {
-        owners.computeIfAbsent(out, k -> new ArrayList<>()).add(o);
-      }
-    }
-    Set<Outcome> clashing = new LinkedHashSet<>();
-    owners.forEach((out, who) -> {
-      if (who.size() > 1) {
-        for (Outcome o : who) {
-          List<String> others = who.stream().filter(w -> w != o).map(w -> w.file().toString()).toList();
-          errors.add(o.file() + ": error: generates " + out + ", and so does " + String.join(", ", others)
-              + "\n    = hint: rename one of the models, or give them different packages\n");
-        }
-        clashing.addAll(who);
-      }
-    });
+    Set<Outcome> clashing = clashes(outcomes, errors);
 
-    // Pass two: write, remove what is no longer generated, record.
+    // Pass two: write, remove what is no longer generated, record. A file that something
+    // generates now is never removed, even if it was another model file's (a renamed file).
+    Set<String> claimed = new HashSet<>();
+    outcomes.stream().filter(o -> !clashing.contains(o)).forEach(o -> claimed.addAll(outputs(o)));
     Map<String, GenerationState.Entry> next = new HashMap<>();
     List<Path> regenerated = new ArrayList<>();
     List<Path> upToDate = new ArrayList<>();
@@ -202,11 +187,12 @@ final class ModelGeneration {
           }
         }
         if (old != null) {
-          removed.addAll(delete(outDir, old.outputs().stream().filter(x -> !g.sources().containsKey(x)).toList()));
+          removed.addAll(delete(outDir, unclaimed(old.outputs(), claimed)));
         }
         regenerated.add(g.file());
         next.put(g.relative(), new GenerationState.Entry(g.key(), List.copyOf(g.sources().keySet())));
       } else if (old != null) {
+        // Failed: keep what it generated before on record, to be removed if the file goes away.
         next.put(o.relative(), new GenerationState.Entry("failed", old.outputs()));
       }
     }
@@ -214,13 +200,39 @@ final class ModelGeneration {
     outcomes.forEach(o -> present.add(o.relative()));
     for (Map.Entry<String, GenerationState.Entry> e : previous.models().entrySet()) {
       if (!present.contains(e.getKey())) {
-        removed.addAll(delete(outDir, e.getValue().outputs()));
+        removed.addAll(delete(outDir, unclaimed(e.getValue().outputs(), claimed)));
       }
     }
     if (!next.isEmpty() || Files.exists(request.stateFile())) {
       new GenerationState(request.generator(), outDir.toString(), next).write(request.stateFile());
     }
     return new Result(files, regenerated, upToDate, written, removed, errors, warnings);
+  }
+
+  /** The outcomes that generate a file another one generates too, each reported; none of them is written. */
+  private static Set<Outcome> clashes(List<Outcome> outcomes, List<String> errors) {
+    Map<String, List<Outcome>> owners = new LinkedHashMap<>();
+    for (Outcome o : outcomes) {
+      for (String out : outputs(o)) {
+        owners.computeIfAbsent(out, k -> new ArrayList<>()).add(o);
+      }
+    }
+    Set<Outcome> clashing = new HashSet<>();
+    owners.forEach((out, who) -> {
+      if (who.size() > 1) {
+        for (Outcome o : who) {
+          List<String> others = who.stream().filter(w -> w != o).map(w -> w.file().toString()).toList();
+          errors.add(o.file() + ": error: generates " + out + ", and so does " + String.join(", ", others)
+              + "\n    = hint: rename one of the models, or give them different packages\n");
+        }
+        clashing.addAll(who);
+      }
+    });
+    return clashing;
+  }
+
+  private static List<String> unclaimed(List<String> outputs, Set<String> claimed) {
+    return outputs.stream().filter(o -> !claimed.contains(o)).toList();
   }
 
   private static List<String> outputs(Outcome o) {
@@ -234,11 +246,11 @@ final class ModelGeneration {
   }
 
   /** Compiles one model file: its generated sources by path under the output directory, or a failure. */
-  private static Outcome compile(Path file, String relative, String key, String fallback, boolean failOnWarning,
-      List<String> errors, List<String> warnings) throws IOException {
+  private static Outcome compile(Path file, byte[] bytes, String relative, String key, String fallback,
+      boolean failOnWarning, List<String> errors, List<String> warnings) {
     SourceFile source;
     try {
-      source = ModelFiles.read(file);
+      source = ModelFiles.decode(file, bytes);
     } catch (CharacterCodingException e) {
       errors.add(file + ": error: not valid UTF-8 text\n");
       return new Failed(file, relative);

@@ -1,5 +1,8 @@
 package dev.vmodel.maven;
 
+import static dev.vmodel.maven.TestModels.BAD_COIN;
+import static dev.vmodel.maven.TestModels.COIN;
+import static dev.vmodel.maven.TestModels.COIN_WITH_UNUSED_HYPER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,21 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The check goal's core: finding models, running the front end, failing on errors. */
 class VModelCheckMojoTest {
-  private static final String COIN = """
-      model Coin {
-        size N;
-        hyper a = 1; hyper b = 1;
-        latent p: unit ~ Beta(a, b);
-        data y[n in N]: bool ~ Bernoulli(p);
-      }
-      """;
-
-  /** Coin with `real` where Beta's support is `unit`: error E020 at 4:13. */
-  private static final String BAD_COIN = COIN.replace("latent p: unit", "latent p: real");
-
-  /** Coin with a hyper nobody uses: warning W002, not an error. */
-  private static final String COIN_WITH_UNUSED_HYPER = COIN.replace("hyper a = 1;", "hyper a = 1; hyper c = 2;");
-
   @TempDir Path project;
 
   private final RecordingLog log = new RecordingLog();
@@ -40,10 +28,7 @@ class VModelCheckMojoTest {
   }
 
   private Path write(String relative, String text) throws IOException {
-    Path file = sources().resolve(relative);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-    return file;
+    return TestModels.write(sources(), relative, text);
   }
 
   private VModelCheckMojo mojo() {

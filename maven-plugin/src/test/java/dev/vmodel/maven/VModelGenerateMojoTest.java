@@ -1,12 +1,15 @@
 package dev.vmodel.maven;
 
+import static dev.vmodel.maven.TestModels.BAD_COIN;
+import static dev.vmodel.maven.TestModels.COIN;
+import static dev.vmodel.maven.TestModels.COIN_WITH_UNUSED_HYPER;
+import static dev.vmodel.maven.TestModels.POISSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -19,30 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The generate goals: what is generated where, incrementally, and how errors fail the build. */
 class VModelGenerateMojoTest {
-  private static final String COIN = """
-      model Coin {
-        size N;
-        hyper a = 1; hyper b = 1;
-        latent p: unit ~ Beta(a, b);
-        data y[n in N]: bool ~ Bernoulli(p);
-      }
-      """;
-
-  private static final String POISSON = """
-      model PoissonGamma {
-        size N;
-        hyper a = 1; hyper b = 0.1;
-        latent lambda: positive ~ Gamma(a, b);
-        data y[n in N]: count ~ Poisson(lambda);
-      }
-      """;
-
-  /** Coin with `real` where Beta's support is `unit`: error E020 at 4:13. */
-  private static final String BAD_COIN = COIN.replace("latent p: unit", "latent p: real");
-
-  /** Coin with a hyper nobody uses: warning W002 at 3:22. */
-  private static final String COIN_WITH_UNUSED_HYPER = COIN.replace("hyper a = 1;", "hyper a = 1; hyper c = 2;");
-
   @TempDir Path project;
 
   private final RecordingLog log = new RecordingLog();
@@ -58,10 +37,7 @@ class VModelGenerateMojoTest {
   }
 
   private Path write(String relative, String text) throws IOException {
-    Path file = sources().resolve(relative);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-    return file;
+    return TestModels.write(sources(), relative, text);
   }
 
   private VModelGenerateMojo mojo() {
@@ -207,6 +183,16 @@ class VModelGenerateMojoTest {
         "info: vmodel: removed 1 stale generated file: "
             + Path.of("target/generated-sources/vmodel/Coin.java"),
         "info: vmodel: no .vmodel files in src/main/vmodel"), generate());
+  }
+
+  @Test
+  void renamingAModelFileKeepsItsClass() throws Exception {
+    Path coin = write("m/coin.vmodel", COIN);
+    generate();
+    Files.move(coin, sources().resolve("m/coin2.vmodel"));
+    assertEquals(List.of("info: vmodel: generated 1 .vmodel file into target/generated-sources/vmodel"
+        + " (1 Java file changed, 0 up to date)"), generate(), "the old file's class is not removed");
+    assertTrue(Files.readString(out().resolve("m/Coin.java")).contains("from coin2.vmodel"));
   }
 
   @Test
