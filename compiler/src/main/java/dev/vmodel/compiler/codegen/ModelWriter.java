@@ -15,13 +15,17 @@ import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.algebra.Poly;
-import dev.vmodel.compiler.algebra.Printer;
+import dev.vmodel.compiler.ast.AstPrinter;
+import dev.vmodel.compiler.ast.Expr;
 import dev.vmodel.compiler.check.CheckedModel;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Domain;
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.conjugacy.Constants;
+import dev.vmodel.compiler.graph.Ir;
+import dev.vmodel.compiler.graph.IrPrinter;
 import dev.vmodel.compiler.graph.ModelGraph;
+import dev.vmodel.compiler.plan.PlanPrinter;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
@@ -57,6 +61,8 @@ public final class ModelWriter {
   private final Layout layout;
   private final PolyCode polys;
   private final FamilyCode families;
+  /** {@code vmodel explain}'s text of the plan, quoted in the javadoc. */
+  private final String explain;
   /** Workspaces of scattered natural-parameter terms, by the natural parameter's holder. */
   private final Map<String, Scatter> scatters = new LinkedHashMap<>();
   private final String packageName;
@@ -67,6 +73,7 @@ public final class ModelWriter {
     this.layout = new Layout(plan);
     this.polys = new PolyCode(layout);
     this.families = new FamilyCode(layout);
+    this.explain = PlanPrinter.text(plan);
     this.packageName = packageName;
     this.model = ClassName.get(packageName, plan.graph().name());
   }
@@ -181,7 +188,7 @@ public final class ModelWriter {
       b.addMethod(MethodSpec.methodBuilder(f).addModifiers(Modifier.PUBLIC).returns(builderName())
           .addParameter(TypeName.INT, "value")
           .addJavadoc("Sets size {@code $L}$L.\n", s.name(), s.defaultValue().isPresent() ? " (default "
-              + dev.vmodel.compiler.ast.AstPrinter.print(s.defaultValue().get()) + ")" : " (otherwise from the data)")
+              + AstPrinter.print(s.defaultValue().get()) + ")" : " (otherwise from the data)")
           .beginControlFlow("if (value < 1)")
           .addStatement("throw new IllegalArgumentException($S + value)", "size " + s.name() + " must be at least 1, got ")
           .endControlFlow()
@@ -193,12 +200,13 @@ public final class ModelWriter {
       b.addField(FieldSpec.builder(type, f, Modifier.PRIVATE).build());
       MethodSpec.Builder m = MethodSpec.methodBuilder(f).addModifiers(Modifier.PUBLIC).returns(builderName())
           .addJavadoc("Sets hyperparameter {@code $L} ($L$L).\n", h.name(), h.type().text(),
-              h.defaultValue().map(v -> ", default " + dev.vmodel.compiler.ast.AstPrinter.print(v)).orElse(""));
+              h.defaultValue().map(v -> ", default " + AstPrinter.print(v)).orElse(""));
       if (h.type() instanceof Type.Scalar sc) {
+        Domain domain = domainDeclared(h) ? sc.domain() : Domain.REAL;
         m.addParameter(TypeName.DOUBLE, "value");
-        m.beginControlFlow("if (!($L))", domainTest("value", sc.domain()))
+        m.beginControlFlow("if (!($L))", domainTest("value", domain))
             .addStatement("throw new IllegalArgumentException($S + value)",
-                "hyper " + h.name() + " must be " + domainWord(sc.domain()) + ", got ")
+                "hyper " + h.name() + " must be " + domainWord(domain) + ", got ")
             .endControlFlow();
         m.addStatement("this.$L = value", f);
       } else {
@@ -210,6 +218,21 @@ public final class ModelWriter {
     b.addMethod(MethodSpec.methodBuilder("build").addModifiers(Modifier.PUBLIC).returns(model)
         .addStatement("return new $T(this)", model).build());
     return b.build();
+  }
+
+  /**
+   * Whether a scalar hyper's domain was written in the model ({@code hyper s: positive}) rather
+   * than inferred from the literal of its default: {@code hyper mu0 = 0} is a count and {@code
+   * hyper alpha = 0.1} a unit only by accident of their defaults, and the builder must accept
+   * mu0 = 0.5 and alpha = 2. The plan does not say which it was; a default that is a bare
+   * literal of exactly the hyper's type is taken as inferred.
+   */
+  private boolean domainDeclared(CheckedModel.HyperSym h) {
+    Ir d = plan.graph().hyperDefaults().get(h.name());
+    if (d instanceof Ir.Neg n) {
+      d = n.operand();
+    }
+    return !(d instanceof Ir.Const c && c.type().equals(h.type()) || d instanceof Ir.Neg);
   }
 
   private static String domainTest(String v, Domain d) {
@@ -322,17 +345,9 @@ public final class ModelWriter {
 
   private TypeSpec state() {
     TypeSpec.Builder t = TypeSpec.classBuilder("State").addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc(notation())
         .addJavadoc("One fit's storage: sizes, hyperparameters, data (flat, row-major), and every factor's"
             + " parameters and moments.\n");
-    boolean categoriesFromData = layout.data.values().stream()
-        .anyMatch(d -> d.type() instanceof Type.Cat c && c.range() instanceof Dim.Named);
-    if (categoriesFromData) {
-      t.addMethod(MethodSpec.methodBuilder("maxOf").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(TypeName.INT).addParameter(ArrayTypeName.of(TypeName.INT), "values")
-        .addStatement("int max = -1")
-        .beginControlFlow("for (int v : values)").addStatement("max = Math.max(max, v)").endControlFlow()
-        .addStatement("return max").build());
-    }
     for (String s : layout.sizeNames.values()) {
       t.addField(TypeName.INT, s, Modifier.PRIVATE);
     }
@@ -381,19 +396,10 @@ public final class ModelWriter {
     MethodSpec.Builder m = MethodSpec.constructorBuilder().addParameter(model, "config")
         .addParameter(dataName(), "data");
     m.addComment("Sizes: the builder's value, else the default, else the data.");
-    Set<String> bound = new LinkedHashSet<>();
     for (CheckedModel.SizeSym s : plan.graph().sizes()) {
       String f = layout.sizeNames.get(s.name());
-      if (s.defaultValue().isPresent()) {
-        Poly p = sizeDefault(s);
-        m.addStatement("$L = config.$L != null ? config.$L : (int) Math.rint($L)", f, f, f,
-            polys.inline(p, Map.of()));
-        bound.add(s.name());
-      } else {
-        m.addStatement("$L = config.$L != null ? config.$L : 0", f, f, f);
-      }
+      m.addStatement("$L = config.$L != null ? config.$L : 0", f, f, f);
     }
-    // Bind sizes from the data, checking agreement.
     for (Layout.DataArray d : layout.data.values()) {
       m.beginControlFlow("if (data.$L == null)", d.field());
       m.addStatement("throw new $T($S, -1, -1, $S)", DATA_EXCEPTION, d.node(),
@@ -403,14 +409,30 @@ public final class ModelWriter {
       dims.addAll(d.componentDims());
       bindDims(m, d, dims);
     }
-    // Category counts from cat[K] data where K is still unbound.
+    // A category count bound by cat[K] data is the largest category plus one.
     for (Layout.DataArray d : layout.data.values()) {
-      if (d.type() instanceof Type.Cat c && c.range() instanceof Dim.Named n) {
+      if (d.type() instanceof Type.Cat c && c.range() instanceof Dim.Named n && !hasDefault(n.size())) {
         String k = layout.sizeNames.get(n.size());
+        int rank = d.plateDims().size() + d.componentDims().size();
         m.beginControlFlow("if ($L == 0)", k);
-        m.addStatement("$L = 1 + maxOf(data.$L)", k, d.field());
+        String array = "data." + d.field();
+        for (int level = 0; level < rank; level++) {
+          String row = level == rank - 1 ? "int v" : "int" + "[]".repeat(rank - 1 - level) + " row" + level;
+          m.beginControlFlow("for ($L : $L)", row, array);
+          array = "row" + level;
+        }
+        m.addStatement("$L = Math.max($L, v + 1)", k, k);
+        for (int level = 0; level < rank; level++) {
+          m.endControlFlow();
+        }
         m.endControlFlow();
       }
+    }
+    for (CheckedModel.SizeSym s : sizesInDefaultOrder()) {
+      String f = layout.sizeNames.get(s.name());
+      m.beginControlFlow("if ($L == 0)", f);
+      m.addStatement("$L = $L", f, sizeDefault(s.defaultValue().get()));
+      m.endControlFlow();
     }
     for (String s : layout.sizeNames.values()) {
       m.beginControlFlow("if ($L < 1)", s);
@@ -457,16 +479,67 @@ public final class ModelWriter {
     return w;
   }
 
-  private Poly sizeDefault(CheckedModel.SizeSym s) {
-    dev.vmodel.compiler.ast.Expr e = s.defaultValue().get();
-    if (e instanceof dev.vmodel.compiler.ast.Expr.Number n) {
-      return Poly.constant(n.value());
+  private boolean hasDefault(String size) {
+    return plan.graph().sizes().stream().anyMatch(s -> s.name().equals(size) && s.defaultValue().isPresent());
+  }
+
+  /** The sizes with defaults, each after the sizes its default refers to. */
+  private List<CheckedModel.SizeSym> sizesInDefaultOrder() {
+    List<CheckedModel.SizeSym> out = new ArrayList<>();
+    List<CheckedModel.SizeSym> remaining = new ArrayList<>(
+        plan.graph().sizes().stream().filter(s -> s.defaultValue().isPresent()).toList());
+    while (!remaining.isEmpty()) {
+      CheckedModel.SizeSym next = remaining.get(0);
+      for (CheckedModel.SizeSym s : remaining) {
+        Set<String> refs = new LinkedHashSet<>();
+        sizeRefs(s.defaultValue().get(), refs);
+        if (remaining.stream().noneMatch(r -> refs.contains(r.name()))) {
+          next = s;
+          break;
+        }
+      }
+      remaining.remove(next);
+      out.add(next);
     }
-    if (e instanceof dev.vmodel.compiler.ast.Expr.Name n) {
-      return Poly.of(new Atom.SizeValue(n.name()));
+    return out;
+  }
+
+  private static void sizeRefs(Expr e, Set<String> out) {
+    if (e instanceof Expr.Name n) {
+      out.add(n.name());
+    } else if (e instanceof Expr.Binary b) {
+      sizeRefs(b.left(), out);
+      sizeRefs(b.right(), out);
+    } else if (e instanceof Expr.Neg n) {
+      sizeRefs(n.operand(), out);
     }
-    // Size arithmetic: evaluate via the checker's constant folding is not available here; use the text.
-    return Poly.constant(1);
+  }
+
+  /**
+   * Java for a size's default: a number or a size as it is, arithmetic of numbers and sizes
+   * (the checker has verified that it is a positive integer) rounded.
+   */
+  private String sizeDefault(Expr e) {
+    if (e instanceof Expr.Number n) {
+      return Long.toString(Math.round(n.value()));
+    }
+    if (e instanceof Expr.Name n) {
+      return layout.sizeNames.get(n.name());
+    }
+    return "(int) Math.rint(" + sizeArithmetic(e) + ")";
+  }
+
+  private String sizeArithmetic(Expr e) {
+    if (e instanceof Expr.Number n) {
+      return PolyCode.number(n.value());
+    } else if (e instanceof Expr.Name n) {
+      return layout.sizeNames.get(n.name());
+    } else if (e instanceof Expr.Neg n) {
+      return "-" + sizeArithmetic(n.operand());
+    } else if (e instanceof Expr.Binary b) {
+      return "(" + sizeArithmetic(b.left()) + " " + b.op().symbol() + " " + sizeArithmetic(b.right()) + ")";
+    }
+    throw new IllegalStateException("a size default the checker should have rejected: " + AstPrinter.print(e));
   }
 
   private void bindDims(MethodSpec.Builder m, Layout.DataArray d, List<Dim> dims) {
@@ -478,7 +551,7 @@ public final class ModelWriter {
       if (level > 0) {
         m.beginControlFlow("if (data.$L.length > 0$L)", d.field(), "");
       }
-      if (dim instanceof Dim.Named n) {
+      if (dim instanceof Dim.Named n && !hasDefault(n.size())) {
         String s = layout.sizeNames.get(n.size());
         m.beginControlFlow("if ($L == 0)", s);
         m.addStatement("$L = $L", s, lengthCode);
@@ -640,27 +713,39 @@ public final class ModelWriter {
     return "update" + Layout.cap(layout.factors.get(u.factor().name()).base());
   }
 
+  /**
+   * The update's javadoc: the factor's section of {@code vmodel explain} ({@link
+   * PlanPrinter#text}), so that the formula a reader sees beside the code is the derivation the
+   * code was generated from.
+   */
   private CodeBlock updateDoc(FactorUpdate u) {
     CodeBlock.Builder b = CodeBlock.builder();
-    String elements = u.elementIndices().isEmpty() ? "" : " for each "
-        + String.join(", ", u.elementIndices().stream().map(i -> i.name() + " in " + i.range().text()).toList());
-    b.add("Sets q($L) to its optimum given the other factors: $L$L, with natural parameters\n\n",
-        u.factor().name(), u.family().kind().title(), elements);
-    b.add("<pre>\n");
-    for (NaturalParam p : u.natural()) {
-      String comps = p.components().isEmpty() ? ""
-          : "[" + String.join(",", p.components().stream().map(Idx::name).toList()) + "]";
-      b.add("eta($L)$L = $L\n", escape(p.stat().text()), comps, escape(Printer.plain(p.value())));
-    }
-    b.add("</pre>\n\n");
-    b.add("where {@code <s>{v}} is the expectation of statistic s of v under the current q. Then $L.\n",
-        escape(dev.vmodel.compiler.plan.PlanPrinter.parametersText(u)));
+    b.add("Sets q($L) to its optimum given the current other factors (one step of coordinate ascent):\n\n",
+        u.factor().name());
+    b.add("<pre>\n$L</pre>\n", escape(explainSection("q(" + u.factor().name() + "): ")));
     return b.build();
+  }
+
+  /** The notation paragraph of {@code vmodel explain}, for the State javadoc. */
+  private CodeBlock notation() {
+    String[] sections = explain.split("\n\n");
+    String text = sections.length > 1 ? sections[1].stripTrailing() : "";
+    return CodeBlock.of("<pre>\n$L\n</pre>\n\n", escape(text));
+  }
+
+  /** The paragraph of {@code vmodel explain} that starts with {@code head}. */
+  private String explainSection(String head) {
+    for (String section : explain.split("\n\n")) {
+      if (section.startsWith(head)) {
+        return section.stripTrailing() + "\n";
+      }
+    }
+    throw new IllegalStateException("no section '" + head + "' in the explanation of " + plan.graph().name());
   }
 
   private static String escape(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*/", "*&#47;")
-        .replace("@", "&#64;").replace("$", "$$");
+        .replace("@", "&#64;");
   }
 
   /** A workspace holding, for all elements of a factor, the terms of one natural parameter that are scattered. */
@@ -804,7 +889,7 @@ public final class ModelWriter {
       Idx i = Idx.fresh("i", c.dim());
       Idx j = Idx.fresh("j", c.dim());
       Poly entry = Constants.entry(c.matrix(), i, j);
-      String text = dev.vmodel.compiler.graph.IrPrinter.print(c.matrix());
+      String text = IrPrinter.print(c.matrix());
       m.addCode("$L", CodeBlock.builder().add("{\n").indent().build());
       m.addComment("$L of $L", c.f() == Atom.MatFunc.INVERSE ? "inverse" : "log-determinant", text);
       m.addStatement("double[] a = new double[$L * $L]", d, d);
@@ -849,7 +934,8 @@ public final class ModelWriter {
 
   private MethodSpec elbo() {
     MethodSpec.Builder m = MethodSpec.methodBuilder("elbo").returns(TypeName.DOUBLE)
-        .addJavadoc("The evidence lower bound: E_q[ln p(X, Z)] + H[q], with every constant.\n");
+        .addJavadoc("The evidence lower bound, a lower bound on ln p(X) with every constant:\n\n<pre>\n$L</pre>\n",
+            escape(explainSection("ELBO")));
     Set<String> scope = new LinkedHashSet<>();
     String lp = localName("logJoint", scope);
     String h = localName("entropy", scope);
