@@ -171,30 +171,15 @@ class ExactPosteriorTest {
   }
 
   static double lnBeta(double a, double b) {
-    return lnGamma(a) + lnGamma(b) - lnGamma(a + b);
+    return Numerics.lnBeta(a, b);
   }
 
-  /**
-   * ln Gamma(x) for x > 0, independent of the runtime: the recurrence up to x >= 15, then
-   * Stirling's series to the x^-13 term (error below 1e-18 there).
-   */
   static double lnGamma(double x) {
-    if (!(x > 0)) {
-      throw new IllegalArgumentException("lnGamma(" + x + ")");
-    }
-    double shift = 0;
-    while (x < 15) {
-      shift += Math.log(x);
-      x += 1;
-    }
-    double z = 1 / (x * x);
-    double series = (1.0 / 12 + z * (-1.0 / 360 + z * (1.0 / 1260 + z * (-1.0 / 1680 + z * (1.0 / 1188
-        + z * (-691.0 / 360360 + z * (1.0 / 156))))))) / x;
-    return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + series - shift;
+    return Numerics.lnGamma(x);
   }
 
   @Test
-  void lnGammaOfThisTestIsRight() {
+  void theTestsOwnSpecialFunctionsAreRight() {
     assertEquals(0, lnGamma(1), 1e-14);
     assertEquals(0, lnGamma(2), 1e-14);
     assertEquals(Math.log(Math.sqrt(Math.PI)), lnGamma(0.5), 1e-14);
@@ -204,5 +189,9 @@ class ExactPosteriorTest {
       lnFact += Math.log(k);
     }
     assertEquals(lnFact, lnGamma(200), 1e-10);
+    double eulerGamma = 0.5772156649015329;
+    assertEquals(-eulerGamma, Numerics.digamma(1), 1e-14);
+    assertEquals(-eulerGamma - 2 * Math.log(2), Numerics.digamma(0.5), 1e-13);
+    assertEquals(Numerics.digamma(3.7) + 1 / 3.7, Numerics.digamma(4.7), 1e-14);
   }
 }
