@@ -34,12 +34,12 @@ if [[ $quick == 1 ]]; then
   gmm_sizes=("1e4 2" "1e5 10")
   gmm_iters="${gmm_iters:-4}"
   lda_case="300 2000"
-  lda_iters="${lda_iters:-3}"
+  lda_iters="${lda_iters:-4}"
 else
   gmm_sizes=("1e5 2" "1e5 10" "1e6 2" "1e6 10")
-  gmm_iters="${gmm_iters:-6}"
+  gmm_iters="${gmm_iters:-8}"
   lda_case="2000 5000"
-  lda_iters="${lda_iters:-3}"
+  lda_iters="${lda_iters:-10}"
 fi
 K=10
 LDA_K=20
@@ -69,6 +69,8 @@ java_cmd=(java -cp "$cp" dev.vmodel.bench.compare.CompareMain)
 py_cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/compare.py")
 
 # ------------------------------------------------------------------ the machine
+mkdir -p "$out/generated"
+cp "$here"/target/generated-sources/vmodel/dev/vmodel/bench/gen/*.java "$out/generated/"
 {
   echo "date: $(date -Iseconds)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores," \
@@ -80,6 +82,10 @@ py_cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/com
   echo "python: $(/usr/bin/python3 --version), $(/usr/bin/python3 -c 'import sklearn, numpy, scipy; print("sklearn", sklearn.__version__, "numpy", numpy.__version__, "scipy", scipy.__version__)')"
   echo "blas: $(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 -c 'import numpy; from threadpoolctl import threadpool_info; print([(i["internal_api"], i.get("version"), i["num_threads"]) for i in threadpool_info()])' 2>/dev/null)"
   echo "java triad bandwidth: $("${java_cmd[@]}" stream)"
+  echo "vmodel: commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)," \
+    "$(git -C "$root" status --porcelain -- compiler runtime 2>/dev/null | wc -l) uncommitted files in compiler/ and runtime/;" \
+    "generated sources sha256 $(cat "$here"/target/generated-sources/vmodel/dev/vmodel/bench/gen/*.java | sha256sum | cut -c1-12)" \
+    "(copied to $out/generated)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt" >&2
 

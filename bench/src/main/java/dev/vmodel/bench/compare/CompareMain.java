@@ -29,6 +29,8 @@ import java.util.Map;
  * lda-data --docs M --vocab V --k K --seed S --out DIR   doc.npy, w.npy (int32 per token), r0.npy (T x K)
  * lda-fit  --dir DIR --k K --iters T [--init r0|generated]
  * stream                                             single-thread memory bandwidth (triad)
+ * gmm-profile --n N --d D --k K --iters T [--threads 1,2]   per-update times of the generated
+ *                                                    code vs the fused reference (see {@link Profile})
  * </pre>
  *
  * The fits print one JSON object on the last line of stdout: per-iteration seconds (sweep, ELBO,
@@ -49,6 +51,7 @@ public final class CompareMain {
       case "lda-data" -> ldaData(o);
       case "lda-fit" -> ldaFit(o);
       case "stream" -> stream();
+      case "gmm-profile" -> Profile.gmm(o);
       default -> {
         System.err.println("unknown subcommand " + args[0]);
         System.exit(2);

@@ -86,6 +86,31 @@ public final class GeneratedState {
     return (double) invoke(elbo);
   }
 
+  /**
+   * Runs one private no-argument method of the state, such as one factor's update
+   * ({@code updatePi}); for timing the parts of a sweep separately.
+   */
+  public void call(String method) {
+    try {
+      Method m = stateClass.getDeclaredMethod(method);
+      m.setAccessible(true);
+      invoke(m);
+    } catch (NoSuchMethodException e) {
+      throw new UnsupportedOperationException(stateClass.getName() + " has no method " + method
+          + "(): the generated code changed; update " + GeneratedState.class.getName(), e);
+    }
+  }
+
+  /** Whether the state has a private no-argument method of this name. */
+  public boolean has(String method) {
+    try {
+      stateClass.getDeclaredMethod(method);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
   /** Sweeps run since {@link #init}. */
   public int iterations() {
     return iteration;
