@@ -54,8 +54,9 @@ final class Layout {
   Layout(UpdatePlan plan) {
     this.plan = plan;
     this.graph = plan.graph();
+    // Names the generated class uses itself: fields of these names would clash or shadow.
     for (String r : List.of("fit", "data", "options", "rng", "elbo", "state", "result", "prepare", "init",
-        "i", "j", "k", "e", "acc", "sweep")) {
+        "i", "j", "k", "e", "sweep", "builder", "build", "create", "config")) {
       taken.add(r);
     }
     for (CheckedModel.SizeSym s : graph.sizes()) {

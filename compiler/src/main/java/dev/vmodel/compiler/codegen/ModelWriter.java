@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -101,12 +102,12 @@ public final class ModelWriter {
           Modifier.PRIVATE, Modifier.FINAL).build());
     }
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
-        .addParameter(builderName(), "b");
+        .addParameter(builderName(), "builder");
     for (String s : layout.sizeNames.values()) {
-      ctor.addStatement("this.$L = b.$L", s, s);
+      ctor.addStatement("this.$L = builder.$L", s, s);
     }
     for (String h : layout.hyperNames.values()) {
-      ctor.addStatement("this.$L = b.$L", h, h);
+      ctor.addStatement("this.$L = builder.$L", h, h);
     }
     t.addMethod(ctor.build());
     t.addMethod(MethodSpec.methodBuilder("builder").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -377,6 +378,7 @@ public final class ModelWriter {
       methods.add(update(u));
     }
     methods.add(sweep());
+    methods.add(checkedElbo());
     methods.add(elbo());
     methods.add(init());
     for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
@@ -916,20 +918,28 @@ public final class ModelWriter {
     MethodSpec.Builder m = MethodSpec.methodBuilder("sweep").addParameter(TypeName.INT, "iteration")
         .addParameter(TypeName.BOOLEAN, "check")
         .addJavadoc("One sweep of coordinate ascent in the plan's schedule. With {@code check}, the ELBO is"
-            + " recomputed after every update and a decrease beyond 1e-9 relative throws.\n");
-    m.addStatement("double before = check ? elbo() : 0.0");
+            + " recomputed after\nevery update, and a decrease throws.\n");
+    m.addStatement("double last = check ? elbo() : 0.0");
     for (String f : plan.schedule()) {
-      FactorUpdate u = plan.update(f);
-      m.addStatement("$L()", updateName(u));
+      m.addStatement("$L()", updateName(plan.update(f)));
       m.beginControlFlow("if (check)");
-      m.addStatement("double after = elbo()");
-      m.beginControlFlow("if (after < before - 1e-9 * Math.max(1.0, Math.abs(before)))");
-      m.addStatement("throw new $T($S, iteration, before, after)", ELBO_DECREASED, f);
-      m.endControlFlow();
-      m.addStatement("before = after");
+      m.addStatement("last = checkedElbo($S, iteration, last)", f);
       m.endControlFlow();
     }
     return m.build();
+  }
+
+  private MethodSpec checkedElbo() {
+    return MethodSpec.methodBuilder("checkedElbo").addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
+        .addParameter(String.class, "factor").addParameter(TypeName.INT, "iteration")
+        .addParameter(TypeName.DOUBLE, "before")
+        .addJavadoc("The ELBO after updating {@code factor}: coordinate ascent never lowers it, so a decrease"
+            + " beyond 1e-9\nrelative (rounding) is a bug, reported with the factor's name.\n")
+        .addStatement("double after = elbo()")
+        .beginControlFlow("if (after < before - 1e-9 * Math.max(1.0, Math.abs(before)))")
+        .addStatement("throw new $T(factor, iteration, before, after)", ELBO_DECREASED)
+        .endControlFlow()
+        .addStatement("return after").build();
   }
 
   private MethodSpec elbo() {
@@ -1097,6 +1107,10 @@ public final class ModelWriter {
     }
     generic.addStatement("return $T.unmodifiableMap(out)", Collections.class);
     t.addMethod(generic.build());
+    t.addMethod(parametersHelper());
+    if (layout.factors.values().stream().anyMatch(fs -> fs.moments().containsKey("x2"))) {
+      t.addMethod(sdHelper());
+    }
     return t.build();
   }
 
@@ -1115,60 +1129,64 @@ public final class ModelWriter {
           " is outside 0.." + i.range().text() + "-1, " + i.range().text() + " = ", layout.dim(i.range()));
       m.endControlFlow();
     }
-    String e = qualifySizes(layout.flat(idx, fs.elementDims()));
-    m.addStatement("int e = $L", e);
+    String e = "0";
+    if (!idx.isEmpty()) {
+      m.addStatement("int e = $L", qualifySizes(layout.flat(idx, fs.elementDims())));
+      e = "e";
+    }
     String dd = d == null ? null : "s." + d;
+    String el = e;
+    Function<String, CodeBlock> one = f -> CodeBlock.of("s.$L[$L]", f, el);
+    Function<String, CodeBlock> vec = f -> el.equals("0") ? CodeBlock.of("s.$L.clone()", f)
+        : CodeBlock.of("$T.copyOfRange(s.$L, e * $L, (e + 1) * $L)", Arrays.class, f, dd, dd);
+    Function<String, CodeBlock> mat = f -> el.equals("0") ? CodeBlock.of("s.$L.clone()", f)
+        : CodeBlock.of("$T.copyOfRange(s.$L, e * $L * $L, (e + 1) * $L * $L)", Arrays.class, f, dd, dd, dd, dd);
+    String rt = RT + ".posterior";
     ClassName post;
+    List<CodeBlock> args;
     switch (u.family().kind()) {
       case NORMAL:
-        post = ClassName.get(RT + ".posterior", "NormalPosterior");
-        m.addStatement("return new $T(s.$L[e], s.$L[e])", post, q.get("mean"), q.get("precision"));
+        post = ClassName.get(rt, "NormalPosterior");
+        args = List.of(one.apply(q.get("mean")), one.apply(q.get("precision")));
         break;
       case GAMMA:
-        post = ClassName.get(RT + ".posterior", "GammaPosterior");
-        m.addStatement("return new $T(s.$L[e], s.$L[e])", post, q.get("shape"), q.get("rate"));
+        post = ClassName.get(rt, "GammaPosterior");
+        args = List.of(one.apply(q.get("shape")), one.apply(q.get("rate")));
         break;
       case INV_GAMMA:
-        post = ClassName.get(RT + ".posterior", "InvGammaPosterior");
-        m.addStatement("return new $T(s.$L[e], s.$L[e])", post, q.get("shape"), q.get("scale"));
+        post = ClassName.get(rt, "InvGammaPosterior");
+        args = List.of(one.apply(q.get("shape")), one.apply(q.get("scale")));
         break;
       case BETA:
-        post = ClassName.get(RT + ".posterior", "BetaPosterior");
-        m.addStatement("return new $T(s.$L[e], s.$L[e])", post, q.get("a"), q.get("b"));
+        post = ClassName.get(rt, "BetaPosterior");
+        args = List.of(one.apply(q.get("a")), one.apply(q.get("b")));
         break;
       case DIRICHLET:
-        post = ClassName.get(RT + ".posterior", "DirichletPosterior");
-        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L))", post, Arrays.class,
-            q.get("alpha"), dd, dd);
+        post = ClassName.get(rt, "DirichletPosterior");
+        args = List.of(vec.apply(q.get("alpha")));
         break;
       case CATEGORICAL:
-        post = ClassName.get(RT + ".posterior", "CategoricalPosterior");
-        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L))", post, Arrays.class,
-            q.get("p"), dd, dd);
+        post = ClassName.get(rt, "CategoricalPosterior");
+        args = List.of(vec.apply(q.get("p")));
         break;
       case MULTI_NORMAL:
-        post = ClassName.get(RT + ".posterior", "MultiNormalPosterior");
-        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L), $T.copyOfRange(s.$L, e * $L * $L,"
-            + " (e + 1) * $L * $L))", post, Arrays.class, q.get("mean"), dd, dd, Arrays.class,
-            q.get("precision"), dd, dd, dd, dd);
+        post = ClassName.get(rt, "MultiNormalPosterior");
+        args = List.of(vec.apply(q.get("mean")), mat.apply(q.get("precision")));
         break;
       case WISHART:
-        post = ClassName.get(RT + ".posterior", "WishartPosterior");
-        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L * $L, (e + 1) * $L * $L), s.$L[e], $L)", post,
-            Arrays.class, q.get("W"), dd, dd, dd, dd, q.get("nu"), dd);
+        post = ClassName.get(rt, "WishartPosterior");
+        args = List.of(mat.apply(q.get("W")), one.apply(q.get("nu")), CodeBlock.of("$L", dd));
         break;
       case NORMAL_GAMMA:
-        post = ClassName.get(RT + ".posterior", "NormalGammaPosterior");
-        m.addStatement("return new $T(s.$L[e], s.$L[e], s.$L[e], s.$L[e])", post, q.get("m"), q.get("beta"),
-            q.get("a"), q.get("b"));
+        post = ClassName.get(rt, "NormalGammaPosterior");
+        args = List.of(one.apply(q.get("m")), one.apply(q.get("beta")), one.apply(q.get("a")), one.apply(q.get("b")));
         break;
       default:
-        post = ClassName.get(RT + ".posterior", "NormalWishartPosterior");
-        m.addStatement("return new $T($T.copyOfRange(s.$L, e * $L, (e + 1) * $L), s.$L[e], $T.copyOfRange(s.$L,"
-            + " e * $L * $L, (e + 1) * $L * $L), s.$L[e])", post, Arrays.class, q.get("m"), dd, dd,
-            q.get("beta"), Arrays.class, q.get("W"), dd, dd, dd, dd, q.get("nu"));
+        post = ClassName.get(rt, "NormalWishartPosterior");
+        args = List.of(vec.apply(q.get("m")), one.apply(q.get("beta")), mat.apply(q.get("W")), one.apply(q.get("nu")));
         break;
     }
+    m.addStatement("return new $T($L)", post, CodeBlock.join(args, ",$W"));
     m.returns(post).addJavadoc("The posterior factor q($L)$L: $L.\n", u.factor().name(),
         idx.isEmpty() ? "" : " of element [" + String.join(", ", idx) + "]", u.family().kind().title());
     t.addMethod(m.build());
@@ -1182,31 +1200,53 @@ public final class ModelWriter {
     return out;
   }
 
+  /** {@code out.put("p", new FitResult.Posterior(...))} for one factor. */
   private CodeBlock genericPosterior(Layout.FactorStorage fs) {
-    CodeBlock.Builder b = CodeBlock.builder();
     String elements = qualifySizes(layout.product(fs.elementDims()));
-    b.beginControlFlow("");
-    b.addStatement("$T<String, double[]> params = new $T<>()", Map.class, LinkedHashMap.class);
+    List<CodeBlock> names = new ArrayList<>();
+    List<CodeBlock> values = new ArrayList<>();
     for (Map.Entry<String, String> p : fs.params().entrySet()) {
-      b.addStatement("params.put($S, s.$L.clone())", p.getKey(), p.getValue());
+      names.add(CodeBlock.of("$S", p.getKey()));
+      values.add(CodeBlock.of("s.$L", p.getValue()));
     }
-    String first = fs.moments().values().iterator().next();
-    String meanMoment = fs.moments().containsKey("x") ? fs.moments().get("x")
-        : fs.moments().containsKey("mu") ? fs.moments().get("mu")
-        : fs.moments().containsKey("onehot") ? fs.moments().get("onehot")
-        : fs.moments().containsKey("X") ? fs.moments().get("X") : first;
-    b.addStatement("double[] mean = s.$L.clone()", meanMoment);
-    if (fs.moments().containsKey("x2")) {
-      b.addStatement("double[] sd = new double[mean.length]");
-      b.beginControlFlow("for (int i = 0; i < sd.length; i++)");
-      b.addStatement("sd[i] = Math.sqrt(Math.max(0.0, s.$L[i] - mean[i] * mean[i]))", fs.moments().get("x2"));
-      b.endControlFlow();
-    } else {
-      b.addStatement("double[] sd = new double[0]");
+    String mean = fs.moments().get(meanMoment(fs));
+    CodeBlock sd = fs.moments().containsKey("x2") ? CodeBlock.of("sd(s.$L, s.$L)", mean, fs.moments().get("x2"))
+        : CodeBlock.of("new double[0]");
+    return CodeBlock.builder().addStatement("out.put($S, new $T.Posterior($S, $L,$Wparameters(new String[] {$L}, $L),$W"
+        + "s.$L.clone(),$W$L))", fs.update().factor().name(), FIT_RESULT, fs.update().family().kind().title(), elements,
+        CodeBlock.join(names, ", "), CodeBlock.join(values, ", "), mean, sd).build();
+  }
+
+  /** The moment that is the factor's mean: E[x], E[mu], the responsibilities, E[Lambda]. */
+  private static String meanMoment(Layout.FactorStorage fs) {
+    for (String m : List.of("x", "mu", "onehot", "X")) {
+      if (fs.moments().containsKey(m)) {
+        return m;
+      }
     }
-    b.addStatement("out.put($S, new $T.Posterior($S, $L, params, mean, sd))", fs.update().factor().name(), FIT_RESULT,
-        fs.update().family().kind().title(), elements);
-    b.endControlFlow();
-    return b.build();
+    return fs.moments().keySet().iterator().next();
+  }
+
+  private MethodSpec parametersHelper() {
+    return MethodSpec.methodBuilder("parameters").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(ParameterizedTypeName.get(Map.class, String.class, double[].class))
+        .addParameter(String[].class, "names").addParameter(double[][].class, "values").varargs()
+        .addJavadoc("Copies of parameter arrays by name, in order.\n")
+        .addStatement("$T<String, double[]> out = new $T<>()", Map.class, LinkedHashMap.class)
+        .beginControlFlow("for (int i = 0; i < names.length; i++)")
+        .addStatement("out.put(names[i], values[i].clone())")
+        .endControlFlow()
+        .addStatement("return out").build();
+  }
+
+  private MethodSpec sdHelper() {
+    return MethodSpec.methodBuilder("sd").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(double[].class).addParameter(double[].class, "mean").addParameter(double[].class, "second")
+        .addJavadoc("Standard deviations from first and second moments.\n")
+        .addStatement("double[] out = new double[mean.length]")
+        .beginControlFlow("for (int i = 0; i < out.length; i++)")
+        .addStatement("out[i] = Math.sqrt(Math.max(0.0, second[i] - mean[i] * mean[i]))")
+        .endControlFlow()
+        .addStatement("return out").build();
   }
 }

@@ -210,11 +210,16 @@ final class PolyCode {
     if (!sumTerms(p).isEmpty()) {
       throw new InternalCompilerError("a sum inside a function of known values is not generated yet: " + p);
     }
-    return expression(p.terms(), names);
+    return expression(p.terms(), names, false);
   }
 
   /** Sum-free terms joined with + and -, with a wrap point before each: {@code a - 1.0 + N}. */
   private CodeBlock expression(List<Monomial> terms, Map<Idx, String> names) {
+    return expression(terms, names, true);
+  }
+
+  /** With {@code wrap}, a line-wrap point before each + and - (not inside function arguments). */
+  private CodeBlock expression(List<Monomial> terms, Map<Idx, String> names, boolean wrap) {
     CodeBlock.Builder out = CodeBlock.builder();
     boolean first = true;
     for (Monomial m : terms) {
@@ -222,7 +227,7 @@ final class PolyCode {
       if (first) {
         out.add(t.negative() ? "-$L" : "$L", t.negative() ? parens(t.body()) : t.body());
       } else {
-        out.add("$W$L $L", t.negative() ? "-" : "+", t.body());
+        out.add(wrap ? "$W$L $L" : " $L $L", t.negative() ? "-" : "+", t.body());
       }
       first = false;
     }
