@@ -363,81 +363,98 @@ def fmt_e(x):
     return "-" if x is None else f"{x:.10g}"
 
 
+def case_list(root):
+    order = os.path.join(root, "cases")
+    if os.path.exists(order):
+        return [l.strip() for l in open(order) if l.strip()]
+    return sorted(d for d in os.listdir(root) if d.startswith(("gmm-", "lda-")))
+
+
 def table(root):
-    cases = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
     summary = []
-    for case in cases:
+    for case in case_list(root):
         cd = os.path.join(root, case)
         v = last_json(os.path.join(cd, "vmodel.json"))
-        s = last_json(os.path.join(cd, "sklearn.json"))
-        if v is None or s is None:
+        s2 = last_json(os.path.join(cd, "sklearn.json"))
+        s1 = last_json(os.path.join(cd, "sklearn1.json")) or s2
+        if v is None or s2 is None:
             print(f"== {case}: incomplete (see {cd})\n")
             continue
         vt = time_v(os.path.join(cd, "vmodel.time"))
-        st = time_v(os.path.join(cd, "sklearn.time"))
+        st2 = time_v(os.path.join(cd, "sklearn.time"))
+        st1 = time_v(os.path.join(cd, "sklearn1.time")) or st2
+        iters = s2["iters"]
         v_it = median(steady(v["iter_seconds"]))
-        s_it = median(steady(s["iter_seconds"]))
-        s_cpu = median(steady(s["iter_cpu_seconds"]))
-        v_cpu = median(steady(v.get("iter_cpu_seconds") or [None]))
-        ratio = v_it / s_it
-        if v["impl"] == "vmodel-gmm":
+        s2_it = median(steady(s2["iter_seconds"]))
+        s1_it = median(steady(s1["iter_seconds"]))
+        gmm = v["impl"] == "vmodel-gmm"
+        threads2 = max((b.get("num_threads") or 1) for b in s2["blas"]) if s2.get("blas") else "?"
+        head = ("", "vmodel (generated)", f"sklearn {s2['sklearn']}, {threads2} BLAS thr.", "sklearn, 1 BLAS thread")
+        if gmm:
             title = f"GMM  N={v['n']:.0e} D={v['d']} K={v['k']}".replace("e+0", "e")
-            proto = (
-                f"{v['iters']} iterations (M-step + E-step + bound) from the same k-means labels"
-                if v["init"] == "kmeans"
-                else f"{v['iters']} iterations, vmodel from its own random start (init={v['init']})"
-            )
+            proto = f"{iters} iterations (M-step, E-step, bound) from the same k-means labels"
         else:
-            title = f"LDA  {v['documents']} docs, V={v['vocabulary']}, {v['tokens']} tokens, K={v['k']}"
+            title = f"LDA  {v['documents']} docs, V={v['vocabulary']}, {v['tokens']} tokens ({s2['nonzeros']} distinct doc-word pairs), K={v['k']}"
             proto = (
-                f"{v['iters']} iterations (global updates); both start from the topics of the same "
-                f"random responsibilities; sklearn: {s['inner_iterations_per_document']:.1f} inner "
-                f"E-step iterations per document (at the end)"
+                f"{iters} iterations (global updates) from the topics of the same random responsibilities; "
+                f"sklearn does {s2['inner_iterations_per_document']:.1f} inner (theta, z) iterations per document "
+                f"per iteration (measured at the end), vmodel 1"
             )
-        print(f"== {title}")
-        print(f"   {proto}")
         rows = [
-            ("", "vmodel (generated)", f"sklearn {s['sklearn']}"),
-            ("s / iteration, median, wall", fmt_s(v_it), fmt_s(s_it)),
-            ("s / iteration, median, CPU", fmt_s(v_cpu), fmt_s(s_cpu)),
-            ("  vmodel: sweep + ELBO", f"{fmt_s(median(steady(v['sweep_seconds'])))} + {fmt_s(median(steady(v['elbo_seconds'])))}", ""),
-            ("first iteration, wall", fmt_s(v["iter_seconds"][0]), fmt_s(s["iter_seconds"][0])),
-            ("ratio vmodel / sklearn (wall)", f"{ratio:.1f}x", ""),
+            head,
+            ("s / iteration, median, wall", fmt_s(v_it), fmt_s(s2_it), fmt_s(s1_it)),
+            ("s / iteration, median, CPU", fmt_s(median(steady(v.get("iter_cpu_seconds") or [None]))),
+             fmt_s(median(steady(s2["iter_cpu_seconds"]))), fmt_s(median(steady(s1["iter_cpu_seconds"])))),
+            ("  vmodel: sweep + ELBO, wall", f"{fmt_s(median(steady(v['sweep_seconds'])))} + {fmt_s(median(steady(v['elbo_seconds'])))}", "", ""),
+            ("first iteration, wall", fmt_s(v["iter_seconds"][0]), fmt_s(s2["iter_seconds"][0]), fmt_s(s1["iter_seconds"][0])),
+            ("ratio vmodel / sklearn, wall", "", f"{v_it / s2_it:.2f}x", f"{v_it / s1_it:.2f}x"),
         ]
-        if v["impl"] == "vmodel-gmm":
+        if gmm:
             rows += [
-                ("final ELBO, all constants", fmt_e(v["elbo"]), fmt_e(s["full_elbo"])),
-                ("sklearn lower_bound_ (drops C)", "", fmt_e(s["lower_bound"])),
-                ("  C (analytic / measured)", "", f"{s['constant']:.10g} / {s['constant_check']:.10g}"),
-                ("  lower_bound_ + C", "", fmt_e(s["lower_bound"] + s["constant"])),
+                ("final ELBO, all constants", fmt_e(v["elbo"]), fmt_e(s2["full_elbo"]) + " *", ""),
+                ("sklearn lower_bound_ (drops C)", "", fmt_e(s2["lower_bound"]), ""),
+                ("  C analytic / measured", "", f"{s2['constant']:.10g} / {s2['constant_check']:.10g}", ""),
+                ("  lower_bound_ + C", "", fmt_e(s2["lower_bound"] + s2["constant"]), ""),
             ]
-            agree = abs(v["elbo"] - s["full_elbo"]) / abs(s["full_elbo"])
+            agree = abs(v["elbo"] - s2["full_elbo"]) / abs(s2["full_elbo"])
+            note = ("* the full ELBO (every constant, as vmodel's) recomputed at sklearn's final state, which is "
+                    "vmodel's state after the same sweeps; lower_bound_ is one half-step earlier")
         else:
+            trace = v["elbo_trace"]
+            at = trace[iters - 1] if len(trace) >= iters else None
+            reach = next((i + 1 for i, e in enumerate(trace) if e >= s2["bound"]), None)
             rows += [
-                ("final bound, all constants", fmt_e(v["elbo"]), fmt_e(s["bound"])),
-                ("sklearn's formula at vmodel's q", "", fmt_e(s.get("bound_at_vmodel_state"))),
+                (f"bound after {iters} iterations", fmt_e(at), fmt_e(s2["bound"]) + " *", fmt_e(s1["bound"]) + " *"),
+                ("vmodel sweeps to reach sklearn's", f"{reach} ({reach * v_it:.1f} s)" if reach else f"> {len(trace)}", "", ""),
+                (f"vmodel bound after {len(trace)} sweeps", fmt_e(trace[-1]), "", ""),
+                ("sklearn's formula at that vmodel q", "", fmt_e(s2.get("bound_at_vmodel_state")), ""),
             ]
             agree = (
-                abs(v["elbo"] - s["bound_at_vmodel_state"]) / abs(v["elbo"])
-                if "bound_at_vmodel_state" in s
+                abs(trace[-1] - s2["bound_at_vmodel_state"]) / abs(trace[-1])
+                if "bound_at_vmodel_state" in s2
                 else float("nan")
             )
+            note = ("* sklearn's bound (every constant, as vmodel's ELBO) after a final E-step run to convergence "
+                    "from gamma = 1 at its final topics")
         rows += [
-            ("peak RSS, MB (/usr/bin/time -v)", f"{vt.get('rss_mb', float('nan')):.0f}", f"{st.get('rss_mb', float('nan')):.0f}"),
-            ("process user+sys / wall, s", f"{vt.get('user', 0) + vt.get('sys', 0):.1f} / {vt.get('wall', 0):.1f}",
-             f"{st.get('user', 0) + st.get('sys', 0):.1f} / {st.get('wall', 0):.1f}"),
+            ("peak RSS, MB", f"{vt.get('rss_mb', float('nan')):.0f}", f"{st2.get('rss_mb', float('nan')):.0f}",
+             f"{st1.get('rss_mb', float('nan')):.0f}"),
+            ("process user+sys / wall, s", *(f"{t.get('user', 0) + t.get('sys', 0):.1f} / {t.get('wall', 0):.1f}" for t in (vt, st2, st1))),
         ]
-        w0 = max(len(r[0]) for r in rows)
-        w1 = max(len(r[1]) for r in rows)
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        print(f"== {title}")
+        print(f"   {proto}")
         for r in rows:
-            print(f"   {r[0]:<{w0}}  {r[1]:<{w1}}  {r[2]}")
-        print(f"   relative ELBO difference at the same point: {agree:.1e}\n")
-        summary.append((title, v_it, s_it, ratio, vt.get("rss_mb"), st.get("rss_mb"), agree))
+            print("   " + "  ".join(f"{c:<{w}}" for c, w in zip(r, widths)).rstrip())
+        print(f"   {note}")
+        print(f"   same formula at the same q: relative difference {agree:.1e}\n")
+        summary.append((title.split(" (")[0], v_it, s2_it, s1_it, vt.get("rss_mb"), st2.get("rss_mb"), agree))
     if summary:
-        print("== summary (median wall seconds per iteration after the first)")
-        print(f"   {'case':<52} {'vmodel':>8} {'sklearn':>8} {'ratio':>7} {'RSS v/s MB':>14} {'ELBO rel.diff':>13}")
-        for t, a, b, r, rv, rs, ag in summary:
-            print(f"   {t:<52} {fmt_s(a):>8} {fmt_s(b):>8} {r:>6.1f}x {(rv or 0):>6.0f}/{(rs or 0):<7.0f} {ag:>13.1e}")
+        print("== summary: median wall seconds per iteration (after the first), peak RSS")
+        print(f"   {'case':<48} {'vmodel':>8} {'sklearn':>8} {'ratio':>6} {'sk 1thr':>8} {'ratio':>6} {'RSS MB v/s':>11} {'ELBO check':>10}")
+        for t, a, b, c, rv, rs, ag in summary:
+            print(f"   {t:<48} {fmt_s(a):>8} {fmt_s(b):>8} {a / b:>5.1f}x {fmt_s(c):>8} {a / c:>5.1f}x "
+                  f"{(rv or 0):>5.0f}/{(rs or 0):<5.0f} {ag:>10.0e}")
 
 
 def main():

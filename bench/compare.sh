@@ -4,8 +4,9 @@
 #   bench/compare.sh            the full comparison (about 15 minutes on 2 cores)
 #   bench/compare.sh --quick    smaller sizes and fewer iterations (about 2 minutes)
 #
-# Options: --out DIR (default bench/out/<date>), --iters T (GMM iterations), --lda-iters T,
-# --no-build (use the existing bench/target). Needs the README's set-up (Java 17+, Maven 3.8+);
+# Options: --out DIR (default bench/out/<date>), --iters T (GMM iterations), --lda-iters T
+# (sklearn LDA iterations), --lda-vmodel-iters T (vmodel LDA sweeps: more than sklearn's, to see
+# how many it needs to reach sklearn's bound), --no-build (use the existing bench/target). Needs the README's set-up (Java 17+, Maven 3.8+);
 # installs Debian's python3-sklearn and GNU time if missing (apt-get, as root or with sudo).
 # The method, and one run's table, are in docs/performance.md.
 set -euo pipefail
@@ -17,6 +18,7 @@ build=1
 out=""
 gmm_iters=""
 lda_iters=""
+lda_vmodel_iters=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -24,6 +26,7 @@ while [[ $# -gt 0 ]]; do
     --out) out="$2"; shift ;;
     --iters) gmm_iters="$2"; shift ;;
     --lda-iters) lda_iters="$2"; shift ;;
+    --lda-vmodel-iters) lda_vmodel_iters="$2"; shift ;;
     -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -35,16 +38,19 @@ if [[ $quick == 1 ]]; then
   gmm_iters="${gmm_iters:-4}"
   lda_case="300 2000"
   lda_iters="${lda_iters:-4}"
+  lda_vmodel_iters="${lda_vmodel_iters:-12}"
 else
   gmm_sizes=("1e5 2" "1e5 10" "1e6 2" "1e6 10")
   gmm_iters="${gmm_iters:-8}"
   lda_case="2000 5000"
   lda_iters="${lda_iters:-10}"
+  lda_vmodel_iters="${lda_vmodel_iters:-60}"
 fi
 K=10
 LDA_K=20
 out="${out:-$here/out/$(date +%Y%m%d-%H%M%S)$([[ $quick == 1 ]] && echo -quick)}"
 mkdir -p "$out"
+rm -f "$out/cases"
 
 # ------------------------------------------------------------------ set-up
 sudo=""
@@ -67,6 +73,8 @@ java_cmd=(java -cp "$cp" dev.vmodel.bench.compare.CompareMain)
 # The Python run only: Debian's python3 (the default python3 may be another one without
 # sklearn), without the OpenBLAS overrides that may be set for other tools on this machine.
 py_cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/compare.py")
+# The same, with one BLAS thread: like for like with the single-threaded generated code.
+py1_cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 "$here/compare.py")
 
 # ------------------------------------------------------------------ the machine
 mkdir -p "$out/generated"
@@ -107,6 +115,10 @@ for size in "${gmm_sizes[@]}"; do
   echo "   sklearn" >&2
   timed "$case_dir/sklearn.time" "${py_cmd[@]}" gmm --dir "$case_dir/data" --k "$K" --iters "$gmm_iters" \
     > "$case_dir/sklearn.json" 2> "$case_dir/sklearn.log" || { cat "$case_dir/sklearn.log" >&2; exit 1; }
+  echo "   sklearn, one BLAS thread" >&2
+  timed "$case_dir/sklearn1.time" "${py1_cmd[@]}" gmm --dir "$case_dir/data" --k "$K" --iters "$gmm_iters" \
+    > "$case_dir/sklearn1.json" 2> "$case_dir/sklearn1.log" || { cat "$case_dir/sklearn1.log" >&2; exit 1; }
+  echo "gmm-n$n-d$d" >> "$out/cases"
   rm -rf "$case_dir/data"
 done
 
@@ -114,14 +126,18 @@ done
 read -r docs vocab <<<"$lda_case"
 case_dir="$out/lda-d$docs-v$vocab"
 mkdir -p "$case_dir"
-echo "== LDA $docs documents, vocabulary $vocab, K=$LDA_K, $lda_iters iterations" >&2
+echo "== LDA $docs documents, vocabulary $vocab, K=$LDA_K, $lda_iters iterations (vmodel: $lda_vmodel_iters)" >&2
 "${java_cmd[@]}" lda-data --docs "$docs" --vocab "$vocab" --k "$LDA_K" --seed 7 --out "$case_dir/data"
 echo "   vmodel" >&2
-timed "$case_dir/vmodel.time" "${java_cmd[@]}" lda-fit --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters" \
+timed "$case_dir/vmodel.time" "${java_cmd[@]}" lda-fit --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_vmodel_iters" \
   > "$case_dir/vmodel.json" 2> "$case_dir/vmodel.log" || { cat "$case_dir/vmodel.log" >&2; exit 1; }
 echo "   sklearn" >&2
 timed "$case_dir/sklearn.time" "${py_cmd[@]}" lda --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters" \
   > "$case_dir/sklearn.json" 2> "$case_dir/sklearn.log" || { cat "$case_dir/sklearn.log" >&2; exit 1; }
+echo "   sklearn, one BLAS thread" >&2
+timed "$case_dir/sklearn1.time" "${py1_cmd[@]}" lda --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters" \
+  > "$case_dir/sklearn1.json" 2> "$case_dir/sklearn1.log" || { cat "$case_dir/sklearn1.log" >&2; exit 1; }
+echo "lda-d$docs-v$vocab" >> "$out/cases"
 rm -rf "$case_dir/data"
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt" >&2

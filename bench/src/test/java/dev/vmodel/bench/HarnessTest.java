@@ -10,6 +10,7 @@ import dev.vmodel.bench.gen.GaussianMixture;
 import dev.vmodel.bench.gen.LDA;
 import dev.vmodel.bench.gen.LinearRegression;
 import dev.vmodel.bench.harness.GeneratedState;
+import dev.vmodel.bench.reference.FusedGaussianMixture;
 import dev.vmodel.runtime.fit.FitOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,6 +46,33 @@ class HarnessTest {
     for (int i = 0; i < 5; i++) {
       s.sweep();
       assertEquals(trace[i], s.elbo(), 0.0, "sweep " + (i + 1));
+    }
+  }
+
+  @Test
+  void theFusedReferenceComputesTheGeneratedSweepsAndElbo() {
+    double[][] x = Synthetic.gaussianMixture(9000, 3, 4, 1);
+    int k = 5;
+    double[] r0 = Synthetic.oneHot(Synthetic.kmeansLabels(x, k, 3, 2), k);
+    double[][] w0 = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    GaussianMixture model = GaussianMixture.builder().K(k).alpha0(0.01).beta0(1).nu0(3).m0(new double[3]).W0(w0).build();
+    GeneratedState g = state(() -> GeneratedState.of(model, new GaussianMixture.Data().x(x)).init(0));
+    g.setResponsibilities("z", r0);
+    double[] oneThread = new double[4];
+    for (int threads : new int[] {1, 2}) {
+      try (FusedGaussianMixture f = new FusedGaussianMixture(x, k, 0.01, 1, 3, new double[3], w0, threads)) {
+        f.start(r0);
+        for (int i = 0; i < 4; i++) {
+          f.sweep();
+          if (threads == 1) {
+            g.sweep();
+            assertEquals(g.elbo(), f.elbo(), 1e-10 * Math.abs(f.elbo()), "sweep " + (i + 1));
+            oneThread[i] = f.elbo();
+          } else {
+            assertEquals(oneThread[i], f.elbo(), 0.0, "fixed chunks: the same sums in the same order for any thread count");
+          }
+        }
+      }
     }
   }
 
