@@ -161,9 +161,23 @@ public final class ModelWriter {
         String.join(", ", plan.schedule().stream().map(s -> "q(" + s + ")").toList()));
     b.add("<pre>{@code\n$T.Result r = $T.create().fit(new $T.Data()", model, model, model);
     for (Layout.DataArray d : layout.data.values()) {
-      b.add(".$L(...)", d.field());
+      b.add(".$L($L)", d.field(), d.field());
     }
-    b.add(");\n}</pre>\n");
+    b.add(");\n");
+    List<String[]> lines = new ArrayList<>();
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      FactorUpdate u = fs.update();
+      List<String> idx = u.elementIndices().stream().map(Idx::name).toList();
+      String members = String.join(", ", u.factor().members().stream()
+          .map(x -> idx.isEmpty() ? x : x + "[" + String.join(", ", idx) + "]").toList());
+      lines.add(new String[] {"r." + fs.base() + "(" + String.join(", ", idx) + ");",
+          "q(" + members + "): " + u.family().kind().title()});
+    }
+    int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
+    for (String[] l : lines) {
+      b.add("$L$L// $L\n", l[0], " ".repeat(width - l[0].length() + 2), l[1]);
+    }
+    b.add("}</pre>\n");
     return b.build();
   }
 
@@ -284,6 +298,26 @@ public final class ModelWriter {
     return t;
   }
 
+  /** {@code x[n in N]: vector[D]}, as declared. */
+  private String declaration(Layout.DataArray d) {
+    List<ModelGraph.Plate> plates = plan.graph().node(d.node()).plates();
+    String p = plates.isEmpty() ? ""
+        : "[" + String.join(", ", plates.stream().map(x -> x.index() + " in " + x.size()).toList()) + "]";
+    return d.node() + p + ": " + d.type().text();
+  }
+
+  /** The Java array a setter takes, with its dimensions: {@code double[N][D]}. */
+  private static String dataShape(Layout.DataArray d) {
+    StringBuilder b = new StringBuilder(d.integer() ? "int" : "double");
+    for (Dim x : d.plateDims()) {
+      b.append('[').append(x.text()).append(']');
+    }
+    for (Dim x : d.componentDims()) {
+      b.append('[').append(x.text()).append(']');
+    }
+    return b.toString();
+  }
+
   private TypeSpec dataClass() {
     TypeSpec.Builder b = TypeSpec.classBuilder("Data").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The observed arrays and covariates of {@link $T}. Real values may be NaN where missing"
@@ -293,8 +327,9 @@ public final class ModelWriter {
       b.addField(FieldSpec.builder(t, d.field(), Modifier.PRIVATE).build());
       b.addMethod(MethodSpec.methodBuilder(d.field()).addModifiers(Modifier.PUBLIC).returns(dataName())
           .addParameter(t, "value")
-          .addJavadoc("$L {@code $L}: $L over $L.\n", d.modeled() ? "Observed" : "Covariate", d.node(), d.type().text(),
-              d.plateDims().isEmpty() ? "no plate" : String.join(" x ", d.plateDims().stream().map(Dim::text).toList()))
+          .addJavadoc("$L {@code $L}: $L {@code $L} with $L.\n", d.modeled() ? "Observed" : "Covariate",
+              declaration(d), d.integer() ? "an" : "a", dataShape(d), d.integer() ? d.type() instanceof Type.Cat c
+                  ? "categories 0.." + c.range().text() + "-1" : "integer values" : "real values")
           .addStatement("this.$L = value", d.field()).addStatement("return this").build());
     }
     return b.build();
@@ -1129,18 +1164,18 @@ public final class ModelWriter {
           " is outside 0.." + i.range().text() + "-1, " + i.range().text() + " = ", layout.dim(i.range()));
       m.endControlFlow();
     }
-    String e = "0";
-    if (!idx.isEmpty()) {
+    String e = idx.isEmpty() ? "0" : idx.size() == 1 ? idx.get(0) : "e";
+    if (idx.size() > 1) {
       m.addStatement("int e = $L", qualifySizes(layout.flat(idx, fs.elementDims())));
-      e = "e";
     }
     String dd = d == null ? null : "s." + d;
     String el = e;
     Function<String, CodeBlock> one = f -> CodeBlock.of("s.$L[$L]", f, el);
     Function<String, CodeBlock> vec = f -> el.equals("0") ? CodeBlock.of("s.$L.clone()", f)
-        : CodeBlock.of("$T.copyOfRange(s.$L, e * $L, (e + 1) * $L)", Arrays.class, f, dd, dd);
+        : CodeBlock.of("$T.copyOfRange(s.$L, $L * $L, ($L + 1) * $L)", Arrays.class, f, el, dd, el, dd);
     Function<String, CodeBlock> mat = f -> el.equals("0") ? CodeBlock.of("s.$L.clone()", f)
-        : CodeBlock.of("$T.copyOfRange(s.$L, e * $L * $L, (e + 1) * $L * $L)", Arrays.class, f, dd, dd, dd, dd);
+        : CodeBlock.of("$T.copyOfRange(s.$L, $L * $L * $L, ($L + 1) * $L * $L)", Arrays.class, f, el, dd, dd, el, dd,
+            dd);
     String rt = RT + ".posterior";
     ClassName post;
     List<CodeBlock> args;

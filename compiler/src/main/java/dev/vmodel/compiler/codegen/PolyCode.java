@@ -225,7 +225,8 @@ final class PolyCode {
     for (Monomial m : terms) {
       Signed t = term(m, names);
       if (first) {
-        out.add(t.negative() ? "-$L" : "$L", t.negative() ? parens(t.body()) : t.body());
+        // A term is a product or quotient, so -a * b needs no parentheses: it equals -(a * b).
+        out.add(t.negative() ? "-$L" : "$L", t.body());
       } else {
         out.add(wrap ? "$W$L $L" : " $L $L", t.negative() ? "-" : "+", t.body());
       }
