@@ -32,17 +32,17 @@ final class EvalModels {
     }
   }
 
-  /** For the sweeps: default hypers, 60 rows (LDA: 300 tokens), K = 3 for the Gaussian mixture and LDA. */
+  /** For the sweeps: default hypers, 40 rows (LDA: 200 tokens), K = 3 for the Gaussian mixture and LDA. */
   static Interpreter sweeps(String stem) {
     switch (stem) {
       case "lda":
-        return Examples.load(stem, ModelData.Options.rows(300).size("K", 3));
+        return Examples.load(stem, ModelData.Options.rows(200).size("K", 3));
       case "gaussian-mixture":
-        return Examples.load(stem, ModelData.Options.rows(60).size("K", 3));
+        return Examples.load(stem, ModelData.Options.rows(40).size("K", 3));
       case "ppca":
         return ppca(40);
       default:
-        return Examples.load(stem, ModelData.Options.rows(60));
+        return Examples.load(stem, ModelData.Options.rows(40));
     }
   }
 

@@ -67,6 +67,7 @@ final class ModelData {
   final Map<String, Integer> sizes = new LinkedHashMap<>();
   final Map<String, Val> hypers = new LinkedHashMap<>();
   final Map<String, DataArray> arrays = new LinkedHashMap<>();
+  private final Map<String, ModelGraph.Node> nodes = new HashMap<>();
 
   private ModelData(ModelGraph graph) {
     this.graph = graph;
@@ -197,7 +198,7 @@ final class ModelData {
 
   /** One element of a data array: a scalar, or a vector row for vector-valued data. */
   Val element(String var, int[] element) {
-    ModelGraph.Node n = graph.node(var);
+    ModelGraph.Node n = nodes.computeIfAbsent(var, graph::node);
     DataArray a = array(var);
     if (n.type() instanceof Type.Vector) {
       int w = a.dims()[1];

@@ -34,6 +34,18 @@ abstract class Q {
   /** The element with its parameters moved by step along d[off..off+paramDim). */
   abstract Q perturbed(double[] d, int off, double step);
 
+  /** The natural parameters (inverse of {@link #fromNatural}), by statistic name, flattened. */
+  abstract Map<String, double[]> natural();
+
+  static Map<String, double[]> nat(Object... kv) {
+    Map<String, double[]> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      Object v = kv[i + 1];
+      m.put((String) kv[i], v instanceof double[] d ? d : new double[] {(Double) v});
+    }
+    return m;
+  }
+
   // ----------------------------------------------------------------------------------------------
 
   static Q fromNatural(Family fam, int dim, Map<String, double[]> eta) {
@@ -273,6 +285,11 @@ abstract class Q {
     }
 
     @Override
+    Map<String, double[]> natural() {
+      return nat("x", m * prec, "x2", -prec / 2);
+    }
+
+    @Override
     public String toString() {
       return "Normal(mean " + m + ", precision " + prec + ")";
     }
@@ -348,6 +365,11 @@ abstract class Q {
     }
 
     @Override
+    Map<String, double[]> natural() {
+      return nat("x", Mat.mul(prec, m), "xxT", Mat.flat(Mat.scale(prec, -0.5)));
+    }
+
+    @Override
     public String toString() {
       return "MultiNormal(mean " + Arrays.toString(m) + ", precision " + Arrays.deepToString(prec) + ")";
     }
@@ -407,6 +429,11 @@ abstract class Q {
     @Override
     Q perturbed(double[] d, int off, double step) {
       return new GammaQ(a * Math.exp(step * d[off]), b * Math.exp(step * d[off + 1]));
+    }
+
+    @Override
+    Map<String, double[]> natural() {
+      return nat("x", -b, "lnx", a - 1);
     }
 
     @Override
@@ -470,6 +497,11 @@ abstract class Q {
     }
 
     @Override
+    Map<String, double[]> natural() {
+      return nat("invx", -s, "lnx", -a - 1);
+    }
+
+    @Override
     public String toString() {
       return "InvGamma(shape " + a + ", scale " + s + ")";
     }
@@ -527,6 +559,11 @@ abstract class Q {
     @Override
     Q perturbed(double[] d, int off, double step) {
       return new BetaQ(a * Math.exp(step * d[off]), b * Math.exp(step * d[off + 1]));
+    }
+
+    @Override
+    Map<String, double[]> natural() {
+      return nat("lnx", a - 1, "ln1mx", b - 1);
     }
 
     @Override
@@ -609,6 +646,15 @@ abstract class Q {
     }
 
     @Override
+    Map<String, double[]> natural() {
+      double[] e = alpha.clone();
+      for (int k = 0; k < e.length; k++) {
+        e[k] -= 1;
+      }
+      return nat("lnx", e);
+    }
+
+    @Override
     public String toString() {
       return "Dirichlet" + Arrays.toString(alpha);
     }
@@ -683,6 +729,15 @@ abstract class Q {
     }
 
     @Override
+    Map<String, double[]> natural() {
+      double[] l = new double[p.length];
+      for (int k = 0; k < l.length; k++) {
+        l[k] = Math.log(p[k]);
+      }
+      return nat("onehot", l);
+    }
+
+    @Override
     public String toString() {
       return "Categorical" + Arrays.toString(p);
     }
@@ -741,6 +796,11 @@ abstract class Q {
     Q perturbed(double[] dir, int off, double step) {
       double nu2 = (d - 1) + (nu - d + 1) * Math.exp(step * dir[off]);
       return new WishartQ(congruence(near(dir, off + 1, d, step), w), nu2);
+    }
+
+    @Override
+    Map<String, double[]> natural() {
+      return nat("X", Mat.flat(Mat.scale(Mat.inverse(w), -0.5)), "lnDet", (nu - d - 1) / 2);
     }
 
     @Override
@@ -819,6 +879,11 @@ abstract class Q {
     Q perturbed(double[] d, int off, double step) {
       return new NormalGammaQ(m + step * d[off] / Math.sqrt(beta * a / b), beta * Math.exp(step * d[off + 1]),
           a * Math.exp(step * d[off + 2]), b * Math.exp(step * d[off + 3]));
+    }
+
+    @Override
+    Map<String, double[]> natural() {
+      return nat("tau", -(b + beta * m * m / 2), "lntau", a - 0.5, "taumu", beta * m, "taumu2", -beta / 2);
     }
 
     @Override
@@ -911,6 +976,16 @@ abstract class Q {
       double beta2 = beta * Math.exp(step * dir[off + d]);
       double nu2 = (d - 1) + (nu - d + 1) * Math.exp(step * dir[off + d + 1]);
       return new NormalWishartQ(m2, beta2, congruence(near(dir, off + d + 2, d, step), w), nu2);
+    }
+
+    @Override
+    Map<String, double[]> natural() {
+      double[] bm = m.clone();
+      for (int i = 0; i < d; i++) {
+        bm[i] *= beta;
+      }
+      double[][] lam = Mat.scale(Mat.plus(Mat.inverse(w), Mat.scale(Mat.outer(m, m), beta)), -0.5);
+      return nat("Lambda", Mat.flat(lam), "lnDetLambda", (nu - d) / 2, "Lambdamu", bm, "muLambdamu", -beta / 2);
     }
 
     @Override
