@@ -436,13 +436,31 @@ public final class ConjugacyAnalyzer {
 
   private void notLinear(Factor f, Family fam, Node n, List<Atom.Rv> atoms) {
     String term = atoms.stream().map(r -> Printer.plain(Poly.of(r))).collect(Collectors.joining(" * "));
+    // Point at the one argument the factor enters through, where there is one.
+    Span at = n.dist().get().span();
+    String where = "the distribution of '" + n.name() + "'";
+    List<Map.Entry<String, ModelGraph.Arg>> through = new ArrayList<>();
+    for (Map.Entry<String, ModelGraph.Arg> a : n.dist().get().args().entrySet()) {
+      Set<String> in = SymBuilder.latentsIn(a.getValue().value());
+      if (f.members().stream().anyMatch(in::contains)) {
+        through.add(a);
+      }
+    }
+    if (through.size() == 1 && !f.members().contains(n.name())) {
+      ModelGraph.Arg a = through.get(0).getValue();
+      at = a.value().span();
+      where = "the " + a.givenAs() + " of " + n.dist().get().spec().name() + " in '" + n.name() + "', '"
+          + IrPrinter.print(a.value()) + "',";
+    }
     diagnostics.error(
         Code.NOT_CONJUGATE,
-        n.dist().get().span(),
-        "q(" + f.name() + "): the distribution of '" + n.name() + "' contributes the term " + term
+        at,
+        "q(" + f.name() + "): " + where + " contributes the term " + term
             + ", which is not linear in q(" + f.name() + ")'s sufficient statistics " + fam.statsText(),
         f.isGroup() ? "check that every member of the group enters as in a Normal-Gamma/Normal-Wishart model"
             : "a product of two quantities from one factor, or a latent inside a nonlinear function, has no"
-                + " closed-form update; group them if they form a Normal-Gamma or Normal-Wishart pair");
+                + " closed-form update; group them if they form a Normal-Gamma or Normal-Wishart pair"
+                + (term.startsWith("1/") ? "; for a variance, use var: with an InvGamma prior" : ""));
   }
+
 }

@@ -18,7 +18,7 @@ final class NotConjugateException extends RuntimeException {
   NotConjugateException(Ir culprit, String problem, Set<String> latents) {
     super(problem, null, false, false);
     this.culprit = culprit;
-    this.latents = Set.copyOf(latents);
+    this.latents = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(latents));
   }
 
   String problem() {

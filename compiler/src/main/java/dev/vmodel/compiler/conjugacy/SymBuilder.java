@@ -299,7 +299,10 @@ final class SymBuilder {
     }
     List<Atom> known = new ArrayList<>();
     for (Atom a : m.atoms()) {
-      if (a instanceof Atom.Rv r) {
+      if (a instanceof Atom.Rv r && r.stat() == Atom.Stat.INV) {
+        // ln(1/x) = -ln x
+        out = out.minus(Poly.of(new Atom.Rv(r.var(), r.element(), Atom.Stat.LN, r.component())));
+      } else if (a instanceof Atom.Rv r) {
         out = out.plus(Poly.of(lnOfRv(r, source)));
       } else {
         known.add(a);
@@ -316,6 +319,8 @@ final class SymBuilder {
     switch (r.stat()) {
       case ID:
         return new Atom.Rv(r.var(), r.element(), Atom.Stat.LN, r.component());
+      case INV:
+        throw new IllegalStateException("ln of an inverse is handled by the caller");
       default:
         throw new NotConjugateException(source, "takes ln of " + r.stat().name().toLowerCase(java.util.Locale.ROOT)
             + "(" + r.var() + "), which is not one of its statistics", Set.of(r.var()));
