@@ -219,7 +219,7 @@ public final class ModelWriter {
       if (h.type() instanceof Type.Scalar sc) {
         Domain domain = domainDeclared(h) ? sc.domain() : Domain.REAL;
         m.addParameter(TypeName.DOUBLE, "value");
-        m.beginControlFlow("if (!($L))", domainTest("value", domain))
+        m.beginControlFlow("if ($L)", outside("value", domain))
             .addStatement("throw new IllegalArgumentException($S + value)",
                 "hyper " + h.name() + " must be " + domainWord(domain) + ", got ")
             .endControlFlow();
@@ -250,6 +250,11 @@ public final class ModelWriter {
     return !(d instanceof Ir.Const c && c.type().equals(h.type()) || d instanceof Ir.Neg);
   }
 
+  /** The condition that {@code v} is not in the domain. */
+  private static String outside(String v, Domain d) {
+    return d == Domain.REAL ? "!Double.isFinite(" + v + ")" : "!(" + domainTest(v, d) + ")";
+  }
+
   private static String domainTest(String v, Domain d) {
     switch (d) {
       case POSITIVE:
@@ -265,7 +270,7 @@ public final class ModelWriter {
       case BOOL:
         return v + " == 0 || " + v + " == 1";
       default:
-        return "!Double.isNaN(" + v + ") && !Double.isInfinite(" + v + ")";
+        return "Double.isFinite(" + v + ")";
     }
   }
 
@@ -453,12 +458,14 @@ public final class ModelWriter {
         int rank = d.plateDims().size() + d.componentDims().size();
         m.beginControlFlow("if ($L == 0)", k);
         String array = "data." + d.field();
+        Set<String> scope = new LinkedHashSet<>();
+        String v = localName("v", scope);
         for (int level = 0; level < rank; level++) {
-          String row = level == rank - 1 ? "int v" : "int" + "[]".repeat(rank - 1 - level) + " row" + level;
-          m.beginControlFlow("for ($L : $L)", row, array);
-          array = "row" + level;
+          String row = level == rank - 1 ? v : localName("row", scope);
+          m.beginControlFlow("for (int$L $L : $L)", "[]".repeat(rank - 1 - level), row, array);
+          array = row;
         }
-        m.addStatement("$L = Math.max($L, v + 1)", k, k);
+        m.addStatement("$L = Math.max($L, $L + 1)", k, k, v);
         for (int level = 0; level < rank; level++) {
           m.endControlFlow();
         }
@@ -600,6 +607,10 @@ public final class ModelWriter {
     }
   }
 
+  /**
+   * Copies a data array into its flat field, checking its shape and every value. Loops are
+   * named after the declaration's plate indices ({@code for (int t = 0; t < T; t++)}).
+   */
   private void flattenData(MethodSpec.Builder m, Layout.DataArray d) {
     List<Dim> dims = new ArrayList<>(d.plateDims());
     dims.addAll(d.componentDims());
@@ -609,42 +620,49 @@ public final class ModelWriter {
       m.addStatement("$L[0] = data.$L", d.field(), d.field());
       return;
     }
+    Set<String> scope = new LinkedHashSet<>();
+    String v = localName("v", scope);
     List<String> idx = new ArrayList<>();
+    List<ModelGraph.Plate> plates = plan.graph().node(d.node()).plates();
+    for (int level = 0; level < dims.size(); level++) {
+      idx.add(localName(level < plates.size() ? plates.get(level).index() : level == plates.size() ? "j" : "k",
+          scope));
+    }
     String access = "data." + d.field();
     for (int level = 0; level < dims.size(); level++) {
-      String i = "i" + level;
+      String i = idx.get(level);
       String len = layout.dim(dims.get(level));
-      String arr = access;
-      m.beginControlFlow("if ($L.length != $L)", arr, len);
       if (level == 0) {
-        m.addStatement("throw new $T($S, -1, -1, $S + $L.length + $S + $L)", DATA_EXCEPTION, d.node(), "has ", arr,
+        m.beginControlFlow("if ($L.length != $L)", access, len);
+        m.addStatement("throw new $T($S, -1, -1, $S + $L.length + $S + $L)", DATA_EXCEPTION, d.node(), "has ", access,
             " rows, but " + dims.get(level).text() + " = ", len);
       } else {
-        m.addStatement("throw new $T($S, i$L, -1, $S + $L.length + $S + $L)", DATA_EXCEPTION, d.node(), level - 1,
-            "has ", arr, " entries, but " + dims.get(level).text() + " = ", len);
+        String row = idx.get(0);
+        m.beginControlFlow("if ($L == null || $L.length != $L)", access, access, len);
+        m.addStatement("throw new $T($S, $L, -1, $S + ($L == null ? 0 : $L.length) + $S + $L)", DATA_EXCEPTION,
+            d.node(), row, "has ", access, access, " entries, but " + dims.get(level).text() + " = ", len);
       }
       m.endControlFlow();
       m.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, len, i);
-      idx.add(i);
       access = access + "[" + i + "]";
     }
     String row = idx.get(0);
     String col = idx.size() > 1 ? idx.get(idx.size() - 1) : "-1";
-    m.addStatement("$L v = $L", elem, access);
-    validation(m, d, row, col);
-    m.addStatement("$L[$L] = v", d.field(), layout.flat(idx, dims));
+    m.addStatement("$L $L = $L", elem, v, access);
+    validation(m, d, v, row, col);
+    m.addStatement("$L[$L] = $L", d.field(), layout.flat(idx, dims), v);
     for (int level = 0; level < dims.size(); level++) {
       m.endControlFlow();
     }
   }
 
-  private void validation(MethodSpec.Builder m, Layout.DataArray d, String row, String col) {
+  private void validation(MethodSpec.Builder m, Layout.DataArray d, String v, String row, String col) {
     Type t = d.type();
     if (t instanceof Type.Cat c) {
       String k = layout.dim(c.range());
-      m.beginControlFlow("if (v < 0 || v >= $L)", k);
-      m.addStatement("throw new $T($S, $L, $L, $S + v + $S + $L + $S)", DATA_EXCEPTION, d.node(), row, col,
-          "category ", " is out of range 0.." + c.range().text() + "-1 (" + c.range().text() + " = ", k, ")");
+      m.beginControlFlow("if ($L < 0 || $L >= $L)", v, v, k);
+      m.addStatement("throw new $T($S, $L, $L, $S + $L + $S + $L + $S)", DATA_EXCEPTION, d.node(), row, col,
+          "category ", v, " is out of range 0.." + c.range().text() + "-1 (" + c.range().text() + " = ", k, ")");
       m.endControlFlow();
       return;
     }
@@ -652,28 +670,26 @@ public final class ModelWriter {
       Domain dom = s.domain();
       if (d.integer()) {
         if (dom == Domain.COUNT || dom == Domain.BOOL) {
-          m.beginControlFlow("if (!($L))", domainTest("v", dom));
-          m.addStatement("throw new $T($S, $L, $L, $S + v)", DATA_EXCEPTION, d.node(), row, col,
-              "must be " + domainWord(dom) + ", got ");
+          m.beginControlFlow("if ($L)", outside(v, dom));
+          m.addStatement("throw new $T($S, $L, $L, $S + $L)", DATA_EXCEPTION, d.node(), row, col,
+              "must be " + domainWord(dom) + ", got ", v);
           m.endControlFlow();
         }
         return;
       }
-      m.beginControlFlow("if (Double.isNaN(v))");
+      m.beginControlFlow("if (Double.isNaN($L))", v);
       m.addStatement("throw new $T($S, $L, $L, $S)", DATA_EXCEPTION, d.node(), row, col,
           "is missing (NaN); missing values are not supported by this model's generated code yet");
       m.endControlFlow();
-      if (dom != Domain.REAL) {
-        m.beginControlFlow("if (!($L))", domainTest("v", dom));
-        m.addStatement("throw new $T($S, $L, $L, $S + v)", DATA_EXCEPTION, d.node(), row, col,
-            "must be " + domainWord(dom) + ", got ");
-        m.endControlFlow();
-      }
+      m.beginControlFlow("if ($L)", outside(v, dom));
+      m.addStatement("throw new $T($S, $L, $L, $S + $L)", DATA_EXCEPTION, d.node(), row, col,
+          "must be " + domainWord(dom) + ", got ", v);
+      m.endControlFlow();
       return;
     }
-    m.beginControlFlow("if (Double.isNaN(v) || Double.isInfinite(v))");
-    m.addStatement("throw new $T($S, $L, $L, $S + v)", DATA_EXCEPTION, d.node(), row, col,
-        "must be a finite number (missing values are not supported here yet), got ");
+    m.beginControlFlow("if (Double.isNaN($L) || Double.isInfinite($L))", v, v);
+    m.addStatement("throw new $T($S, $L, $L, $S + $L)", DATA_EXCEPTION, d.node(), row, col,
+        "must be a finite number (missing values are not supported here yet), got ", v);
     m.endControlFlow();
   }
 
