@@ -1,0 +1,264 @@
+package dev.vmodel.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vmodel.runtime.fit.FitOptions;
+import dev.vmodel.runtime.fit.FitResult;
+import dev.vmodel.runtime.posterior.BetaPosterior;
+import dev.vmodel.runtime.posterior.DirichletPosterior;
+import dev.vmodel.runtime.posterior.GammaPosterior;
+import dev.vmodel.runtime.posterior.MultiNormalPosterior;
+import dev.vmodel.runtime.posterior.NormalGammaPosterior;
+import dev.vmodel.runtime.posterior.WishartPosterior;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Test models of src/test/resources/codegen that reach code the examples do not: a
+ * Normal-Gamma group, a Wishart factor on its own, a known covariance (cov:, the inverse of a
+ * hyper matrix), sizes defined by arithmetic on sizes, and names that the generated code also
+ * uses for its locals. Each has one conjugate factor or independent ones, so the posterior and
+ * the log evidence (the ELBO) are exact and computed here in closed form.
+ */
+class VariantModelsTest {
+  static final double TOL = 1e-8;
+  static final FitOptions CHECKED = FitOptions.defaults().withCheckMonotone(true);
+
+  static double rel(double expected) {
+    return TOL * Math.max(1, Math.abs(expected));
+  }
+
+  /** PRML 2.3.6: the Normal-Gamma posterior, and the truth file's values for the defaults. */
+  @Test
+  void normalGammaGroupIsTheExactPosterior() {
+    Table t = Table.read(Examples.data("normal-gamma", ".csv"));
+    double[] x = t.doubles("x");
+    double mu0 = 0.3;
+    double lambda0 = 2;
+    double a0 = 1.5;
+    double b0 = 0.7;
+    int n = x.length;
+    double sum = 0;
+    double sumSq = 0;
+    for (double v : x) {
+      sum += v;
+      sumSq += v * v;
+    }
+    double lambdaN = lambda0 + n;
+    double muN = (lambda0 * mu0 + sum) / lambdaN;
+    double aN = a0 + n / 2.0;
+    double bN = b0 + 0.5 * (sumSq + lambda0 * mu0 * mu0 - lambdaN * muN * muN);
+    Class<?> model = Examples.testModelClass("normal-gamma-grouped.vmodel");
+    FitResult r = Harness.of(model).set("mu0", mu0).set("lambda0", lambda0).set("a0", a0).set("b0", b0).fit(t,
+        CHECKED);
+    NormalGammaPosterior q = (NormalGammaPosterior) Harness.call(r, accessor(model));
+    assertEquals(muN, q.m(), rel(muN));
+    assertEquals(lambdaN, q.beta(), rel(lambdaN));
+    assertEquals(aN, q.a(), rel(aN));
+    assertEquals(bN, q.b(), rel(bN));
+    double evidence = Numerics.lnGamma(aN) - Numerics.lnGamma(a0) + a0 * Math.log(b0) - aN * Math.log(bN)
+        + 0.5 * Math.log(lambda0 / lambdaN) - n / 2.0 * Math.log(2 * Math.PI);
+    assertEquals(evidence, r.elbo(), rel(evidence));
+
+    Map<String, Object> truth = Json.read(Examples.data("normal-gamma", ".truth.json"));
+    NormalGammaPosterior d = (NormalGammaPosterior) Harness.call(Harness.of(model).fit(t, CHECKED), accessor(model));
+    assertEquals(Json.number(truth, "posterior", "mu"), d.m(), 1e-10);
+    assertEquals(Json.number(truth, "posterior", "lambda"), d.beta(), 1e-10);
+    assertEquals(Json.number(truth, "posterior", "a"), d.a(), 1e-10);
+    assertEquals(Json.number(truth, "posterior", "b"), d.b(), 1e-9);
+  }
+
+  /** The grouped factor's accessor: its members' names in camel case, in the plan's order. */
+  private static String accessor(Class<?> model) {
+    for (var m : model.getDeclaredClasses()) {
+      if (m.getSimpleName().equals("Result")) {
+        for (var method : m.getMethods()) {
+          if (method.getReturnType() == NormalGammaPosterior.class) {
+            return method.getName();
+          }
+        }
+      }
+    }
+    throw new AssertionError("no Normal-Gamma accessor");
+  }
+
+  /** PRML 2.3.6 with the mean known: Wishart(W_N, nu0 + N), W_N^-1 = W0^-1 + S. */
+  @Test
+  void wishartWithKnownMean() {
+    Table t = Table.read(Examples.data("gaussian-mixture", ".csv"));
+    double[][] x = t.doubleRows(t.columnsOf("x"));
+    int n = x.length;
+    int d = 2;
+    double[] m = {0.2, -0.4};
+    double[][] w0 = {{2, 0.3}, {0.3, 0.5}};
+    double nu0 = 4.5;
+    double[] w0inv = inverse2(new double[] {w0[0][0], w0[0][1], w0[1][0], w0[1][1]});
+    double[] wnInv = w0inv.clone();
+    for (double[] row : x) {
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          wnInv[i * d + j] += (row[i] - m[i]) * (row[j] - m[j]);
+        }
+      }
+    }
+    double[] wn = inverse2(wnInv);
+    double nuN = nu0 + n;
+    FitResult r = Harness.of(Examples.testModelClass("wishart-known-mean.vmodel")).set("m", m).set("W0", w0)
+        .set("nu0", nu0).fit(t, CHECKED);
+    WishartPosterior q = (WishartPosterior) Harness.call(r, "Lambda");
+    assertEquals(nuN, q.nu(), rel(nuN));
+    for (int k = 0; k < d * d; k++) {
+      assertEquals(wn[k], q.W()[k], TOL * Math.abs(wn[0]), "W[" + k + "]");
+    }
+    // ln p(X) = -N D / 2 ln 2pi + ln B(W0, nu0) - ln B(W_N, nu_N),
+    // ln B(W, nu) = -nu / 2 ln|W| - nu D / 2 ln 2 - ln Gamma_D(nu / 2).
+    double evidence = -n * d / 2.0 * Math.log(2 * Math.PI) + lnB(Numerics.lnDet(
+        new double[] {w0[0][0], w0[0][1], w0[1][0], w0[1][1]}, d), nu0, d) - lnB(Numerics.lnDet(wn, d), nuN, d);
+    assertEquals(evidence, r.elbo(), rel(evidence));
+  }
+
+  private static double lnB(double lnDetW, double nu, int d) {
+    double lnMultiGamma = d * (d - 1) / 4.0 * Math.log(Math.PI);
+    for (int j = 1; j <= d; j++) {
+      lnMultiGamma += Numerics.lnGamma(nu / 2 + (1 - j) / 2.0);
+    }
+    return -nu / 2 * lnDetW - nu * d / 2 * Math.log(2) - lnMultiGamma;
+  }
+
+  private static double[] inverse2(double[] a) {
+    double det = a[0] * a[3] - a[1] * a[2];
+    return new double[] {a[3] / det, -a[1] / det, -a[2] / det, a[0] / det};
+  }
+
+  /**
+   * A Gaussian mean with a known covariance S: precision P = L0 + N S^-1, mean P^-1 (L0 m0 + S^-1
+   * sum x); the evidence from ln p(X) = ln p(X | mu) + ln p(mu) - ln p(mu | X) at mu = the mean.
+   */
+  @Test
+  void meanWithKnownCovariance() {
+    Random rng = new Random(11);
+    int n = 50;
+    int d = 2;
+    double[][] x = new double[n][d];
+    for (double[] row : x) {
+      row[0] = 1 + 1.2 * rng.nextGaussian();
+      row[1] = -2 + 0.4 * row[0] + 0.8 * rng.nextGaussian();
+    }
+    double[] m0 = {1, -1};
+    double[] l0 = {0.1, 0.02, 0.02, 0.3};
+    double[] s = {2, 0.5, 0.5, 1};
+    double[] sInv = inverse2(s);
+    double[] p = new double[d * d];
+    double[] rhs = new double[d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        p[i * d + j] = l0[i * d + j] + n * sInv[i * d + j];
+        rhs[i] += l0[i * d + j] * m0[j];
+        for (double[] row : x) {
+          rhs[i] += sInv[i * d + j] * row[j];
+        }
+      }
+    }
+    double[] mean = Numerics.solve(p, rhs, d);
+    FitResult r = Harness.of(Examples.testModelClass("mean-known-covariance.vmodel"))
+        .set("m0", m0).set("L0", new double[][] {{l0[0], l0[1]}, {l0[2], l0[3]}})
+        .set("S", new double[][] {{s[0], s[1]}, {s[2], s[3]}})
+        .fit(Harness.of(Examples.testModelClass("mean-known-covariance.vmodel")).data(Map.of("x", x)), CHECKED);
+    MultiNormalPosterior q = (MultiNormalPosterior) Harness.call(r, "mu");
+    for (int i = 0; i < d; i++) {
+      assertEquals(mean[i], q.mean(i), rel(mean[i]));
+      for (int j = 0; j < d; j++) {
+        assertEquals(p[i * d + j], q.precision()[i * d + j], rel(p[i * d + i]));
+      }
+    }
+    double evidence = lnGaussian(mean, m0, l0, d);
+    for (double[] row : x) {
+      evidence += lnGaussian(row, mean, sInv, d);
+    }
+    evidence -= lnGaussian(mean, mean, p, d);
+    assertEquals(evidence, r.elbo(), rel(evidence));
+  }
+
+  /** ln N(x | m, precision P). */
+  private static double lnGaussian(double[] x, double[] m, double[] p, int d) {
+    double quad = 0;
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        quad += (x[i] - m[i]) * p[i * d + j] * (x[j] - m[j]);
+      }
+    }
+    return 0.5 * Numerics.lnDet(p, d) - d / 2.0 * Math.log(2 * Math.PI) - 0.5 * quad;
+  }
+
+  /** size K = L + 1: 3 by default, L + 1 when L is set, K when K is set. */
+  @Test
+  void sizeDefaultsByArithmetic() {
+    Class<?> model = Examples.testModelClass("size-arithmetic.vmodel");
+    int[] y = {0, 2, 2, 1, 0, 2, 2, 2};
+    FitResult r = Harness.of(model).fit(Harness.of(model).data(Map.of("y", y)), CHECKED);
+    assertEquals(3, Harness.call(r, "sizeK"));
+    double[] alpha = ((DirichletPosterior) Harness.call(r, "p")).alpha();
+    assertEquals(3, alpha.length);
+    assertEquals(3.0, alpha[0], TOL);
+    assertEquals(2.0, alpha[1], TOL);
+    assertEquals(6.0, alpha[2], TOL);
+    double evidence = Numerics.lnGamma(3) - Numerics.lnGamma(3 + y.length) + Numerics.lnGamma(3)
+        + Numerics.lnGamma(2) + Numerics.lnGamma(6);
+    assertEquals(evidence, r.elbo(), rel(evidence));
+    FitResult wider = Harness.of(model).set("L", 4).fit(Harness.of(model).data(Map.of("y", y)), CHECKED);
+    assertEquals(5, Harness.call(wider, "sizeK"));
+    FitResult set = Harness.of(model).set("K", 7).fit(Harness.of(model).data(Map.of("y", y)), CHECKED);
+    assertEquals(7, Harness.call(set, "sizeK"));
+  }
+
+  /**
+   * Element indices named shape and rate (the Gamma conversion's locals), hypers a, b, e, v:
+   * independent Poisson-Gamma and Beta-Bernoulli posteriors per group.
+   */
+  @Test
+  void namesTheGeneratedCodeAlsoUses() {
+    Random rng = new Random(5);
+    int n = 60;
+    int k = 3;
+    int[] g = new int[n];
+    int[] c = new int[n];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      g[i] = i % k;
+      c[i] = rng.nextInt(10);
+      y[i] = rng.nextInt(2);
+    }
+    double a = 2;
+    double b = 0.5;
+    double e = 1;
+    double v = 1;
+    Class<?> model = Examples.testModelClass("name-clashes.vmodel");
+    FitResult r = Harness.of(model).fit(Harness.of(model).data(Map.of("g", g, "c", c, "y", y)), CHECKED);
+    double evidence = 0;
+    for (int group = 0; group < k; group++) {
+      double count = 0;
+      double sumC = 0;
+      double sumY = 0;
+      double lnFact = 0;
+      for (int i = 0; i < n; i++) {
+        if (g[i] == group) {
+          count++;
+          sumC += c[i];
+          sumY += y[i];
+          lnFact += Numerics.lnGamma(c[i] + 1);
+        }
+      }
+      GammaPosterior lambda = (GammaPosterior) Harness.call(r, "lambda", group);
+      assertEquals(a + sumC, lambda.shape(), TOL);
+      assertEquals(b + count, lambda.rate(), TOL);
+      BetaPosterior p = (BetaPosterior) Harness.call(r, "p", group);
+      assertEquals(e + sumY, p.a(), TOL);
+      assertEquals(v + count - sumY, p.b(), TOL);
+      evidence += a * Math.log(b) - Numerics.lnGamma(a) + Numerics.lnGamma(a + sumC)
+          - (a + sumC) * Math.log(b + count) - lnFact;
+      evidence += Numerics.lnBeta(e + sumY, v + count - sumY) - Numerics.lnBeta(e, v);
+    }
+    assertEquals(evidence, r.elbo(), rel(evidence));
+  }
+}
