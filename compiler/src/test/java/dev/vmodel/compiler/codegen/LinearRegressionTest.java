@@ -28,18 +28,8 @@ class LinearRegressionTest {
     int p = x[0].length;
     double alpha = 0.3;
     double tau = 3.5;
-    double[] precision = new double[p * p];
-    double[] rhs = new double[p];
-    for (int i = 0; i < p; i++) {
-      precision[i * p + i] = alpha;
-      for (int r = 0; r < n; r++) {
-        rhs[i] += tau * x[r][i] * y[r];
-        for (int j = 0; j < p; j++) {
-          precision[i * p + j] += tau * x[r][i] * x[r][j];
-        }
-      }
-    }
-    double[] mean = Numerics.solve(precision, rhs, p);
+    double[] precision = precision(x, alpha, tau);
+    double[] mean = mean(x, y, precision, tau);
 
     FitResult r = Harness.of(Examples.testModelClass("linear-regression-fixed.vmodel")).set("alpha", alpha)
         .set("tau", tau).fit(t, FitOptions.defaults().withCheckMonotone(true));
@@ -83,18 +73,8 @@ class LinearRegressionTest {
     GammaPosterior tau = (GammaPosterior) Harness.call(r, "tau");
     double eAlpha = alpha.mean();
     double eTau = tau.mean();
-    double[] precision = new double[p * p];
-    double[] rhs = new double[p];
-    for (int i = 0; i < p; i++) {
-      precision[i * p + i] = eAlpha;
-      for (int k = 0; k < n; k++) {
-        rhs[i] += eTau * x[k][i] * y[k];
-        for (int j = 0; j < p; j++) {
-          precision[i * p + j] += eTau * x[k][i] * x[k][j];
-        }
-      }
-    }
-    double[] mean = Numerics.solve(precision, rhs, p);
+    double[] precision = precision(x, eAlpha, eTau);
+    double[] mean = mean(x, y, precision, eTau);
     for (int i = 0; i < p; i++) {
       assertEquals(mean[i], w.mean(i), 1e-7 * Math.max(1, Math.abs(mean[i])), "E[w[" + i + "]]");
       for (int j = 0; j < p; j++) {
@@ -126,5 +106,32 @@ class LinearRegressionTest {
     for (int i = 0; i < p; i++) {
       assertTrue(Math.abs(w.mean(i) - truth[i]) < 3 * Math.sqrt(cov[i * p + i]) + 0.05, "w[" + i + "]");
     }
+  }
+
+  /** alpha I + tau X^T X, row-major. */
+  static double[] precision(double[][] x, double alpha, double tau) {
+    int p = x[0].length;
+    double[] out = new double[p * p];
+    for (int i = 0; i < p; i++) {
+      out[i * p + i] = alpha;
+      for (double[] row : x) {
+        for (int j = 0; j < p; j++) {
+          out[i * p + j] += tau * row[i] * row[j];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The solution m of the normal equations (alpha I + tau X^T X) m = tau X^T y. */
+  static double[] mean(double[][] x, double[] y, double[] precision, double tau) {
+    int p = x[0].length;
+    double[] rhs = new double[p];
+    for (int r = 0; r < y.length; r++) {
+      for (int i = 0; i < p; i++) {
+        rhs[i] += tau * x[r][i] * y[r];
+      }
+    }
+    return Numerics.solve(precision, rhs, p);
   }
 }
