@@ -204,19 +204,48 @@ final class LogJoint {
   record Ref(String latent, int flat) {}
 
   /**
-   * The elements of {@code nodes} whose log density reads one of {@code refs} under sample z
-   * (found by evaluating each once and recording what it reads), as (node, element) pairs.
+   * The elements of {@code nodes} whose log density reads one of {@code refs} under sample z, as
+   * (node, element) pairs: the node's own value, or a latent read while evaluating an argument
+   * that mentions one of the refs' latents (found by evaluating it and recording what it reads;
+   * gates make this depend on the sample).
    */
   List<Map.Entry<ModelGraph.Node, int[]>> touching(List<ModelGraph.Node> nodes, Sample z, Set<Ref> refs) {
+    Set<String> latents = new java.util.HashSet<>();
+    refs.forEach(r -> latents.add(r.latent()));
     List<Map.Entry<ModelGraph.Node, int[]>> out = new ArrayList<>();
+    boolean[] hit = new boolean[1];
+    IrEval.Latents tracking = (name, e) -> {
+      if (latents.contains(name) && refs.contains(new Ref(name, z.flat(name, e)))) {
+        hit[0] = true;
+      }
+      return z.value(name, e);
+    };
+    IrEval ev = new IrEval(data, tracking);
     for (ModelGraph.Node n : nodes) {
+      boolean own = n.isLatent() && latents.contains(n.name());
+      List<Ir> args = new ArrayList<>();
+      for (ModelGraph.Arg a : n.dist().get().args().values()) {
+        Set<String> used = new LinkedHashSet<>();
+        latents(a.value(), used);
+        if (used.stream().anyMatch(latents::contains)) {
+          args.add(a.value());
+        }
+      }
+      if (!own && args.isEmpty()) {
+        continue;
+      }
       for (int[] el : elements(n)) {
-        Set<Ref> read = new java.util.HashSet<>();
-        nodeElement(n, el, z, (name, e) -> {
-          read.add(new Ref(name, z.flat(name, e)));
-          return z.value(name, e);
-        });
-        if (read.stream().anyMatch(refs::contains)) {
+        hit[0] = own && refs.contains(new Ref(n.name(), z.flat(n.name(), el)));
+        if (!hit[0]) {
+          Map<String, Integer> plates = new HashMap<>();
+          for (int i = 0; i < el.length; i++) {
+            plates.put(n.plates().get(i).index(), el[i]);
+          }
+          for (Ir a : args) {
+            ev.eval(a, plates);
+          }
+        }
+        if (hit[0]) {
           out.add(Map.entry(n, el));
         }
       }

@@ -2,6 +2,7 @@ package dev.vmodel.compiler.eval;
 
 import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.graph.ModelGraph;
+import dev.vmodel.compiler.plan.UpdatePlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -510,7 +511,8 @@ final class MonteCarlo {
   /**
    * One natural-parameter coefficient of one element: as the plan derives it, and as estimated
    * from E_{-j}[ln p(X, Z)] by Monte Carlo. {@code nonlinearity} is the largest residual of the
-   * exact linear fit within one draw, relative to the spread of ln p over the design points.
+   * exact linear fit within one draw, relative to the spread of ln p over the design points
+   * (or to 1e-6 of its size where ln p hardly varies, as under a flat Dirichlet(1) prior).
    */
   record NatCheck(String what, double derived, double estimate, double se, double tolerance, double nonlinearity) {
     boolean ok() {
@@ -536,12 +538,14 @@ final class MonteCarlo {
    * (ln q_j* = E_{-j}[ln p] + const). Only the node elements that read z_e are evaluated.
    */
   List<NatCheck> naturalParameters(String name, int element, int pairs, double zScore, long seed) {
-    return naturalParameters(name, element, pairs, zScore, seed, eta -> eta);
+    return naturalParameters(name, element, pairs, zScore, seed, false);
   }
 
-  /** As above, with the plan's natural parameters passed through {@code edit} first (for negative controls). */
-  List<NatCheck> naturalParameters(String name, int element, int pairs, double zScore, long seed,
-      java.util.function.UnaryOperator<Map<String, double[]>> edit) {
+  /**
+   * As above; with {@code prior}, only the factor's own distributions enter ln p (the members'
+   * nodes), and the plan's {@code prior} natural parameters are compared.
+   */
+  List<NatCheck> naturalParameters(String name, int element, int pairs, double zScore, long seed, boolean prior) {
     Random r = new Random(seed);
     State s = in.state;
     State.Factor f = s.factor(name);
@@ -596,7 +600,8 @@ final class MonteCarlo {
       }
     }
     // Draws of the other latents; ln p over the touching node elements at every design point.
-    List<ModelGraph.Node> blanket = joint.blanket(members);
+    List<ModelGraph.Node> blanket = joint.blanket(members).stream()
+        .filter(nd -> !prior || members.contains(nd.name())).toList();
     Set<LogJoint.Ref> refs = new java.util.HashSet<>();
     for (String mem : members) {
       refs.add(new LogJoint.Ref(mem, element));
@@ -638,13 +643,14 @@ final class MonteCarlo {
         for (int c = 0; c <= np; c++) {
           fit += a[i][c] * b[c];
         }
-        nonlinear = Math.max(nonlinear, Math.abs(fit - fp[i]) / Math.max(hi - lo, 1e-300));
+        nonlinear = Math.max(nonlinear, Math.abs(fit - fp[i]) / Math.max(hi - lo, 1e-6 * (1 + Math.abs(hi))));
       }
       for (int c = 0; c < np; c++) {
         coef[c][p] = b[c] / sd[c];
       }
     }
-    Map<String, double[]> eta = edit.apply(in.natural(in.plan.update(name), in.plan.update(name).natural(), f.unflat(element)));
+    UpdatePlan.FactorUpdate u = in.plan.update(name);
+    Map<String, double[]> eta = in.natural(u, prior ? u.prior() : u.natural(), f.unflat(element));
     List<NatCheck> out = new ArrayList<>();
     for (int c = 0; c < np; c++) {
       Estimate e = Estimate.of(coef[c]);

@@ -48,4 +48,19 @@ class NaturalParameterTest {
     String bad = checks.stream().filter(c -> !c.ok()).map(Object::toString).collect(Collectors.joining("\n"));
     assertTrue(bad.isEmpty(), "derived natural parameters differ from E_{-j}[ln p]'s coefficients:\n" + bad);
   }
+
+  /**
+   * The plan's {@code prior} natural parameters (where fits start) are the coefficients of
+   * E_{-j}[ln p(Z_j | parents)]: the factor's own distributions only.
+   */
+  @ParameterizedTest(name = "{0}: q({1})")
+  @MethodSource("factors")
+  void priorNaturalParametersAreTheOwnDistributionsCoefficients(String stem, String factor) {
+    Interpreter in = EvalModels.small(stem);
+    in.randomize((stem + factor).hashCode() + 3);
+    int n = in.state.factor(factor).elements.length;
+    List<MonteCarlo.NatCheck> checks = new MonteCarlo(in).naturalParameters(factor, n - 1, 50, 5, 5, true);
+    String bad = checks.stream().filter(c -> !c.ok()).map(Object::toString).collect(Collectors.joining("\n"));
+    assertTrue(bad.isEmpty(), "prior natural parameters differ from E_{-j}[ln p(own)]'s coefficients:\n" + bad);
+  }
 }
