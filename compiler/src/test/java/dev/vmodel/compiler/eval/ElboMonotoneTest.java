@@ -24,7 +24,7 @@ class ElboMonotoneTest {
 
   static Stream<Arguments> starts() {
     List<Arguments> out = new ArrayList<>();
-    for (String stem : EvalModels.stems()) {
+    for (String stem : EvalModels.models()) {
       for (long seed : new long[] {1, 2, 3}) {
         out.add(Arguments.of(stem, seed));
       }

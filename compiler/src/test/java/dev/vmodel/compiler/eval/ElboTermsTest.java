@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ElboTermsTest {
   static List<String> stems() {
-    return EvalModels.stems();
+    return EvalModels.models();
   }
 
   @ParameterizedTest(name = "{0}")

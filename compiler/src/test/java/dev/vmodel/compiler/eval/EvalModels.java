@@ -1,16 +1,60 @@
 package dev.vmodel.compiler.eval;
 
 import dev.vmodel.compiler.plan.UpdatePlan;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The example models on small data subsets, as the eval suite uses them. */
+/**
+ * The models the eval suite runs on small data subsets: the 15 example models, and two models of
+ * this suite's resources for constructs the examples do not use ("eval/gaussian-mixture-ungrouped":
+ * separate MultiNormal and Wishart factors under a mixture gate; "eval/extras": Exponential prior,
+ * scaled Poisson rate, cov:, var:, hyper expressions, Binomial).
+ */
 final class EvalModels {
   private EvalModels() {}
+
+  /** Resource models with their data files (an example's, or a resource CSV). */
+  private static final Map<String, String> RESOURCE_DATA = Map.of(
+      "eval/gaussian-mixture-ungrouped", "examples:gaussian-mixture.csv",
+      "eval/extras", "eval:extras.csv");
 
   /** The 15 example models. */
   static List<String> stems() {
     return Examples.stems();
+  }
+
+  /** The example models and the resource models. */
+  static List<String> models() {
+    List<String> out = new ArrayList<>(stems());
+    out.add("eval/gaussian-mixture-ungrouped");
+    out.add("eval/extras");
+    return out;
+  }
+
+  static UpdatePlan plan(String model) {
+    return model.startsWith("eval/") ? Examples.resource(model.substring(5)) : Examples.plan(model);
+  }
+
+  private static Csv csv(String model) {
+    if (!model.startsWith("eval/")) {
+      return Examples.csv(model + ".csv");
+    }
+    String d = RESOURCE_DATA.get(model);
+    if (d.startsWith("examples:")) {
+      return Examples.csv(d.substring("examples:".length()));
+    }
+    try {
+      return Csv.read(Path.of(EvalModels.class.getResource("/eval/" + d.substring("eval:".length())).toURI()));
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Interpreter load(String model, ModelData.Options o) {
+    UpdatePlan plan = plan(model);
+    return new Interpreter(plan, ModelData.load(plan.graph(), csv(model), o));
   }
 
   /**
@@ -19,30 +63,30 @@ final class EvalModels {
    * raised to 0.5 because draws from Dirichlet(0.01) underflow to exactly 0 (ln 0 = -inf in
    * ln p), which is a limit of sampling, not of the plan.
    */
-  static Interpreter small(String stem) {
-    switch (stem) {
+  static Interpreter small(String model) {
+    switch (model) {
       case "lda":
-        return Examples.load(stem, new ModelData.Options(200, Map.of("K", 3), Map.of("alpha", 0.5, "eta", 0.5)));
+        return load(model, new ModelData.Options(200, Map.of("K", 3), Map.of("alpha", 0.5, "eta", 0.5)));
       case "gaussian-mixture":
-        return Examples.load(stem, ModelData.Options.rows(30).size("K", 3));
+        return load(model, ModelData.Options.rows(30).size("K", 3));
       case "ppca":
         return ppca(20);
       default:
-        return Examples.load(stem, ModelData.Options.rows(30));
+        return load(model, ModelData.Options.rows(30));
     }
   }
 
   /** For the sweeps: default hypers, 40 rows (LDA: 200 tokens), K = 3 for the Gaussian mixture and LDA. */
-  static Interpreter sweeps(String stem) {
-    switch (stem) {
+  static Interpreter sweeps(String model) {
+    switch (model) {
       case "lda":
-        return Examples.load(stem, ModelData.Options.rows(200).size("K", 3));
+        return load(model, ModelData.Options.rows(200).size("K", 3));
       case "gaussian-mixture":
-        return Examples.load(stem, ModelData.Options.rows(40).size("K", 3));
+        return load(model, ModelData.Options.rows(40).size("K", 3));
       case "ppca":
         return ppca(40);
       default:
-        return Examples.load(stem, ModelData.Options.rows(40));
+        return load(model, ModelData.Options.rows(40));
     }
   }
 
@@ -61,8 +105,8 @@ final class EvalModels {
     return new Interpreter(plan, ModelData.load(plan.graph(), Examples.csv(dataFile), o));
   }
 
-  /** (model, factor) pairs of every example. */
+  /** (model, factor) pairs of every model. */
   static List<String[]> factors() {
-    return stems().stream().flatMap(s -> Examples.plan(s).schedule().stream().map(f -> new String[] {s, f})).toList();
+    return models().stream().flatMap(s -> plan(s).schedule().stream().map(f -> new String[] {s, f})).toList();
   }
 }
