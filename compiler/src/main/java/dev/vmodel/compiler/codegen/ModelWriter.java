@@ -231,6 +231,7 @@ public final class ModelWriter {
       b.addMethod(m.addStatement("return this").build());
     }
     b.addMethod(MethodSpec.methodBuilder("build").addModifiers(Modifier.PUBLIC).returns(model)
+        .addJavadoc("The model with these sizes and hyperparameters (the builder can be reused).\n")
         .addStatement("return new $T(this)", model).build());
     return b.build();
   }
