@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The models the eval suite runs on small data subsets: the 15 example models, and two models of
- * this suite's resources for constructs the examples do not use ("eval/gaussian-mixture-ungrouped":
+ * The models the eval suite runs on small data subsets: the 15 example models, and models of this
+ * suite's resources for constructs the examples do not use ("eval/gaussian-mixture-ungrouped":
  * separate MultiNormal and Wishart factors under a mixture gate; "eval/extras": Exponential prior,
- * scaled Poisson rate, cov:, var:, hyper expressions, Binomial).
+ * scaled Poisson rate, cov:, var:, hyper expressions, Binomial; "eval/hierarchy": latent Gamma
+ * rate, additive means, latent-scaled precision matrix, an element of a latent vector, data-indexed
+ * Beta, vector-hyper Dirichlet, modeled categorical data; "eval/mixtures": gated Multinomial,
+ * Binomial and Normal components).
  */
 final class EvalModels {
   private EvalModels() {}
@@ -18,7 +21,9 @@ final class EvalModels {
   /** Resource models with their data files (an example's, or a resource CSV). */
   private static final Map<String, String> RESOURCE_DATA = Map.of(
       "eval/gaussian-mixture-ungrouped", "examples:gaussian-mixture.csv",
-      "eval/extras", "eval:extras.csv");
+      "eval/extras", "eval:extras.csv",
+      "eval/hierarchy", "eval:hierarchy.csv",
+      "eval/mixtures", "eval:mixtures.csv");
 
   /** The 15 example models. */
   static List<String> stems() {
@@ -30,6 +35,8 @@ final class EvalModels {
     List<String> out = new ArrayList<>(stems());
     out.add("eval/gaussian-mixture-ungrouped");
     out.add("eval/extras");
+    out.add("eval/hierarchy");
+    out.add("eval/mixtures");
     return out;
   }
 

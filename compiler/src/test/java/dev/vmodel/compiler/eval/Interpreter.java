@@ -45,14 +45,6 @@ final class Interpreter {
     return this;
   }
 
-  /** Sets one factor to random valid parameters. */
-  void randomize(String factor, Random r) {
-    State.Factor f = state.factor(factor);
-    for (int e = 0; e < f.elements.length; e++) {
-      f.elements[e] = Q.random(f.family, f.dim, r);
-    }
-  }
-
   State.Factor emptyFactor(FactorUpdate u) {
     int[] shape = new int[u.elementIndices().size()];
     for (int i = 0; i < shape.length; i++) {

@@ -1,6 +1,5 @@
 package dev.vmodel.compiler.eval;
 
-import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.graph.IrPrinter;
@@ -241,9 +240,5 @@ final class IrEval {
       throw new IllegalStateException("not a count: " + IrPrinter.print(e));
     }
     return (int) v;
-  }
-
-  static int dimOf(ModelData data, Dim d) {
-    return data.dim(d);
   }
 }

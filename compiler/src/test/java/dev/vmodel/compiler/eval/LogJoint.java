@@ -1,6 +1,5 @@
 package dev.vmodel.compiler.eval;
 
-import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.graph.ModelGraph;
 import dev.vmodel.runtime.SpecialFunctions;
@@ -363,9 +362,5 @@ final class LogJoint {
       default:
         throw new IllegalStateException("no log density for " + d.spec().name());
     }
-  }
-
-  static boolean isVector(Type t) {
-    return t instanceof Type.Vector;
   }
 }

@@ -4,7 +4,6 @@ import dev.vmodel.compiler.ast.Expr;
 import dev.vmodel.compiler.check.CheckedModel;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Type;
-import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.graph.ModelGraph;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -230,9 +229,5 @@ final class ModelData {
       throw new IllegalStateException(var + java.util.Arrays.toString(element) + " = " + v + " is not an integer index");
     }
     return (int) v;
-  }
-
-  List<ModelGraph.Node> dataNodes() {
-    return graph.nodes().stream().filter(n -> !n.isLatent()).toList();
   }
 }

@@ -11,9 +11,17 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Monte Carlo estimates that use the model graph and the runtime's log densities only, never the
- * plan's polynomials: expectations of ln p(X, Z) under q, and ELBO differences between q and a
- * perturbed q with common random numbers.
+ * Estimates that use the model graph and the runtime's log densities only ({@link LogJoint}),
+ * never the plan's polynomials:
+ * <ul>
+ *   <li>{@link #expectations}: E_q[ln p(node | parents)] per node and E_q[-ln q_j] per factor;
+ *   <li>{@link #optimality}: the ELBO change when a just-updated factor is moved away from the
+ *       update (scalar factors without other latents in their blanket by quadrature, categorical
+ *       factors by exact sums over their values, the rest by Monte Carlo with common random
+ *       numbers), next to the same change scored by the plan's ELBO;
+ *   <li>{@link #naturalParameters}: the coefficients of E_{-j}[ln p] in a factor's sufficient
+ *       statistics, by exact least-squares fits per draw of the other latents.
+ * </ul>
  *
  * <p>Every latent is drawn from its factor by a reparameterisation u -> z(u; params) from fixed
  * uniforms (inverse CDFs, Bartlett's construction), in antithetic pairs (u, 1 - u); a pair's

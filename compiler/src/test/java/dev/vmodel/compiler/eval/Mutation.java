@@ -24,7 +24,8 @@ final class Mutation {
   /**
    * Halves the term of factor {@code factor}'s natural parameters whose value, at element
    * {@code element} and the first component and the interpreter's current state, is largest in
-   * magnitude.
+   * magnitude (for a categorical factor, among the terms that depend on the category: the others
+   * cancel in the responsibilities).
    */
   static Mutant halveLargestTerm(Interpreter in, String factor, int[] element) {
     FactorUpdate u = in.plan.update(factor);
@@ -43,6 +44,10 @@ final class Mutation {
       }
       List<Monomial> terms = np.value().terms();
       for (int t = 0; t < terms.size(); t++) {
+        if (u.family().kind() == dev.vmodel.compiler.algebra.Family.Kind.CATEGORICAL
+            && !terms.get(t).mentions(np.components().get(0))) {
+          continue; // the same for every category: halving it leaves q unchanged
+        }
         double v = Math.abs(pe.eval(new Poly(List.of(terms.get(t))), env));
         if (v > best) {
           best = v;
@@ -57,13 +62,29 @@ final class Mutation {
     Monomial changed = terms.get(bestTerm);
     terms.set(bestTerm, changed.scaled(0.5));
     natural.set(bestParam, new NaturalParam(np.stat(), np.components(), new Poly(terms)));
-    FactorUpdate bad = new FactorUpdate(u.factor(), u.family(), u.elementIndices(), natural, u.prior(), u.sources(),
-        u.local());
+    FactorUpdate bad = with(u, "natural", natural);
     List<FactorUpdate> updates = new ArrayList<>();
     for (FactorUpdate x : in.plan.updates()) {
       updates.add(x.factor().name().equals(factor) ? bad : x);
     }
-    UpdatePlan plan = new UpdatePlan(in.plan.graph(), updates, in.plan.schedule(), in.plan.elbo());
+    UpdatePlan plan = with(in.plan, "updates", updates);
     return new Mutant(plan, "eta(" + np.stat().text() + "): term " + new Poly(List.of(changed)) + " halved");
+  }
+
+  /** A copy of a record with one component replaced (by reflection, so new components are carried along). */
+  @SuppressWarnings("unchecked")
+  static <R extends Record> R with(R r, String component, Object value) {
+    try {
+      java.lang.reflect.RecordComponent[] rc = r.getClass().getRecordComponents();
+      Object[] args = new Object[rc.length];
+      Class<?>[] types = new Class<?>[rc.length];
+      for (int i = 0; i < rc.length; i++) {
+        types[i] = rc[i].getType();
+        args[i] = rc[i].getName().equals(component) ? value : rc[i].getAccessor().invoke(r);
+      }
+      return (R) r.getClass().getDeclaredConstructor(types).newInstance(args);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

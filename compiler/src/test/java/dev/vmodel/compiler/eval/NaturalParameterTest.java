@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>At a random setting of the other factors, for the first and the last element of each
  * factor; and after three sweeps from there (the other factors concentrated, so the estimate is
  * sharper), for a middle element. Tolerance: 5 standard errors of the Monte Carlo mean of the
- * coefficient (200 antithetic pairs of draws) plus a rounding allowance of the least-squares fit;
+ * coefficient (150 antithetic pairs of draws) plus a rounding allowance of the least-squares fit;
  * coefficients that do not depend on the other factors have standard error 0 and are checked to
  * rounding.
  */
@@ -39,12 +39,12 @@ class NaturalParameterTest {
     int n = in.state.factor(factor).elements.length;
     List<MonteCarlo.NatCheck> checks = new ArrayList<>();
     for (int e : new LinkedHashSet<>(List.of(0, n - 1))) {
-      checks.addAll(new MonteCarlo(in).naturalParameters(factor, e, 200, 5, 7 + e));
+      checks.addAll(new MonteCarlo(in).naturalParameters(factor, e, 150, 5, 7 + e));
     }
     for (int s = 0; s < 3; s++) {
       in.sweep();
     }
-    checks.addAll(new MonteCarlo(in).naturalParameters(factor, n / 2, 200, 5, 11));
+    checks.addAll(new MonteCarlo(in).naturalParameters(factor, n / 2, 150, 5, 11));
     String bad = checks.stream().filter(c -> !c.ok()).map(Object::toString).collect(Collectors.joining("\n"));
     assertTrue(bad.isEmpty(), "derived natural parameters differ from E_{-j}[ln p]'s coefficients:\n" + bad);
   }

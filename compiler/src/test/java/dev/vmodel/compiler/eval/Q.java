@@ -154,7 +154,16 @@ abstract class Q {
     }
   }
 
+  /**
+   * A matrix natural parameter as a D x D matrix, symmetrised: sum_{i,j} eta[i,j] X[i,j] over a
+   * symmetric X depends only on (eta + eta^T)/2, so that is the natural parameter whatever split
+   * between [i,j] and [j,i] a plan writes ({@link #asymmetry} measures the split).
+   */
   static double[][] square(double[] flat, int dim, String what) {
+    return Mat.sym(raw(flat, dim, what));
+  }
+
+  static double[][] raw(double[] flat, int dim, String what) {
     if (flat.length != dim * dim) {
       throw new IllegalStateException(what + ": " + flat.length + " entries for dimension " + dim);
     }
@@ -162,12 +171,12 @@ abstract class Q {
     for (int i = 0; i < dim; i++) {
       System.arraycopy(flat, i * dim, m[i], 0, dim);
     }
-    double asym = Mat.asymmetry(m);
-    if (asym > 1e-9) {
-      throw new IllegalStateException("natural parameter eta(" + what + ") is not symmetric (relative asymmetry "
-          + asym + "): " + Arrays.deepToString(m));
-    }
-    return Mat.sym(m);
+    return m;
+  }
+
+  /** The relative asymmetry of a flattened D x D natural parameter. */
+  static double asymmetry(double[] flat, int dim) {
+    return Mat.asymmetry(raw(flat, dim, "eta"));
   }
 
   static double[][] checkSpd(double[][] m, String what) {
