@@ -89,6 +89,27 @@ public sealed interface Atom {
     }
   }
 
+  /**
+   * 1 where a data element is observed, 0 where it is missing. It multiplies the log density of
+   * real-valued observed data, so a missing entry's term drops out: integrating out an entry on
+   * which nothing else depends is exact.
+   */
+  record Observed(String var, List<Ix> element) implements Atom {
+    public Observed {
+      element = List.copyOf(element);
+    }
+
+    @Override
+    public Atom subst(Map<Idx, Ix> s) {
+      return new Observed(var, Ix.substAll(element, s));
+    }
+
+    @Override
+    public boolean mentions(Idx i) {
+      return element.stream().anyMatch(x -> x.mentions(i));
+    }
+  }
+
   /** A hyperparameter (a component, for vector and matrix hypers). */
   record Hyper(String name, List<Ix> component) implements Atom {
     public Hyper {

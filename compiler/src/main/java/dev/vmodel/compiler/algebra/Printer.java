@@ -117,6 +117,8 @@ public final class Printer {
     } else if (a instanceof Atom.Delta d) {
       all.add(d.a());
       all.add(d.b());
+    } else if (a instanceof Atom.Observed o) {
+      all.addAll(o.element());
     } else if (a instanceof Atom.MatrixFn f) {
       all.addAll(f.component());
     }
@@ -186,6 +188,8 @@ public final class Printer {
       return d.var() + ix(d.element(), names) + ix(d.component(), names);
     } else if (a instanceof Atom.Hyper h) {
       return h.name() + ix(h.component(), names);
+    } else if (a instanceof Atom.Observed o) {
+      return "obs(" + o.var() + ix(o.element(), names) + ")";
     } else if (a instanceof Atom.SizeValue s) {
       return s.name();
     } else if (a instanceof Atom.Delta d) {
@@ -478,6 +482,9 @@ public final class Printer {
         return variable(h.name(), List.of(), h.component(), names, tex);
       } else if (a instanceof Atom.SizeValue s) {
         return tex ? texName(s.name()) : s.name();
+      } else if (a instanceof Atom.Observed o) {
+        String v = variable(o.var(), o.element(), List.of(), names, tex);
+        return tex ? "[" + v + "\\ \\mathrm{observed}]" : "[" + v + " observed]";
       } else if (a instanceof Atom.Delta d) {
         if (tex && d.a() instanceof Ix.V && d.b() instanceof Ix.V) {
           return "\\delta_{" + joinIx(List.of(d.a(), d.b()), names, true) + "}";

@@ -41,7 +41,12 @@ final class Layout {
 
   /** A data node's array: Java name, whether it holds integers, and its dimensions. */
   record DataArray(String node, String field, boolean integer, List<Dim> plateDims, List<Dim> componentDims,
-      boolean modeled, Type type) {}
+      boolean modeled, Type type, String observedField) {
+    /** Whether entries may be missing (NaN), with {@code observedField} holding 1.0 / 0.0. */
+    boolean allowsMissing() {
+      return observedField != null;
+    }
+  }
 
   /**
    * A factor's storage: parameter and moment arrays over all elements, and the holders of its
@@ -74,8 +79,9 @@ final class Layout {
       List<Dim> comps = componentDims(n.type());
       boolean integer = n.type() instanceof Type.Cat
           || n.type() instanceof Type.Scalar s && s.domain().isInteger();
-      data.put(n.name(), new DataArray(n.name(), claim(n.name()), integer, plates, comps,
-          n.kind() == ModelGraph.Kind.DATA, n.type()));
+      String field = claim(n.name());
+      data.put(n.name(), new DataArray(n.name(), field, integer, plates, comps,
+          n.kind() == ModelGraph.Kind.DATA, n.type(), plan.allowsMissing(n.name()) ? claim(field + "Observed") : null));
     }
     for (UpdatePlan.FactorUpdate u : plan.updates()) {
       String base = camel(u.factor().members());

@@ -399,6 +399,11 @@ public final class ModelWriter {
     }
     for (Layout.DataArray d : layout.data.values()) {
       t.addField(ArrayTypeName.of(d.integer() ? TypeName.INT : TypeName.DOUBLE), d.field(), Modifier.PRIVATE);
+      if (d.allowsMissing()) {
+        t.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.DOUBLE), d.observedField(), Modifier.PRIVATE)
+            .addJavadoc("1.0 where {@code $L} is observed, 0.0 where it is missing (NaN; stored as 0.0).\n", d.node())
+            .build());
+      }
     }
     for (Layout.FactorStorage fs : layout.factors.values()) {
       for (String p : fs.params().values()) {
@@ -422,6 +427,9 @@ public final class ModelWriter {
     methods.add(checkedElbo());
     methods.add(elbo());
     methods.add(init());
+    for (UpdatePlan.Predictive p : plan.predictives()) {
+      methods.add(predictive(p));
+    }
     for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
       t.addField(c.f() == Atom.MatFunc.INVERSE ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE, c.field(),
           Modifier.PRIVATE);
@@ -617,6 +625,9 @@ public final class ModelWriter {
     dims.addAll(d.componentDims());
     String elem = d.integer() ? "int" : "double";
     m.addStatement("$L = new $L[$L]", d.field(), elem, layout.product(dims));
+    if (d.allowsMissing()) {
+      m.addStatement("$L = new double[$L]", d.observedField(), layout.product(dims));
+    }
     if (dims.isEmpty()) {
       m.addStatement("$L[0] = data.$L", d.field(), d.field());
       return;
@@ -651,7 +662,13 @@ public final class ModelWriter {
     String col = idx.size() > 1 ? idx.get(idx.size() - 1) : "-1";
     m.addStatement("$L $L = $L", elem, v, access);
     validation(m, d, v, row, col);
-    m.addStatement("$L[$L] = $L", d.field(), layout.flat(idx, dims), v);
+    if (d.allowsMissing()) {
+      // A missing entry is stored as 0.0 and masked out: its likelihood term is integrated away.
+      m.addStatement("$L[$L] = Double.isNaN($L) ? 0.0 : 1.0", d.observedField(), layout.flat(idx, dims), v);
+      m.addStatement("$L[$L] = Double.isNaN($L) ? 0.0 : $L", d.field(), layout.flat(idx, dims), v, v);
+    } else {
+      m.addStatement("$L[$L] = $L", d.field(), layout.flat(idx, dims), v);
+    }
     for (int level = 0; level < dims.size(); level++) {
       m.endControlFlow();
     }
@@ -678,11 +695,13 @@ public final class ModelWriter {
         }
         return;
       }
-      m.beginControlFlow("if (Double.isNaN($L))", v);
-      m.addStatement("throw new $T($S, $L, $L, $S)", DATA_EXCEPTION, d.node(), row, col,
-          "is missing (NaN); missing values are not supported by this model's generated code yet");
-      m.endControlFlow();
-      m.beginControlFlow("if ($L)", outside(v, dom));
+      if (!d.allowsMissing()) {
+        m.beginControlFlow("if (Double.isNaN($L))", v);
+        m.addStatement("throw new $T($S, $L, $L, $S)", DATA_EXCEPTION, d.node(), row, col,
+            "is missing (NaN); missing values are allowed only in observed real-valued data nothing else depends on");
+        m.endControlFlow();
+      }
+      m.beginControlFlow("if ($L$L)", d.allowsMissing() ? "!Double.isNaN(" + v + ") && " : "", outside(v, dom));
       m.addStatement("throw new $T($S, $L, $L, $S + $L)", DATA_EXCEPTION, d.node(), row, col,
           "must be " + domainWord(dom) + ", got ", v);
       m.endControlFlow();
@@ -994,6 +1013,22 @@ public final class ModelWriter {
         .addStatement("return after").build();
   }
 
+  /** The posterior predictive mean of one entry of an observed array whose entries may be missing. */
+  private MethodSpec predictive(UpdatePlan.Predictive p) {
+    Layout.DataArray d = layout.data.get(p.node());
+    MethodSpec.Builder m = MethodSpec.methodBuilder("predict" + Layout.cap(d.field())).returns(TypeName.DOUBLE)
+        .addJavadoc("E_q[mean of $L's distribution]: the posterior predictive mean of one entry.\n", p.node());
+    Map<Idx, String> free = new LinkedHashMap<>();
+    for (Idx i : p.element()) {
+      m.addParameter(TypeName.INT, i.name());
+      free.put(i, i.name());
+    }
+    m.addStatement("double mean = 0.0");
+    m.addCode(polys.accumulate("mean", p.mean(), free));
+    m.addStatement("return mean");
+    return m.build();
+  }
+
   private MethodSpec elbo() {
     MethodSpec.Builder m = MethodSpec.methodBuilder("elbo").returns(TypeName.DOUBLE)
         .addJavadoc("The evidence lower bound, a lower bound on ln p(X) with every constant:\n\n<pre>\n$L</pre>\n",
@@ -1041,7 +1076,7 @@ public final class ModelWriter {
         continue;
       }
       m.addCode(evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
-      if (u.local() && (u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
+      if ((u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
         m.addComment("local factors: means drawn around the prior, so that the first sweep breaks symmetry");
         randomizeMeans(m, fs);
       }
@@ -1156,6 +1191,24 @@ public final class ModelWriter {
     for (Layout.FactorStorage fs : layout.factors.values()) {
       accessors(t, fs);
       generic.addCode(genericPosterior(fs));
+    }
+    for (UpdatePlan.Predictive p : plan.predictives()) {
+      Layout.DataArray d = layout.data.get(p.node());
+      String name = "predict" + Layout.cap(d.field());
+      MethodSpec.Builder pm = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
+          .addJavadoc("The posterior predictive mean of {@code $L$L}: for a missing entry, its reconstruction.\n",
+              p.node(), p.element().isEmpty() ? "" : "[" + String.join(", ", p.element().stream().map(Idx::name).toList())
+                  + "]");
+      List<String> args = new ArrayList<>();
+      for (Idx i : p.element()) {
+        pm.addParameter(TypeName.INT, i.name());
+        args.add(i.name());
+        pm.beginControlFlow("if ($L < 0 || $L >= s.$L)", i.name(), i.name(), layout.dim(i.range()));
+        pm.addStatement("throw new IndexOutOfBoundsException($S + $L)", i.name() + " out of range: ", i.name());
+        pm.endControlFlow();
+      }
+      pm.addStatement("return s.$L($L)", name, String.join(", ", args));
+      t.addMethod(pm.build());
     }
     generic.addStatement("return $T.unmodifiableMap(out)", Collections.class);
     t.addMethod(generic.build());

@@ -324,6 +324,11 @@ final class PolyCode {
       return CodeBlock.of("$L[$L]", field, layout.flat(idx, dims));
     } else if (a instanceof Atom.SizeValue s) {
       return CodeBlock.of("$L", layout.sizeNames.get(s.name()));
+    } else if (a instanceof Atom.Observed o) {
+      Layout.DataArray arr = layout.data.get(o.var());
+      List<String> idx = new ArrayList<>();
+      o.element().forEach(x -> idx.add(ix(x, names)));
+      return CodeBlock.of("$L[$L]", arr.observedField(), layout.flat(idx, arr.plateDims()));
     } else if (a instanceof Atom.Delta d) {
       return CodeBlock.of("($L == $L ? 1.0 : 0.0)", ix(d.a(), names), ix(d.b(), names));
     } else if (a instanceof Atom.Fn fn) {

@@ -105,8 +105,14 @@ public final class ConjugacyAnalyzer {
     List<String> schedule = new ArrayList<>();
     updates.stream().filter(u -> !u.local()).forEach(u -> schedule.add(u.factor().name()));
     updates.stream().filter(FactorUpdate::local).forEach(u -> schedule.add(u.factor().name()));
+    List<UpdatePlan.Predictive> predictives = new ArrayList<>();
+    for (Node n : graph.nodes()) {
+      if (maskable(n)) {
+        predictives.add(predictive(n));
+      }
+    }
     return new UpdatePlan(graph, updates, schedule,
-        new UpdatePlan.Elbo(elbo, graph.factors().stream().map(Factor::name).toList()));
+        new UpdatePlan.Elbo(elbo, graph.factors().stream().map(Factor::name).toList()), predictives);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -192,6 +198,70 @@ public final class ConjugacyAnalyzer {
   // ---------------------------------------------------------------------------------------------
   // Log densities as polynomials
 
+  /**
+   * Observed real-valued scalar data on which nothing else depends: its missing entries can be
+   * integrated out exactly by dropping their terms.
+   */
+  private boolean maskable(Node n) {
+    if (n.kind() != ModelGraph.Kind.DATA || !(n.type() instanceof Type.Scalar s) || s.domain().isInteger()) {
+      return false;
+    }
+    for (Node other : graph.nodes()) {
+      if (other != n && other.dist().isPresent()) {
+        for (ModelGraph.Arg a : other.dist().get().args().values()) {
+          if (references(a.value(), n.name())) {
+            return false;
+          }
+        }
+      }
+    }
+    // Normal data, whose predictive mean is E[mean] and linear in the moments. Other real-valued
+    // likelihoods could be integrated out the same way, but have no linear predictive mean.
+    return n.dist().get().spec().name().equals("Normal");
+  }
+
+  /** Whether an expression reads the variable (as a value or as an index). */
+  private static boolean references(Ir e, String var) {
+    if (e instanceof Ir.Var v) {
+      return v.name().equals(var) || v.indices().stream().anyMatch(i -> i instanceof Ir.Index.Data d
+          && references(d.element(), var) || i instanceof Ir.Index.Gate g && references(g.element(), var));
+    } else if (e instanceof Ir.ArrayVector a) {
+      return a.name().equals(var);
+    } else if (e instanceof Ir.Element el) {
+      return references(el.target(), var) || el.indices().stream().anyMatch(i -> i instanceof Ir.Index.Data d
+          && references(d.element(), var));
+    } else if (e instanceof Ir.Neg n) {
+      return references(n.operand(), var);
+    } else if (e instanceof Ir.Binary b) {
+      return references(b.left(), var) || references(b.right(), var);
+    } else if (e instanceof Ir.Call c) {
+      return c.args().stream().anyMatch(x -> references(x, var));
+    }
+    return false;
+  }
+
+  /** E_q[mean of the node's distribution], free in its plate indices. */
+  private UpdatePlan.Predictive predictive(Node n) {
+    Map<String, Idx> plates = new LinkedHashMap<>();
+    List<Idx> element = new ArrayList<>();
+    for (ModelGraph.Plate p : n.plates()) {
+      Idx i = Idx.fresh(p.index(), new Dim.Named(p.size()));
+      plates.put(p.index(), i);
+      element.add(i);
+    }
+    SymBuilder b = new SymBuilder(plates);
+    ModelGraph.Dist d = n.dist().get();
+    Poly mean = b.scalar(d.arg("mean").value());
+    List<Map.Entry<String, Idx>> gates = new ArrayList<>(b.gates().entrySet());
+    for (int g = gates.size() - 1; g >= 0; g--) {
+      Ir.Var z = b.gateVars().get(gates.get(g).getKey());
+      Idx k = gates.get(g).getValue();
+      Atom onehot = new Atom.Rv(z.name(), b.indices(z.indices()), Atom.Stat.ONEHOT, List.of(new Ix.V(k)));
+      mean = Poly.of(onehot).times(mean).sum(k);
+    }
+    return new UpdatePlan.Predictive(n.name(), element, expectAll(mean, Set.of(), n));
+  }
+
   /** ln p(node | parents) summed over the node's plates, with mixture gates expanded. */
   private Poly nodePoly(Node n) {
     Map<String, Idx> plates = new LinkedHashMap<>();
@@ -203,6 +273,9 @@ public final class ConjugacyAnalyzer {
     }
     SymBuilder b = new SymBuilder(plates);
     Poly p = LogDensities.logPdf(n, new LogDensities.Value(n, element), b);
+    if (maskable(n)) {
+      p = p.times(new Atom.Observed(n.name(), element));
+    }
     List<Map.Entry<String, Idx>> gates = new ArrayList<>(b.gates().entrySet());
     for (int g = gates.size() - 1; g >= 0; g--) {
       Ir.Var z = b.gateVars().get(gates.get(g).getKey());

@@ -16,10 +16,29 @@ import java.util.List;
  * hyperparameters and the moments (expectations under q) of the other factors. The ELBO is the
  * expected log joint, one polynomial per distribution, plus the entropy of every factor.
  */
-public record UpdatePlan(ModelGraph graph, List<FactorUpdate> updates, List<String> schedule, Elbo elbo) {
+public record UpdatePlan(
+    ModelGraph graph, List<FactorUpdate> updates, List<String> schedule, Elbo elbo, List<Predictive> predictives) {
   public UpdatePlan {
     updates = List.copyOf(updates);
     schedule = List.copyOf(schedule);
+    predictives = List.copyOf(predictives);
+  }
+
+  /** Whether missing entries of this observed data array are integrated out (see {@link Predictive}). */
+  public boolean allowsMissing(String node) {
+    return predictives.stream().anyMatch(p -> p.node().equals(node));
+  }
+
+  /**
+   * A real-valued observed array whose entries may be missing. A missing entry's likelihood term
+   * is multiplied by 0 (an {@code Observed} atom), which integrates it out exactly because
+   * nothing else depends on it; {@code mean} is its posterior predictive mean, E_q[mean of its
+   * distribution], free in {@code element}.
+   */
+  public record Predictive(String node, List<Idx> element, Poly mean) {
+    public Predictive {
+      element = List.copyOf(element);
+    }
   }
 
   public FactorUpdate update(String factor) {

@@ -35,11 +35,12 @@ class PlanPrinterTest {
   void reciprocalsAreADenominatorAndRepeatedFactorsAPower() {
     UpdatePlan p = plan(SCHOOLS);
     String text = PlanPrinter.text(p);
-    assertContains(text, "    eta(theta[j]) = <mu> + y[j] / sigma[j]^2\n");
-    assertContains(text, "    eta(theta[j]^2) = -0.5 - 0.5 / sigma[j]^2\n");
+    // Observed data carry their observation indicator (missing entries drop out).
+    assertContains(text, "    eta(theta[j]) = <mu> + y[j] * [y[j] observed] / sigma[j]^2\n");
+    assertContains(text, "    eta(theta[j]^2) = -0.5 - 0.5 * [y[j] observed] / sigma[j]^2\n");
     String tex = PlanPrinter.markdown(p);
-    assertContains(tex, "$$\\eta(\\theta_{j}) = \\langle \\mu \\rangle + \\frac{y_{j}}{\\sigma_{j}^{2}}$$");
-    assertContains(tex, "$$\\eta({\\theta_{j}}^{2}) = -\\frac{1}{2} - \\frac{1}{2 \\sigma_{j}^{2}}$$");
+    assertContains(tex, "$$\\eta(\\theta_{j}) = \\langle \\mu \\rangle + \\frac{y_{j} [y_{j}\\ \\mathrm{observed}]}{\\sigma_{j}^{2}}$$");
+    assertContains(tex, "$$\\eta({\\theta_{j}}^{2}) = -\\frac{1}{2} - \\frac{[y_{j}\\ \\mathrm{observed}]}{2 \\sigma_{j}^{2}}$$");
     // 1/2 ln 2pi is recognised and written after the other factors.
     assertContains(tex, "\\frac{1}{2} J \\ln 2\\pi");
   }
