@@ -51,6 +51,7 @@ import javax.lang.model.element.Modifier;
  */
 public final class ModelWriter {
   private static final String RT = "dev.vmodel.runtime";
+  private static final ClassName KMEANS = ClassName.get(RT + ".fit", "KMeansPlusPlus");
   private static final ClassName FIT_OPTIONS = ClassName.get(RT + ".fit", "FitOptions");
   private static final ClassName FIT_RESULT = ClassName.get(RT + ".fit", "FitResult");
   private static final ClassName DATA_EXCEPTION = ClassName.get(RT + ".fit", "DataException");
@@ -1056,6 +1057,22 @@ public final class ModelWriter {
     return m.build();
   }
 
+  /**
+   * The real-valued observed array whose rows a local categorical factor indexes (its first
+   * plate is the factor's plate), for k-means++ seeding; null where there is none.
+   */
+  private Layout.DataArray kmeansData(Layout.FactorStorage fs) {
+    if (fs.elementDims().size() != 1) {
+      return null;
+    }
+    for (Layout.DataArray d : layout.data.values()) {
+      if (d.modeled() && !d.integer() && !d.plateDims().isEmpty() && d.plateDims().get(0).equals(fs.elementDims().get(0))) {
+        return d;
+      }
+    }
+    return null;
+  }
+
   private MethodSpec init() {
     MethodSpec.Builder m = MethodSpec.methodBuilder("init").addParameter(SplittableRandom.class, "rng")
         .addParameter(FIT_OPTIONS, "options")
@@ -1066,6 +1083,22 @@ public final class ModelWriter {
       if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL) {
         String d = layout.dim(fs.dim());
         String eta = families.eta(fs, "onehot");
+        Layout.DataArray seedData = kmeansData(fs);
+        if (seedData != null) {
+          List<Dim> rest = new ArrayList<>(seedData.plateDims().subList(1, seedData.plateDims().size()));
+          rest.addAll(seedData.componentDims());
+          m.beginControlFlow("if (options.init() == $T.Init.KMEANS_PLUS_PLUS)", FIT_OPTIONS);
+          m.addComment("k-means++ on the rows of $L: most responsibility on the nearest seeded centre", seedData.node());
+          m.addStatement("double[] logits = new double[$L * $L]", layout.product(fs.elementDims()), d);
+          m.addStatement("$T.seed($L, $L, $L, $L, $L, rng, logits)", KMEANS, seedData.field(),
+              seedData.allowsMissing() ? seedData.observedField() : "null", layout.product(fs.elementDims()),
+              layout.product(rest), d);
+          m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+          m.addStatement("System.arraycopy(logits, e * $L, $L, 0, $L)", d, eta, d);
+          m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e", "logits")));
+          m.endControlFlow();
+          m.nextControlFlow("else");
+        }
         m.addComment("responsibilities uniform on the simplex: the softmax of the logs of Exp(1) draws");
         m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
         m.beginControlFlow("for (int c = 0; c < $L; c++)", d);
@@ -1073,6 +1106,9 @@ public final class ModelWriter {
         m.endControlFlow();
         m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
         m.endControlFlow();
+        if (seedData != null) {
+          m.endControlFlow();
+        }
         continue;
       }
       m.addCode(evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
