@@ -1,0 +1,481 @@
+package dev.vmodel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmodel.cli.Launcher.Run;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * End-to-end tests of {@code vmodel fit} through the real launcher: every example fits its bundled
+ * data, the output formats, data files given in every supported way, and bad data, each reported
+ * with file, line, column and what is wrong, exit status 1 (2 for usage errors), and no --out
+ * file written (docs/cli.md, section `vmodel fit`).
+ */
+class FitIT {
+  private static final String ITERS = "50";
+
+  @TempDir Path tmp;
+
+  private Path write(String name, String text) throws IOException {
+    Path file = tmp.resolve(name);
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static void assertContains(String haystack, String needle, Run run) {
+    assertTrue(haystack.contains(needle), () -> "expected to find\n" + needle + "\nin\n" + run);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Successful fits
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.vmodel.cli.LauncherIT#examples")
+  void everyExampleFitsItsBundledData(String example) throws Exception {
+    Run run = Launcher.vmodel("fit", example, "--quiet", "--iters", ITERS);
+    assertEquals(0, run.exitCode(), run::toString);
+    assertEquals("", run.stdout(), run::toString);
+    assertEquals("", run.stderr(), run::toString);
+  }
+
+  @Test
+  void gaussianMixturePrintsASummaryTable() throws Exception {
+    Run run = Launcher.vmodel("fit", "examples/gaussian-mixture.vmodel", "--iters", ITERS);
+    assertEquals(0, run.exitCode(), run::toString);
+    assertContains(run.stdout(), "GaussianMixture", run);
+    assertContains(run.stdout(), "ELBO", run);
+    assertContains(run.stdout(), "q(pi) ~ Dirichlet", run);
+    assertContains(run.stdout(), "examples/data/gaussian-mixture.csv", run);
+    // progress goes to stderr, never into the summary
+    assertContains(run.stderr(), "sweep", run);
+    assertFalse(run.stdout().contains("sweep "), run::toString);
+  }
+
+  @Test
+  void formatJsonPrintsValidJson() throws Exception {
+    Run run = Launcher.vmodel("fit", "examples/coin.vmodel", "--format", "json");
+    assertEquals(0, run.exitCode(), run::toString);
+    Map<String, Object> json = Json.object(run.stdout());
+    assertEquals("Coin", json.get("model"), run::toString);
+    assertInstanceOf(Double.class, json.get("elbo"), run::toString);
+    Map<?, ?> p = (Map<?, ?>) ((Map<?, ?>) json.get("factors")).get("p");
+    assertEquals("Beta", p.get("family"), run::toString);
+  }
+
+  @Test
+  void outWritesThePosteriorJson() throws Exception {
+    Path out = tmp.resolve("posterior.json");
+    Run run = Launcher.vmodel("fit", "examples/coin.vmodel", "--quiet", "--out", out.toString());
+    assertEquals(0, run.exitCode(), run::toString);
+    assertEquals("", run.stdout(), run::toString);
+    Map<String, Object> json = Json.object(Files.readString(out));
+    assertTrue(json.containsKey("elbo") && json.containsKey("factors") && json.containsKey("elboTrace"),
+        json::toString);
+    // the bundled coin data: 24 heads in 100 flips; Beta(1 + 24, 1 + 76)
+    Map<?, ?> params = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) json.get("factors")).get("p")).get("parameters");
+    assertEquals(List.of(25.0), params.get("a"), json::toString);
+    assertEquals(List.of(77.0), params.get("b"), json::toString);
+  }
+
+  @Test
+  void jsonDataFileFitsLikeTheCsv() throws Exception {
+    Path fromCsv = tmp.resolve("csv.json");
+    Path fromJson = tmp.resolve("json.json");
+    Run a = Launcher.vmodel("fit", "examples/coin.vmodel", "--quiet", "--data", "examples/data/coin.csv",
+        "--out", fromCsv.toString());
+    Run b = Launcher.vmodel("fit", "examples/coin.vmodel", "--quiet", "--data", "examples/data/coin.json",
+        "--out", fromJson.toString());
+    assertEquals(0, a.exitCode(), a::toString);
+    assertEquals(0, b.exitCode(), b::toString);
+    assertEquals(Json.object(Files.readString(fromCsv)).get("factors"),
+        Json.object(Files.readString(fromJson)).get("factors"));
+  }
+
+  @Test
+  void gaussianMixtureJsonDataFileFits() throws Exception {
+    Run run = Launcher.vmodel("fit", "examples/gaussian-mixture.vmodel", "--quiet", "--iters", ITERS,
+        "--data", "examples/data/gaussian-mixture.json");
+    assertEquals(0, run.exitCode(), run::toString);
+  }
+
+  @Test
+  void setChangesASize() throws Exception {
+    Path out = tmp.resolve("k3.json");
+    Run run = Launcher.vmodel("fit", "examples/gaussian-mixture.vmodel", "--quiet", "--iters", ITERS,
+        "--set", "K=3", "--out", out.toString());
+    assertEquals(0, run.exitCode(), run::toString);
+    Map<String, Object> json = Json.object(Files.readString(out));
+    Map<?, ?> pi = (Map<?, ?>) ((Map<?, ?>) json.get("factors")).get("pi");
+    assertEquals("Dirichlet", pi.get("family"), json::toString);
+    assertEquals(3, ((List<?>) ((Map<?, ?>) pi.get("parameters")).get("alpha")).size(), json::toString);
+  }
+
+  @Test
+  void setChangesAHyper() throws Exception {
+    Path out = tmp.resolve("prior.json");
+    Run run = Launcher.vmodel("fit", "examples/coin.vmodel", "--quiet", "--set", "a=10", "--set", "b=2",
+        "--out", out.toString());
+    assertEquals(0, run.exitCode(), run::toString);
+    Map<?, ?> params = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Json.object(Files.readString(out)).get("factors"))
+        .get("p")).get("parameters");
+    assertEquals(List.of(34.0), params.get("a"));
+    assertEquals(List.of(78.0), params.get("b"));
+  }
+
+  @Test
+  void dataNameEqualsFileReadsEachArrayFromItsFile() throws Exception {
+    Path x = write("x.csv", "X[0],X[1]\n1,0.5\n1,1.5\n1,2.5\n1,3.5\n");
+    Path y = write("y.csv", "y\n1.1\n2.0\n3.1\n3.9\n");
+    Run run = Launcher.vmodel("fit", "examples/linear-regression.vmodel", "--quiet", "--iters", ITERS,
+        "--data", "X=" + x, "--data", "y=" + y);
+    assertEquals(0, run.exitCode(), run::toString);
+    // the underscore and bare-number column styles work too
+    Path x2 = write("x2.csv", "X_0,X_1,y\n1,0.5,1.1\n1,1.5,2.0\n1,2.5,3.1\n");
+    Path x3 = write("x3.csv", "X0,X1,y\n1,0.5,1.1\n1,1.5,2.0\n1,2.5,3.1\n");
+    for (Path f : List.of(x2, x3)) {
+      Run r = Launcher.vmodel("fit", "examples/linear-regression.vmodel", "--quiet", "--iters", ITERS,
+          "--data", f.toString());
+      assertEquals(0, r.exitCode(), r::toString);
+    }
+  }
+
+  @Test
+  void missingObservedRealValuesAreIntegratedOut() throws Exception {
+    assertTrue(Files.readString(Launcher.root().resolve("examples/data/ppca.csv")).contains(",,"),
+        "ppca.csv should have empty cells");
+    Path out = tmp.resolve("ppca.json");
+    Run run = Launcher.vmodel("fit", "examples/ppca.vmodel", "--quiet", "--iters", ITERS,
+        "--data", "examples/data/ppca.csv", "--out", out.toString());
+    assertEquals(0, run.exitCode(), run::toString);
+    assertTrue(Files.exists(out));
+    // NaN in a CSV and null in JSON are missing values too
+    Path nan = write("nan.csv", "x\n1.0\nNaN\n2.0\n\n3.0\n");
+    Path nulls = write("nulls.json", "{\"x\": [1.0, null, 2.0, 3.0]}");
+    for (Path f : List.of(nan, nulls)) {
+      Run r = Launcher.vmodel("fit", "examples/normal-gamma.vmodel", "--quiet", "--iters", ITERS,
+          "--data", f.toString());
+      assertEquals(0, r.exitCode(), r::toString);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Bad data: exit 1, file:line: column 'c': what is wrong, and no --out file
+
+  private Run fails(int status, String expectedStderr, String... args) throws Exception {
+    Path out = tmp.resolve("must-not-exist.json");
+    List<String> all = new ArrayList<>(List.of("fit"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--quiet", "--iters", ITERS, "--out", out.toString()));
+    Run run = Launcher.vmodel(all.toArray(String[]::new));
+    assertEquals(status, run.exitCode(), run::toString);
+    assertEquals("", run.stdout(), run::toString);
+    assertContains(run.stderr(), expectedStderr, run);
+    assertFalse(run.stderr().contains("Exception"), run::toString);
+    assertFalse(Files.exists(out), () -> "--out was written although the fit failed\n" + run);
+    return run;
+  }
+
+  @Test
+  void missingFile() throws Exception {
+    Path f = tmp.resolve("nope.csv");
+    fails(1, f + ": error: no such file\n", "examples/coin.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void emptyFile() throws Exception {
+    Path f = write("empty.csv", "");
+    fails(1, f + ": error: the file is empty; expected a header row naming the columns",
+        "examples/coin.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void headerButNoRows() throws Exception {
+    Path f = write("header.csv", "y\n");
+    fails(1, f + ": error: column 'y': has no values (no data rows)", "examples/coin.vmodel", "--data", f.toString());
+    Path j = write("empty.json", "{\"y\": []}");
+    fails(1, j + ": error: column 'y': has no values", "examples/coin.vmodel", "--data", j.toString());
+  }
+
+  @Test
+  void missingColumn() throws Exception {
+    Path f = write("noy.csv", "x\n1\n0\n");
+    fails(1, f + ": error: no column for observed data 'y' (bool); expected a column named 'y'",
+        "examples/coin.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void missingVectorColumns() throws Exception {
+    Path f = write("nox.csv", "y\n1\n2\n");
+    fails(1, f + ": error: no column for covariate data 'X' (vector[P]); expected columns 'X[0]', 'X[1]', ...",
+        "examples/linear-regression.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void nonNumericCell() throws Exception {
+    Path f = write("abc.csv", "y\n1\nabc\n0\n");
+    fails(1, f + ":3: error: column 'y': 'abc' is not a number", "examples/coin.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void boolNotZeroOrOne() throws Exception {
+    Path f = write("two.csv", "y\n1\n0\n2\n");
+    fails(1, f + ":4: error: column 'y': must be 0 or 1, got 2", "examples/coin.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void negativeCount() throws Exception {
+    Path f = write("neg.csv", "y\n3\n-1\n");
+    fails(1, f + ":3: error: column 'y': must be a non-negative integer, got -1",
+        "examples/poisson-gamma.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void nonIntegerInAnIntegerColumn() throws Exception {
+    Path f = write("half.csv", "y\n3\n1.5\n");
+    fails(1, f + ":3: error: column 'y': 1.5 is not an integer (count values are whole numbers)",
+        "examples/poisson-gamma.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void categoryAboveASetSize() throws Exception {
+    Path f = write("lda.csv", "doc,w\n0,1\n1,4\n1,7\n");
+    fails(1, f + ":4: error: column 'w': category 7 is out of range 0..V-1 (V = 5)",
+        "examples/lda.vmodel", "--data", f.toString(), "--set", "V=5", "--set", "K=2");
+  }
+
+  @Test
+  void negativeCategory() throws Exception {
+    Path f = write("lda.csv", "doc,w\n0,1\n-1,2\n");
+    fails(1, f + ":3: error: column 'doc': category -1 is out of range", "examples/lda.vmodel",
+        "--data", f.toString(), "--set", "K=2");
+  }
+
+  @Test
+  void raggedCsvRow() throws Exception {
+    Path f = write("ragged.csv", "X[0],X[1],y\n1,2,3\n1,2\n");
+    fails(1, f + ":3: error: has 2 cells, but the header has 3 columns",
+        "examples/linear-regression.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void arraysOfDifferentLengthsInTwoFiles() throws Exception {
+    Path x = write("x.csv", "X[0],X[1]\n1,2\n1,3\n1,4\n");
+    Path y = write("y.csv", "y\n1\n2\n");
+    fails(1, y + ": error: 'y' has 2 rows, but N = 3",
+        "examples/linear-regression.vmodel", "--data", "X=" + x, "--data", "y=" + y);
+  }
+
+  @Test
+  void missingValueInACovariate() throws Exception {
+    Path f = write("x.csv", "X[0],X[1],y\n1,2,3\n1,,4\n");
+    fails(1, f + ":3: error: column 'X[1]': is missing (an empty cell, NaN or null); missing values are allowed"
+        + " only in real-valued observed data, and 'X[1]' is a covariate",
+        "examples/linear-regression.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void missingValueInAnIntegerArray() throws Exception {
+    Path f = write("counts.csv", "y,other\n3,1\n,2\n");
+    fails(1, f + ":3: error: column 'y': is missing (an empty cell, NaN or null); missing values are allowed"
+        + " only in real-valued observed data, and 'y' is count",
+        "examples/poisson-gamma.vmodel", "--data", f.toString());
+    Path j = write("counts.json", "{\"y\": [3, null]}");
+    fails(1, j + ": error: column 'y': entry 1: is missing", "examples/poisson-gamma.vmodel", "--data", j.toString());
+  }
+
+  @Test
+  void malformedJson() throws Exception {
+    Path f = write("bad.json", "{\"y\": [0, 1,\n }");
+    fails(1, f + ":2: error: column 'y': expected a number, found '}'", "examples/coin.vmodel", "--data", f.toString());
+    Path g = write("list.json", "[0, 1]");
+    fails(1, g + ":1: error: expected '{', found '['; the data file must be a JSON object of arrays",
+        "examples/coin.vmodel", "--data", g.toString());
+  }
+
+  @Test
+  void jsonRaggedRows() throws Exception {
+    Path f = write("ragged.json", "{\"x\": [[1, 2], [3]]}");
+    fails(1, f + ": error: column 'x': entry 1 is not a list of 2 numbers like entry 0",
+        "examples/gaussian-mixture.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void jsonArraysOfDifferentLengths() throws Exception {
+    Path f = write("two.json", "{\"X\": [[1, 2], [1, 3]],\n \"y\": [1, 2, 3]}");
+    fails(1, f + ":2: error: column 'y': has 3 entries, but earlier arrays have 2",
+        "examples/linear-regression.vmodel", "--data", f.toString());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Usage errors: exit 2
+
+  @Test
+  void setOfAnUnknownName() throws Exception {
+    fails(2, "vmodel fit: --set Q=3: the model has no size or hyperparameter 'Q'; it has N, D, K, alpha0, beta0,"
+        + " nu0, m0, W0", "examples/gaussian-mixture.vmodel", "--set", "Q=3");
+  }
+
+  @Test
+  void setOfTheWrongType() throws Exception {
+    fails(2, "vmodel fit: --set K=abc: size K takes a whole number, got 'abc'",
+        "examples/gaussian-mixture.vmodel", "--set", "K=abc");
+    fails(2, "vmodel fit: --set K=2.5: size K takes a whole number, got '2.5'",
+        "examples/gaussian-mixture.vmodel", "--set", "K=2.5");
+    fails(2, "vmodel fit: --set a=x: hyper a takes a number, got 'x'", "examples/coin.vmodel", "--set", "a=x");
+  }
+
+  @Test
+  void setOutsideTheDomain() throws Exception {
+    fails(2, "vmodel fit: --set beta0=-1: hyper beta0 must be positive and finite, got -1.0",
+        "examples/gaussian-mixture.vmodel", "--set", "beta0=-1");
+    fails(2, "vmodel fit: --set a=-1: hyper a must be positive and finite, got -1.0",
+        "examples/coin.vmodel", "--set", "a=-1");
+    fails(2, "vmodel fit: --set K=0: size K must be at least 1, got 0",
+        "examples/gaussian-mixture.vmodel", "--set", "K=0");
+  }
+
+  @Test
+  void dataForAnUnknownArray() throws Exception {
+    fails(2, "vmodel fit: --data q=examples/data/coin.csv: the model has no data array 'q'; it has y",
+        "examples/coin.vmodel", "--data", "q=examples/data/coin.csv");
+  }
+
+  @Test
+  void bogusFormat() throws Exception {
+    Run run = fails(2, "vmodel fit: --format must be 'table' or 'json', got 'bogus'",
+        "examples/coin.vmodel", "--format", "bogus");
+    assertContains(run.stderr(), "Try 'vmodel fit --help' for more information.", run);
+  }
+
+  @Test
+  void unknownModelName() throws Exception {
+    fails(2, "vmodel fit: no model named 'Foo' in examples/coin.vmodel; it declares Coin",
+        "examples/coin.vmodel", "--model", "Foo");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** A strict parser for the JSON vmodel prints: objects, arrays, strings, numbers, booleans, null. */
+  static final class Json {
+    private final String s;
+    private int i;
+
+    private Json(String s) {
+      this.s = s;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(String text) {
+      Json p = new Json(text);
+      Object v = p.value();
+      p.ws();
+      if (p.i != text.length()) {
+        throw new AssertionError("trailing text after JSON at " + p.i + ":\n" + text);
+      }
+      return (Map<String, Object>) v;
+    }
+
+    private void ws() {
+      while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+        i++;
+      }
+    }
+
+    private void expect(char c) {
+      ws();
+      if (i >= s.length() || s.charAt(i) != c) {
+        throw new AssertionError("invalid JSON: expected '" + c + "' at " + i + ":\n" + s);
+      }
+      i++;
+    }
+
+    private Object value() {
+      ws();
+      char c = s.charAt(i);
+      if (c == '{') {
+        Map<String, Object> m = new LinkedHashMap<>();
+        i++;
+        ws();
+        if (s.charAt(i) == '}') {
+          i++;
+          return m;
+        }
+        do {
+          ws();
+          String k = string();
+          expect(':');
+          m.put(k, value());
+          ws();
+        } while (s.charAt(i++) == ',');
+        if (s.charAt(i - 1) != '}') {
+          throw new AssertionError("invalid JSON object at " + i + ":\n" + s);
+        }
+        return m;
+      }
+      if (c == '[') {
+        List<Object> l = new ArrayList<>();
+        i++;
+        ws();
+        if (s.charAt(i) == ']') {
+          i++;
+          return l;
+        }
+        do {
+          l.add(value());
+          ws();
+        } while (s.charAt(i++) == ',');
+        if (s.charAt(i - 1) != ']') {
+          throw new AssertionError("invalid JSON array at " + i + ":\n" + s);
+        }
+        return l;
+      }
+      if (c == '"') {
+        return string();
+      }
+      for (String lit : List.of("true", "false", "null")) {
+        if (s.startsWith(lit, i)) {
+          i += lit.length();
+          return lit.equals("null") ? null : Boolean.valueOf(lit);
+        }
+      }
+      int start = i;
+      while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+        i++;
+      }
+      String num = s.substring(start, i);
+      if (!num.matches("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?")) {
+        throw new AssertionError("invalid JSON number '" + num + "' at " + start + ":\n" + s);
+      }
+      return Double.parseDouble(num);
+    }
+
+    private String string() {
+      expect('"');
+      StringBuilder b = new StringBuilder();
+      while (s.charAt(i) != '"') {
+        char c = s.charAt(i++);
+        if (c == '\\') {
+          b.append(s.charAt(i++));
+        } else {
+          b.append(c);
+        }
+      }
+      i++;
+      return b.toString();
+    }
+  }
+}
