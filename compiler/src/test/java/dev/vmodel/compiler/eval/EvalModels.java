@@ -97,10 +97,7 @@ final class EvalModels {
     }
   }
 
-  /**
-   * PPCA on the complete data: the plan has no representation of missing observations yet (see
-   * {@code MissingDataTest}).
-   */
+  /** PPCA on the complete data (ppca.csv with its holes is {@code MissingDataTest}'s). */
   static Interpreter ppca(int rows) {
     UpdatePlan plan = Examples.plan("ppca");
     return new Interpreter(plan, ModelData.load(plan.graph(), Examples.csv("ppca.complete.csv"), ModelData.Options.rows(rows)));

@@ -42,7 +42,7 @@ final class PolyEval {
       // A missing observation's term is multiplied by its indicator 0 whatever else it holds
       // (its data atoms are NaN), so the indicators go first.
       for (Atom a : m.atoms()) {
-        if (isObserved(a) && observed(a, env) == 0) {
+        if (a instanceof Atom.Observed o && observed(o, env) == 0) {
           return 0;
         }
       }
@@ -119,8 +119,8 @@ final class PolyEval {
       return ix(d.a(), env) == ix(d.b(), env) ? 1 : 0;
     } else if (a instanceof Atom.Fn f) {
       return fn(f, env);
-    } else if (isObserved(a)) {
-      return observed(a, env);
+    } else if (a instanceof Atom.Observed o) {
+      return observed(o, env);
     } else if (a instanceof Atom.MatrixFn mf) {
       if (mf.f() == Atom.MatFunc.INVERSE) {
         int[] c = ints(mf.component(), env);
@@ -160,36 +160,21 @@ final class PolyEval {
     }
   }
 
-  /**
-   * The missing-data indicator atom {@code Observed(var, element)}: 1 where the data element is
-   * observed, 0 where it is missing (NaN; for a vector row, any component). Matched by name and
-   * read by its accessors, so this reference compiles against algebras with and without it.
-   */
-  static boolean isObserved(Atom a) {
-    return a.getClass().getSimpleName().equals("Observed");
-  }
-
-  @SuppressWarnings("unchecked")
-  private double observed(Atom a, Map<Idx, Integer> env) {
-    try {
-      String var = (String) a.getClass().getMethod("var").invoke(a);
-      List<Ix> element = (List<Ix>) a.getClass().getMethod("element").invoke(a);
-      int[] el = ints(element, env);
-      ModelData.DataArray arr = data.array(var);
-      if (el.length == arr.dims().length) {
-        return Double.isNaN(arr.get(el)) ? 0 : 1;
-      }
-      int width = arr.dims()[arr.dims().length - 1];
-      for (int c = 0; c < width; c++) {
-        int[] full = java.util.Arrays.copyOf(el, el.length + 1);
-        full[el.length] = c;
-        if (Double.isNaN(arr.get(full))) {
-          return 0;
-        }
-      }
-      return 1;
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot read " + a, e);
+  /** {@code Observed(var, element)}: 1 where the data element is observed, 0 where it is missing (NaN; a vector row: any component). */
+  private double observed(Atom.Observed o, Map<Idx, Integer> env) {
+    int[] el = ints(o.element(), env);
+    ModelData.DataArray arr = data.array(o.var());
+    if (el.length == arr.dims().length) {
+      return Double.isNaN(arr.get(el)) ? 0 : 1;
     }
+    int width = arr.dims()[arr.dims().length - 1];
+    for (int c = 0; c < width; c++) {
+      int[] full = java.util.Arrays.copyOf(el, el.length + 1);
+      full[el.length] = c;
+      if (Double.isNaN(arr.get(full))) {
+        return 0;
+      }
+    }
+    return 1;
   }
 }

@@ -12,7 +12,7 @@
  *       {@code name[j]} columns, empty cell = missing);
  *   <li>{@link dev.vmodel.compiler.eval.PolyEval}: the numeric value of a polynomial (sums by
  *       nested loops, moments from the current q, data, hypers, sizes, Kronecker deltas, data
- *       indices, functions, known-matrix inverses and log-determinants);
+ *       indices, missing-data indicators, functions, known-matrix inverses and log-determinants);
  *   <li>{@link dev.vmodel.compiler.eval.Q}: each family's factor element in usual parameters,
  *       with its moments, entropy (runtime closed forms), the map from natural parameters and
  *       back, and, for the Monte Carlo checks, reparameterised sampling and its log density;
@@ -39,8 +39,10 @@
  *   <li>{@code NaturalParameterTest}: derived (and prior) natural parameters against the
  *       regression of E_{-j}[ln p] on the sufficient statistics.
  *   <li>{@code NegativeControlTest}: a halved term in an update is caught by each check.
- *   <li>{@code MissingDataTest}, {@code ReferenceTest}: missing observations; the reference's
- *       own pieces.
+ *   <li>{@code MissingDataTest}: PPCA with missing entries (updates, ELBO, predictive means).
+ *   <li>{@code SymmetryTest}: matrix natural parameters are symmetric, as the stated maps assume.
+ *   <li>{@code ReferenceTest}: the reference's own pieces (CSV, data binding, polynomial
+ *       evaluation, moments, entropies and samplers of the q families).
  * </ul>
  */
 package dev.vmodel.compiler.eval;
