@@ -153,6 +153,9 @@ final class FitCommand implements Callable<Integer> {
       if (eq > 0 && api.data().containsKey(spec.substring(0, eq))) {
         name = spec.substring(0, eq);
         file = spec.substring(eq + 1);
+      } else if (eq > 0 && spec.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*") && !Files.exists(Path.of(spec))) {
+        throw usage(err, "--data " + spec + ": the model has no data array '" + spec.substring(0, eq)
+            + "'; it has " + String.join(", ", api.data().keySet()));
       }
       Table t = readTable(Path.of(file), err);
       tables.add(t);
@@ -338,6 +341,7 @@ final class FitCommand implements Callable<Integer> {
 
   private static Stop usage(PrintWriter err, String message) {
     err.println("vmodel fit: " + message);
+    err.println("Try 'vmodel fit --help' for more information.");
     return new Stop(VModelCli.EXIT_USAGE);
   }
 

@@ -82,6 +82,10 @@ public final class DataBinder {
     Table t = src.table();
     int rows = t.rows();
     boolean integer = s.integer();
+    if (rows == 0) {
+      throw new DataError(t.file(), 0, src.columns().get(0), "has no values (no data rows); data '" + name
+          + "' needs at least one");
+    }
     if (s.rank() == 0) {
       if (rows != 1) {
         throw new DataError(t.file(), 0, name, "holds a single value, but the column has " + rows + " rows");
@@ -126,7 +130,7 @@ public final class DataBinder {
     String where = line > 0 ? null : "entry " + r + ": ";
     if (Double.isNaN(v)) {
       if (s.integer() || !s.modeled()) {
-        throw new DataError(t.file(), line, col, (where == null ? "" : where) + "is empty; missing values are"
+        throw new DataError(t.file(), line, col, (where == null ? "" : where) + "is missing (an empty cell, NaN or null); missing values are"
             + " allowed only in real-valued observed data, and '" + col + "' is " + (s.modeled() ? s.type().text()
             : "a covariate"));
       }
