@@ -431,10 +431,22 @@ public final class ConjugacyAnalyzer {
     List<NaturalParam> params = new ArrayList<>();
     List<NaturalParam> priorParams = new ArrayList<>();
     for (Family.Stat s : fam.naturalStats()) {
-      params.add(new NaturalParam(s, comps.get(s.name()), natural.get(s.name())));
-      priorParams.add(new NaturalParam(s, comps.get(s.name()), prior.get(s.name())));
+      params.add(new NaturalParam(s, comps.get(s.name()), symmetric(natural.get(s.name()), comps.get(s.name()))));
+      priorParams.add(new NaturalParam(s, comps.get(s.name()), symmetric(prior.get(s.name()), comps.get(s.name()))));
     }
     return new FactorUpdate(f, fam, element, params, priorParams, sources, isLocal(first));
+  }
+
+  /**
+   * A matrix statistic (x x^T, Lambda) is symmetric, so only the symmetric part of its natural
+   * parameter matters: (eta + eta^T) / 2, so that the usual parameters follow as -2 eta.
+   */
+  private static Poly symmetric(Poly p, List<Idx> comps) {
+    if (comps.size() != 2) {
+      return p;
+    }
+    Poly swapped = p.subst(Map.of(comps.get(0), new Ix.V(comps.get(1)), comps.get(1), new Ix.V(comps.get(0))));
+    return p.plus(swapped).scaled(0.5);
   }
 
   private static Dim componentRange(Family fam, Family.Stat s) {

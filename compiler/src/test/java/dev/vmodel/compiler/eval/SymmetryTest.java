@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -76,9 +75,6 @@ class SymmetryTest {
    * uses -(eta + eta^T)), so the fix is to symmetrise matrix natural parameters in the analyzer
    * or to state the maps with (eta + eta^T).
    */
-  @Disabled("bug: eval/hierarchy q(w): eta(w w^T) is not symmetric ([0,1] and [1,0] differ) when a mean"
-      + " mixes w[0] and dot(w, X[n]); the plan's stated map P = -2 eta(w w^T) then gives an asymmetric"
-      + " precision (only P = -(eta + eta^T) is right)")
   @Test
   void elementOfALatentVectorInAQuadraticGivesASymmetricEta() {
     String bad = asymmetric("eval/hierarchy", "w");
