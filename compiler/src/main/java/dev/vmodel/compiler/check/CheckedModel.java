@@ -53,8 +53,12 @@ public record CheckedModel(
   /** `size N;` or `size K = 6;`. {@code boundByData}: some data array has a dimension over it. */
   public record SizeSym(String name, Optional<Expr> defaultValue, boolean boundByData, Span span) {}
 
-  /** `hyper name: type = default;`. */
-  public record HyperSym(String name, Type type, Optional<Expr> defaultValue, Span span) {}
+  /**
+   * `hyper name: type = default;`. {@code required} is the tightest domain the hyper's uses
+   * demand of it directly (a Gamma shape, a Dirichlet concentration through rep(...)): fit-time
+   * values are checked against it as well as against the declared type.
+   */
+  public record HyperSym(String name, Type type, Optional<Expr> defaultValue, Span span, Domain required) {}
 
   /** Whether a variable is observed or latent. */
   public enum VarKind {

@@ -94,6 +94,7 @@ final class ModelChecker {
   private final Map<String, Set<String>> deps = new LinkedHashMap<>();
   private final Set<String> used = new HashSet<>();
   private final Set<String> failedHypers = new HashSet<>();
+  private final Map<String, Domain> hyperRequirements = new HashMap<>();
   private final Set<String> evaluating = new HashSet<>();
   /**
    * Variables whose declared type disagrees with their distribution: their declaration is
@@ -140,7 +141,7 @@ final class ModelChecker {
       if (d instanceof Decl.HyperDecl h && symbols.get(h.name().name()) == h) {
         Type t = hyperType(h);
         if (t != null) {
-          hypers.add(new HyperSym(h.name().name(), t, h.value(), h.span()));
+          hypers.add(new HyperSym(h.name().name(), t, h.value(), h.span(), Domain.REAL));
         }
       }
     }
@@ -176,8 +177,13 @@ final class ModelChecker {
       warnUnused();
       warnUnobserved();
     }
+    List<HyperSym> withRequirements = new ArrayList<>();
+    for (HyperSym h : hypers) {
+      withRequirements.add(new HyperSym(h.name(), h.type(), h.defaultValue(), h.span(),
+          hyperRequirements.getOrDefault(h.name(), Domain.REAL)));
+    }
     return new CheckedModel(
-        model.name().name(), javaPackage, file, sizes, hypers,
+        model.name().name(), javaPackage, file, sizes, withRequirements,
         vars.values().stream().filter(java.util.Objects::nonNull).toList(), groups,
         exprTypes, model);
   }
@@ -1663,6 +1669,7 @@ final class ModelChecker {
 
   /** Checks that a value of type {@code actual} lies in {@code required}'s domain. */
   private boolean checkDomain(Type required, Type actual, Expr value, String what) {
+    noteHyperRequirement(required, value);
     Domain need;
     Domain have;
     if (required instanceof Type.Scalar rs) {
@@ -1707,6 +1714,27 @@ final class ModelChecker {
                 : actual.text() + (actual instanceof Type.Scalar ? "" : " with " + have.word() + " entries")),
         domainHint(need));
     return false;
+  }
+
+  /** Hypers used directly as a parameter (or repeated by rep) must stay in its domain at fit time. */
+  private void noteHyperRequirement(Type required, Expr value) {
+    Expr e = value;
+    Domain need = null;
+    if (required instanceof Type.Scalar rs) {
+      need = rs.domain();
+    } else if (required instanceof Type.Vector rv && value instanceof Expr.Call c && c.name().equals("rep")
+        && !c.args().isEmpty()) {
+      need = rv.domain() == Domain.SIMPLEX ? null : rv.domain();
+      e = c.args().get(0).value();
+    }
+    if (need == null || need == Domain.REAL || !(e instanceof Expr.Name n)
+        || !(symbols.get(n.name()) instanceof Decl.HyperDecl)) {
+      return;
+    }
+    Domain prev = hyperRequirements.get(n.name());
+    if (prev == null || need.within(prev)) {
+      hyperRequirements.put(n.name(), need);
+    }
   }
 
   private static String domainPhrase(Domain d) {

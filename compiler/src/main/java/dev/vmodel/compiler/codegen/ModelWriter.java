@@ -218,7 +218,9 @@ public final class ModelWriter {
           .addJavadoc("Sets hyperparameter {@code $L} ($L$L).\n", h.name(), h.type().text(),
               h.defaultValue().map(v -> ", default " + AstPrinter.print(v)).orElse(""));
       if (h.type() instanceof Type.Scalar sc) {
-        Domain domain = domainDeclared(h) ? sc.domain() : Domain.REAL;
+        // The declared domain, tightened by what the hyper's uses need (alpha0 in Dirichlet(rep(alpha0, K))).
+        Domain declared = domainDeclared(h) ? sc.domain() : Domain.REAL;
+        Domain domain = h.required().within(declared) ? h.required() : declared;
         m.addParameter(TypeName.DOUBLE, "value");
         m.beginControlFlow("if ($L)", outside("value", domain))
             .addStatement("throw new IllegalArgumentException($S + value)",
