@@ -57,6 +57,7 @@ public final class ModelWriter {
   private static final ClassName DATA_EXCEPTION = ClassName.get(RT + ".fit", "DataException");
   private static final ClassName ELBO_DECREASED = ClassName.get(RT + ".fit", "ElboDecreasedException");
   private static final ClassName SPECIAL = ClassName.get(RT, "SpecialFunctions");
+  private static final ClassName CHUNKS = ClassName.get(RT + ".fit", "Chunks");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
   private final UpdatePlan plan;
@@ -67,6 +68,13 @@ public final class ModelWriter {
   private final String explain;
   /** Workspaces of scattered natural-parameter terms, by the natural parameter's holder. */
   private final Map<String, Scatter> scatters = new LinkedHashMap<>();
+  /**
+   * Per-chunk natural-parameter workspaces ({@code double[chunks][width]}) of the factors whose
+   * element loop runs in chunks, by the natural parameter's holder name.
+   */
+  private final Map<String, String> chunkWorkspaces = new LinkedHashMap<>();
+  /** The State field holding {@code options.threads()}, if any update runs in chunks. */
+  private String threadsField;
   private final String packageName;
   private final ClassName model;
 
@@ -417,14 +425,25 @@ public final class ModelWriter {
       }
       for (Family.Stat s : fs.update().family().naturalStats()) {
         if (s.arity() > 0) {
-          t.addField(ArrayTypeName.of(TypeName.DOUBLE), families.eta(fs, s.name()), Modifier.PRIVATE);
+          String eta = families.eta(fs, s.name());
+          if (chunked(fs.update())) {
+            t.addField(FieldSpec.builder(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)), chunkWorkspace(eta),
+                Modifier.PRIVATE).addJavadoc("$L, one workspace per chunk of elements.\n", eta).build());
+          } else {
+            t.addField(ArrayTypeName.of(TypeName.DOUBLE), eta, Modifier.PRIVATE);
+          }
         }
       }
+    }
+    if (threadsField() != null) {
+      t.addField(FieldSpec.builder(TypeName.INT, threadsField(), Modifier.PRIVATE)
+          .addJavadoc("How many threads the chunked element loops use ({@code options.threads()}).\n")
+          .initializer("1").build());
     }
     // Generate updates and ELBO first: they register the matrix constants they read.
     List<MethodSpec> methods = new ArrayList<>();
     for (FactorUpdate u : plan.updates()) {
-      methods.add(update(u));
+      methods.addAll(update(u));
     }
     methods.add(sweep());
     methods.add(checkedElbo());
@@ -516,7 +535,13 @@ public final class ModelWriter {
       }
       for (Family.Stat s : fs.update().family().naturalStats()) {
         if (s.arity() > 0) {
-          m.addStatement("$L = new double[$L]", families.eta(fs, s.name()), width("1", fs.dim(), s.arity()));
+          String eta = families.eta(fs, s.name());
+          if (chunked(fs.update())) {
+            m.addStatement("$L = new double[$T.count($L)][$L]", chunkWorkspace(eta), CHUNKS,
+                layout.dim(fs.update().elementIndices().get(0).range()), width("1", fs.dim(), s.arity()));
+          } else {
+            m.addStatement("$L = new double[$L]", eta, width("1", fs.dim(), s.arity()));
+          }
         }
       }
     }
@@ -777,12 +802,70 @@ public final class ModelWriter {
     return plan.graph().hyperDefaults().get(h.name());
   }
 
-  private MethodSpec update(FactorUpdate u) {
+  private List<MethodSpec> update(FactorUpdate u) {
     Layout.FactorStorage fs = layout.factors.get(u.factor().name());
     MethodSpec.Builder m = MethodSpec.methodBuilder(updateName(u)).addModifiers(Modifier.PRIVATE);
     m.addJavadoc(updateDoc(u));
-    m.addCode(evaluateAndConvert(fs, u.natural(), u.factor().name(), false));
-    return m.build();
+    if (!chunked(u)) {
+      m.addCode(evaluateAndConvert(fs, u.natural(), u.factor().name(), false));
+      return List.of(m.build());
+    }
+    Parts parts = evaluateAndConvert(fs, u.natural(), u.factor().name(), false, true);
+    String chunkName = updateName(u) + "Chunk";
+    m.addCode(parts.prelude());
+    m.addStatement("$T.forEach($L, $L, this::$L)", CHUNKS, threadsField(),
+        layout.dim(u.elementIndices().get(0).range()), chunkName);
+    MethodSpec.Builder c = MethodSpec.methodBuilder(chunkName).addModifiers(Modifier.PRIVATE)
+        .addParameter(TypeName.INT, parts.chunk()).addParameter(TypeName.INT, parts.from())
+        .addParameter(TypeName.INT, parts.to())
+        .addJavadoc("{@link #$L()} for the elements {@code $L} to {@code $L - 1}$L.\nEach element reads only"
+            + " other factors' moments and writes only its own parameters and moments,\nso chunks run in parallel"
+            + " and the result does not depend on the thread count.\n", updateName(u), parts.from(), parts.to(),
+            workspaceLocals(fs, parts.chunk()).isEmpty() ? ""
+                : CodeBlock.of(", with chunk {@code $L}'s workspace", parts.chunk()));
+    c.addCode(parts.loop());
+    return List.of(m.build(), c.build());
+  }
+
+  /**
+   * Whether a factor's element loop runs in chunks, in parallel: a local factor with elements
+   * whose update reads no moment of its own factor (an element's update must not read other
+   * elements of the same factor; reading none at all is the plan's usual case).
+   */
+  private boolean chunked(FactorUpdate u) {
+    if (!u.local() || u.elementIndices().isEmpty()) {
+      return false;
+    }
+    Set<String> reads = new LinkedHashSet<>();
+    for (NaturalParam p : u.natural()) {
+      collectFactors(p.value(), reads);
+    }
+    return !reads.contains(u.factor().name());
+  }
+
+  /** The per-chunk workspace field of a natural parameter's holder. */
+  private String chunkWorkspace(String eta) {
+    return chunkWorkspaces.computeIfAbsent(eta, k -> layout.claim(k + "Chunks"));
+  }
+
+  /** The State field with the thread count, or null if no update runs in chunks. */
+  private String threadsField() {
+    if (threadsField == null && plan.updates().stream().anyMatch(this::chunked)) {
+      threadsField = layout.claim("threads");
+    }
+    return threadsField;
+  }
+
+  /** Declares the local names of a chunked factor's workspaces: chunk {@code chunk}'s arrays. */
+  private CodeBlock workspaceLocals(Layout.FactorStorage fs, String chunk) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (Family.Stat s : fs.update().family().naturalStats()) {
+      if (s.arity() > 0) {
+        String eta = families.eta(fs, s.name());
+        b.addStatement("double[] $L = $L[$L]", eta, chunkWorkspace(eta), chunk);
+      }
+    }
+    return b.build();
   }
 
   private String updateName(FactorUpdate u) {
@@ -835,6 +918,19 @@ public final class ModelWriter {
    */
   private CodeBlock evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
       boolean block) {
+    Parts parts = evaluateAndConvert(fs, params, label, block, false);
+    return CodeBlock.builder().add(parts.prelude()).add(parts.loop()).build();
+  }
+
+  /**
+   * The code of {@link #evaluateAndConvert(Layout.FactorStorage, List, String, boolean)} in two parts: the
+   * scatters over all elements, and the element loop. With {@code chunked}, the outermost element
+   * loop runs from {@code from} to {@code to - 1} and starts by taking chunk {@code chunk}'s workspaces.
+   */
+  record Parts(CodeBlock prelude, CodeBlock loop, String chunk, String from, String to) {}
+
+  private Parts evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
+      boolean block, boolean chunked) {
     CodeBlock.Builder b = CodeBlock.builder();
     List<Idx> el = fs.update().elementIndices();
     Set<String> inScope = new LinkedHashSet<>();
@@ -842,6 +938,9 @@ public final class ModelWriter {
     for (Idx i : el) {
       elementNames.put(i, localName(i.name(), inScope));
     }
+    String chunk = chunked ? localName("chunk", inScope) : null;
+    String from = chunked ? localName("from", inScope) : null;
+    String to = chunked ? localName("to", inScope) : null;
     String d = fs.dim() == null ? null : layout.dim(fs.dim());
     Map<NaturalParam, Map<Idx, String>> componentNames = new LinkedHashMap<>();
     Map<NaturalParam, List<Monomial>> perElement = new LinkedHashMap<>();
@@ -876,13 +975,24 @@ public final class ModelWriter {
       b.add(polys.loops(scatter, openNames, Map.of(), names -> sc.field() + "["
           + layout.flat(open.stream().map(names::get).toList(), dims(fs, p.components().size())) + "]"));
     }
+    CodeBlock prelude = b.build();
+    b = CodeBlock.builder();
     boolean braces = block && el.isEmpty();
     if (braces) {
       b.add("{\n").indent();
     }
+    if (chunked) {
+      b.add(workspaceLocals(fs, chunk));
+    }
+    boolean first = true;
     for (Map.Entry<Idx, String> i : elementNames.entrySet()) {
-      b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i.getValue(), i.getValue(), layout.dim(i.getKey().range()),
-          i.getValue());
+      String v = i.getValue();
+      if (chunked && first) {
+        b.beginControlFlow("for (int $L = $L; $L < $L; $L++)", v, from, v, to, v);
+      } else {
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", v, v, layout.dim(i.getKey().range()), v);
+      }
+      first = false;
     }
     List<String> elementVars = new ArrayList<>(elementNames.values());
     String e = layout.flat(elementVars, fs.elementDims());
@@ -920,7 +1030,7 @@ public final class ModelWriter {
     if (braces) {
       b.unindent().add("}\n");
     }
-    return b.build();
+    return new Parts(prelude, b.build(), chunk, from, to);
   }
 
   /** Element dims then {@code arity} component dims of a factor. */
@@ -1079,47 +1189,62 @@ public final class ModelWriter {
     MethodSpec.Builder m = MethodSpec.methodBuilder("init").addParameter(SplittableRandom.class, "rng")
         .addParameter(FIT_OPTIONS, "options")
         .addJavadoc("Global factors start at their priors; local (per-datum) factors start at random.\n");
+    if (threadsField() != null) {
+      m.addStatement("$L = options.threads()", threadsField());
+    }
     for (FactorUpdate u : initOrder()) {
       Layout.FactorStorage fs = layout.factors.get(u.factor().name());
       m.addComment("q($L)", u.factor().name());
-      if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL) {
-        String d = layout.dim(fs.dim());
-        String eta = families.eta(fs, "onehot");
-        Layout.DataArray seedData = kmeansData(fs);
-        if (seedData != null) {
-          List<Dim> rest = new ArrayList<>(seedData.plateDims().subList(1, seedData.plateDims().size()));
-          rest.addAll(seedData.componentDims());
-          m.beginControlFlow("if (options.init() == $T.Init.KMEANS_PLUS_PLUS)", FIT_OPTIONS);
-          m.addComment("k-means++ on the rows of $L: most responsibility on the nearest seeded centre", seedData.node());
-          m.addStatement("double[] logits = new double[$L * $L]", layout.product(fs.elementDims()), d);
-          m.addStatement("$T.seed($L, $L, $L, $L, $L, rng, logits)", KMEANS, seedData.field(),
-              seedData.allowsMissing() ? seedData.observedField() : "null", layout.product(fs.elementDims()),
-              layout.product(rest), d);
-          m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
-          m.addStatement("System.arraycopy(logits, e * $L, $L, 0, $L)", d, eta, d);
-          m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e", "logits")));
-          m.endControlFlow();
-          m.nextControlFlow("else");
-        }
-        m.addComment("responsibilities uniform on the simplex: the softmax of the logs of Exp(1) draws");
-        m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
-        m.beginControlFlow("for (int c = 0; c < $L; c++)", d);
-        m.addStatement("$L[c] = Math.log(-Math.log(1.0 - rng.nextDouble()))", eta);
-        m.endControlFlow();
-        m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
-        m.endControlFlow();
-        if (seedData != null) {
-          m.endControlFlow();
-        }
-        continue;
-      }
-      m.addCode(evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
-      if ((u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
-        m.addComment("local factors: means drawn around the prior, so that the first sweep breaks symmetry");
-        randomizeMeans(m, fs);
+      if (chunked(u) && !workspaceLocals(fs, "0").isEmpty()) {
+        // The workspaces of chunk 0 serve the (sequential) initialisation.
+        m.addCode("{\n$>");
+        m.addCode(workspaceLocals(fs, "0"));
+        initFactor(m, u, fs);
+        m.addCode("$<}\n");
+      } else {
+        initFactor(m, u, fs);
       }
     }
     return m.build();
+  }
+
+  private void initFactor(MethodSpec.Builder m, FactorUpdate u, Layout.FactorStorage fs) {
+    if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL) {
+      String d = layout.dim(fs.dim());
+      String eta = families.eta(fs, "onehot");
+      Layout.DataArray seedData = kmeansData(fs);
+      if (seedData != null) {
+        List<Dim> rest = new ArrayList<>(seedData.plateDims().subList(1, seedData.plateDims().size()));
+        rest.addAll(seedData.componentDims());
+        m.beginControlFlow("if (options.init() == $T.Init.KMEANS_PLUS_PLUS)", FIT_OPTIONS);
+        m.addComment("k-means++ on the rows of $L: most responsibility on the nearest seeded centre", seedData.node());
+        m.addStatement("double[] logits = new double[$L * $L]", layout.product(fs.elementDims()), d);
+        m.addStatement("$T.seed($L, $L, $L, $L, $L, rng, logits)", KMEANS, seedData.field(),
+            seedData.allowsMissing() ? seedData.observedField() : "null", layout.product(fs.elementDims()),
+            layout.product(rest), d);
+        m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+        m.addStatement("System.arraycopy(logits, e * $L, $L, 0, $L)", d, eta, d);
+        m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e", "logits")));
+        m.endControlFlow();
+        m.nextControlFlow("else");
+      }
+      m.addComment("responsibilities uniform on the simplex: the softmax of the logs of Exp(1) draws");
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+      m.beginControlFlow("for (int c = 0; c < $L; c++)", d);
+      m.addStatement("$L[c] = Math.log(-Math.log(1.0 - rng.nextDouble()))", eta);
+      m.endControlFlow();
+      m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
+      m.endControlFlow();
+      if (seedData != null) {
+        m.endControlFlow();
+      }
+      return;
+    }
+    m.addCode(evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
+    if ((u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
+      m.addComment("local factors: means drawn around the prior, so that the first sweep breaks symmetry");
+      randomizeMeans(m, fs);
+    }
   }
 
   private void randomizeMeans(MethodSpec.Builder m, Layout.FactorStorage fs) {
