@@ -252,14 +252,22 @@ public final class ConjugacyAnalyzer {
     SymBuilder b = new SymBuilder(plates);
     ModelGraph.Dist d = n.dist().get();
     Poly mean = b.scalar(d.arg("mean").value());
+    return new UpdatePlan.Predictive(n.name(), element, expectAll(expandGates(mean, b), Set.of(), n));
+  }
+
+  /**
+   * Sums a polynomial over the mixture gates the builder met: each gate `z[n]` became a
+   * component index k, and the result is sum_k [z[n] = k] * p.
+   */
+  private static Poly expandGates(Poly p, SymBuilder b) {
     List<Map.Entry<String, Idx>> gates = new ArrayList<>(b.gates().entrySet());
     for (int g = gates.size() - 1; g >= 0; g--) {
       Ir.Var z = b.gateVars().get(gates.get(g).getKey());
       Idx k = gates.get(g).getValue();
       Atom onehot = new Atom.Rv(z.name(), b.indices(z.indices()), Atom.Stat.ONEHOT, List.of(new Ix.V(k)));
-      mean = Poly.of(onehot).times(mean).sum(k);
+      p = Poly.of(onehot).times(p).sum(k);
     }
-    return new UpdatePlan.Predictive(n.name(), element, expectAll(mean, Set.of(), n));
+    return p;
   }
 
   /** ln p(node | parents) summed over the node's plates, with mixture gates expanded. */
@@ -276,13 +284,7 @@ public final class ConjugacyAnalyzer {
     if (maskable(n)) {
       p = p.times(new Atom.Observed(n.name(), element));
     }
-    List<Map.Entry<String, Idx>> gates = new ArrayList<>(b.gates().entrySet());
-    for (int g = gates.size() - 1; g >= 0; g--) {
-      Ir.Var z = b.gateVars().get(gates.get(g).getKey());
-      Idx k = gates.get(g).getValue();
-      Atom onehot = new Atom.Rv(z.name(), b.indices(z.indices()), Atom.Stat.ONEHOT, List.of(new Ix.V(k)));
-      p = Poly.of(onehot).times(p).sum(k);
-    }
+    p = expandGates(p, b);
     List<Idx> ps = new ArrayList<>(plates.values());
     for (int i = ps.size() - 1; i >= 0; i--) {
       p = p.sum(ps.get(i));
