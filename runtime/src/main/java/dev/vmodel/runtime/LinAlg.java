@@ -40,6 +40,16 @@ public final class LinAlg {
   // ---------------------------------------------------------------------------------------------
 
   /**
+   * The position of entry (i, j) of a symmetric n x n matrix stored as its upper triangle, row by
+   * row: (0,0), (0,1), ..., (0,n-1), (1,1), ...; (i, j) and (j, i) share a position.
+   */
+  public static int packedIndex(int i, int j, int n) {
+    int a = Math.min(i, j);
+    int b = Math.max(i, j);
+    return a * n - a * (a - 1) / 2 + b - a;
+  }
+
+  /**
    * Cholesky factorisation A = L L^T in place: reads the lower triangle of the SPD matrix A at
    * {@code a[off ..]}, and on success overwrites the block with the lower factor L (upper
    * triangle set to 0).

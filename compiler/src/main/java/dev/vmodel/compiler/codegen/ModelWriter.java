@@ -77,6 +77,8 @@ public final class ModelWriter {
   private String threadsField;
   private final String packageName;
   private final ClassName model;
+  /** The fused pass over a local categorical factor's plate, or null (see {@link RowFusion}). */
+  private final FusedUpdate fused;
 
   private ModelWriter(UpdatePlan plan, String packageName) {
     this.plan = plan;
@@ -86,6 +88,20 @@ public final class ModelWriter {
     this.explain = PlanPrinter.text(plan);
     this.packageName = packageName;
     this.model = ClassName.get(packageName, plan.graph().name());
+    RowFusion fusion = RowFusion.analyze(plan, this::chunked);
+    this.fused = fusion == null ? null : new FusedUpdate(fusion, layout, polys);
+  }
+
+  /** The natural parameters the generated update evaluates: the plan's, with row statistics read where fused. */
+  private List<NaturalParam> naturalParams(FactorUpdate u) {
+    if (fused != null && fused.f.rewritten.containsKey(u.factor().name())) {
+      return fused.f.rewritten.get(u.factor().name());
+    }
+    return u.natural();
+  }
+
+  private boolean isFused(FactorUpdate u) {
+    return fused != null && fused.f.local == u;
   }
 
   /** The generated source of a plan; {@code packageOverride} replaces the file's package. */
@@ -371,7 +387,8 @@ public final class ModelWriter {
     m.addStatement("int iterations = 0");
     m.beginControlFlow("for (int it = 1; it <= options.maxIterations(); it++)");
     m.addStatement("s.sweep(it, options.checkMonotone())");
-    m.addStatement("double elbo = s.elbo()");
+    m.addStatement(fused != null && fused.lnNorm != null
+        ? "double elbo = options.checkMonotone() ? s.elbo() : s.elboAfterSweep()" : "double elbo = s.elbo()");
     m.addStatement("trace[it - 1] = elbo");
     m.addStatement("iterations = it");
     m.beginControlFlow("if (options.listener() != null)");
@@ -435,6 +452,9 @@ public final class ModelWriter {
         }
       }
     }
+    if (fused != null) {
+      fused.fields().forEach(t::addField);
+    }
     if (threadsField() != null) {
       t.addField(FieldSpec.builder(TypeName.INT, threadsField(), Modifier.PRIVATE)
           .addJavadoc("How many threads the chunked element loops use ({@code options.threads()}).\n")
@@ -445,9 +465,15 @@ public final class ModelWriter {
     for (FactorUpdate u : plan.updates()) {
       methods.addAll(update(u));
     }
+    if (fused != null && fused.hasStatistics()) {
+      methods.addAll(fused.statisticsMethods(threadsField()));
+    }
     methods.add(sweep());
     methods.add(checkedElbo());
-    methods.add(elbo());
+    methods.add(elbo(false));
+    if (fused != null && fused.lnNorm != null) {
+      methods.add(elbo(true));
+    }
     methods.add(init());
     for (UpdatePlan.Predictive p : plan.predictives()) {
       methods.add(predictive(p));
@@ -547,6 +573,9 @@ public final class ModelWriter {
     }
     for (Scatter sc : scatters.values()) {
       m.addStatement("$L = new double[$L]", sc.field(), sc.length());
+    }
+    if (fused != null) {
+      m.addCode(fused.allocate());
     }
     m.addStatement("prepare()");
     return m.build();
@@ -804,17 +833,26 @@ public final class ModelWriter {
 
   private List<MethodSpec> update(FactorUpdate u) {
     Layout.FactorStorage fs = layout.factors.get(u.factor().name());
+    if (isFused(u) && fused.separable()) {
+      return fused.update(updateName(u), updateDoc(u), threadsField());
+    }
     MethodSpec.Builder m = MethodSpec.methodBuilder(updateName(u)).addModifiers(Modifier.PRIVATE);
     m.addJavadoc(updateDoc(u));
+    if (fused != null && fused.f.rewritten.containsKey(u.factor().name())) {
+      m.addJavadoc(fused.readsDoc());
+    }
     if (!chunked(u)) {
-      m.addCode(evaluateAndConvert(fs, u.natural(), u.factor().name(), false));
+      m.addCode(evaluateAndConvert(fs, naturalParams(u), u.factor().name(), false));
       return List.of(m.build());
     }
-    Parts parts = evaluateAndConvert(fs, u.natural(), u.factor().name(), false, true);
+    Parts parts = evaluateAndConvert(fs, naturalParams(u), u.factor().name(), false, true);
     String chunkName = updateName(u) + "Chunk";
     m.addCode(parts.prelude());
     m.addStatement("$T.forEach($L, $L, this::$L)", CHUNKS, threadsField(),
         layout.dim(u.elementIndices().get(0).range()), chunkName);
+    if (isFused(u) && fused.hasStatistics()) {
+      m.addStatement("statistics()");
+    }
     MethodSpec.Builder c = MethodSpec.methodBuilder(chunkName).addModifiers(Modifier.PRIVATE)
         .addParameter(TypeName.INT, parts.chunk()).addParameter(TypeName.INT, parts.from())
         .addParameter(TypeName.INT, parts.to())
@@ -1142,20 +1180,46 @@ public final class ModelWriter {
     return m.build();
   }
 
-  private MethodSpec elbo() {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("elbo").returns(TypeName.DOUBLE)
-        .addJavadoc("The evidence lower bound, a lower bound on ln p(X) with every constant:\n\n<pre>\n$L</pre>\n",
-            escape(explainSection("ELBO")));
+  /**
+   * {@code elbo()}, or with {@code afterSweep} {@code elboAfterSweep()}: the same value right after
+   * the fused factor's update, its terms in that factor and its entropy replaced by the sum of
+   * log-normalisers the update computed (no pass over the rows).
+   */
+  private MethodSpec elbo(boolean afterSweep) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(afterSweep ? "elboAfterSweep" : "elbo").returns(TypeName.DOUBLE);
+    if (afterSweep) {
+      String z = fused.f.local.factor().name();
+      m.addJavadoc("{@link #elbo()} right after a sweep, computed without a pass over the rows: the update of q($L)"
+          + "\nleft q($L) at its optimum given the other factors, where the ELBO's terms in q($L) plus H[q($L)]"
+          + "\nequal sum_n ln sum_c exp eta($L[n]=c), which the update added up in {@code $L}. Only valid"
+          + "\nuntil another factor that eta($L) reads is updated.\n", z, z, z, z, z, fused.lnNorm, z);
+    } else {
+      m.addJavadoc("The evidence lower bound, a lower bound on ln p(X) with every constant:\n\n<pre>\n$L</pre>\n",
+          escape(explainSection("ELBO")));
+    }
     Set<String> scope = new LinkedHashSet<>();
     String lp = localName("logJoint", scope);
     String h = localName("entropy", scope);
     m.addStatement("double $L = 0.0", lp);
     for (UpdatePlan.LogJointTerm term : plan.elbo().terms()) {
-      m.addComment("E[ln p($L | ...)]", term.node());
-      m.addCode(polys.accumulate(lp, term.value(), Map.of()));
+      Poly value = term.value();
+      if (afterSweep) {
+        value = new Poly(value.terms().stream().filter(t -> !fused.f.readsLocal(t)).toList());
+        if (value.terms().isEmpty()) {
+          continue;
+        }
+      }
+      m.addComment("E[ln p($L | ...)]$L", term.node(), afterSweep && value.terms().size() < term.value().terms().size()
+          ? ", the terms without q(" + fused.f.local.factor().name() + ")" : "");
+      m.addCode(polys.accumulate(lp, value, Map.of()));
     }
     m.addStatement("double $L = 0.0", h);
     for (Layout.FactorStorage fs : layout.factors.values()) {
+      if (afterSweep && fs.update() == fused.f.local) {
+        m.addComment("E[ln p(...)] terms in q($L) + H[q($L)]", fs.update().factor().name(), fs.update().factor().name());
+        m.addStatement("$L += $L", h, fused.lnNorm);
+        continue;
+      }
       m.addComment("H[q($L)]", fs.update().factor().name());
       if (fs.elementDims().isEmpty()) {
         m.addStatement("$L += $L", h, families.entropy(fs, "0"));
@@ -1204,6 +1268,10 @@ public final class ModelWriter {
       } else {
         initFactor(m, u, fs);
       }
+    }
+    if (fused != null && fused.hasStatistics()) {
+      m.addComment("the row statistics of the first sweep's updates");
+      m.addStatement("statistics()");
     }
     return m.build();
   }

@@ -44,6 +44,9 @@ final class PolyCode {
 
   record MatrixConstant(String field, Atom.MatFunc f, Ir matrix, Dim dim) {}
 
+  /** Arrays the writer derives from the data (row statistics, see {@link RowFusion}), by the name atoms use. */
+  final Map<String, Layout.DataArray> derived = new LinkedHashMap<>();
+
   PolyCode(Layout layout) {
     this.layout = layout;
   }
@@ -101,6 +104,12 @@ final class PolyCode {
    */
   CodeBlock loops(List<Monomial> terms, Map<Idx, String> open, Map<Idx, String> bound,
       Function<Map<Idx, String>, String> target) {
+    return loopsInto(terms, open, bound, names -> CodeBlock.of("$L", target.apply(names)));
+  }
+
+  /** {@link #loops} with the target as code (which may name types). */
+  CodeBlock loopsInto(List<Monomial> terms, Map<Idx, String> open, Map<Idx, String> bound,
+      Function<Map<Idx, String>, CodeBlock> target) {
     CodeBlock.Builder b = CodeBlock.builder();
     List<Idx> openIdx = new ArrayList<>(open.keySet());
     for (Monomial original : terms) {
@@ -235,6 +244,12 @@ final class PolyCode {
     return out.build();
   }
 
+  /** A sum-free term as a Java expression, its sign included: {@code -0.5 * x[n * D + i]}. */
+  CodeBlock value(Monomial m, Map<Idx, String> names) {
+    Signed t = term(m, names);
+    return t.negative() ? CodeBlock.of("-$L", t.body()) : t.body();
+  }
+
   /** A term's magnitude as Java, and whether it is subtracted. */
   record Signed(boolean negative, CodeBlock body) {}
 
@@ -305,7 +320,7 @@ final class PolyCode {
       }
       return CodeBlock.of("$L[$L]", field, momentIndex(fs, mo.element(), mo.component(), names));
     } else if (a instanceof Atom.Data d) {
-      Layout.DataArray arr = layout.data.get(d.var());
+      Layout.DataArray arr = layout.data.containsKey(d.var()) ? layout.data.get(d.var()) : derived.get(d.var());
       List<String> idx = new ArrayList<>();
       d.element().forEach(x -> idx.add(ix(x, names)));
       d.component().forEach(x -> idx.add(ix(x, names)));

@@ -42,16 +42,54 @@ public final class Chunks {
    * {@code threads <= 1} or there is a single chunk, else on a pool of {@code threads} threads.
    */
   public static void forEach(int threads, int n, Body body) {
-    int chunks = (n + SIZE - 1) / SIZE;
+    forEach(threads, n, count(n), body);
+  }
+
+  /** At most this many blocks for loops that keep partial sums per block (see {@link #blocks}). */
+  public static final int MAX_BLOCKS = 32;
+
+  /** Doubles of per-block partial sums that {@link #blocks} allows in all (64 MiB). */
+  public static final long BLOCK_BUDGET = 8L << 20;
+
+  /**
+   * How many blocks a loop over {@code n} elements that keeps {@code partials} doubles of
+   * partial sums per block runs in: at most one per chunk, at most {@link #MAX_BLOCKS}, and
+   * few enough that all blocks' partial sums fit in {@link #BLOCK_BUDGET} doubles (1 if even one
+   * block exceeds it), and at most 8 partial sums per element, but 2 blocks if there are 2
+   * chunks. A pure function of the sizes, never of the thread count, so that sums
+   * added per block and then in block order are bitwise the same for any number of threads.
+   */
+  public static int blocks(int n, long partials) {
+    long byBudget = partials <= 0 ? MAX_BLOCKS : BLOCK_BUDGET / partials;
+    // Adding up the blocks should cost little beside the pass: at most 8 partial sums per element
+    // (LDA's word-topic counts are V x K per block), though 2 blocks are always allowed.
+    long byWork = partials <= 0 ? MAX_BLOCKS : Math.max(2, 8L * n / partials);
+    return (int) Math.max(1, Math.min(Math.min(count(n), MAX_BLOCKS), Math.min(byBudget, byWork)));
+  }
+
+  /** The elements per block when {@code 0..n-1} is cut into {@code blocks} blocks of whole chunks. */
+  public static int blockLength(int n, int blocks) {
+    int chunksPerBlock = (count(n) + blocks - 1) / Math.max(1, blocks);
+    return chunksPerBlock * SIZE;
+  }
+
+  /**
+   * Runs {@code body} on {@code 0..n-1} cut into at most {@code blocks} blocks of whole chunks
+   * ({@link #blockLength}); {@code body} gets the block's index. In order on the calling thread
+   * if {@code threads <= 1} or there is one block, else on a pool of {@code threads} threads.
+   */
+  public static void forEach(int threads, int n, int blocks, Body body) {
+    int len = blockLength(n, blocks);
+    int chunks = (n + len - 1) / len;
     if (threads <= 1 || chunks <= 1) {
       for (int c = 0; c < chunks; c++) {
-        body.run(c, c * SIZE, Math.min(n, (c + 1) * SIZE));
+        body.run(c, c * len, Math.min(n, (c + 1) * len));
       }
       return;
     }
     RuntimeException[] failed = new RuntimeException[chunks];
     Error[] errors = new Error[chunks];
-    pool(threads).invoke(new Range(body, n, 0, chunks, failed, errors));
+    pool(threads).invoke(new Range(body, n, len, 0, chunks, failed, errors));
     for (int c = 0; c < chunks; c++) {
       if (errors[c] != null) {
         throw errors[c];
@@ -77,14 +115,16 @@ public final class Chunks {
 
     private final transient Body body;
     private final int n;
+    private final int len;
     private final int lo;
     private final int hi;
     private final RuntimeException[] failed;
     private final Error[] errors;
 
-    Range(Body body, int n, int lo, int hi, RuntimeException[] failed, Error[] errors) {
+    Range(Body body, int n, int len, int lo, int hi, RuntimeException[] failed, Error[] errors) {
       this.body = body;
       this.n = n;
+      this.len = len;
       this.lo = lo;
       this.hi = hi;
       this.failed = failed;
@@ -95,12 +135,12 @@ public final class Chunks {
     protected void compute() {
       if (hi - lo > 1) {
         int mid = (lo + hi) >>> 1;
-        ForkJoinTask.invokeAll(new Range(body, n, lo, mid, failed, errors),
-            new Range(body, n, mid, hi, failed, errors));
+        ForkJoinTask.invokeAll(new Range(body, n, len, lo, mid, failed, errors),
+            new Range(body, n, len, mid, hi, failed, errors));
         return;
       }
       try {
-        body.run(lo, lo * SIZE, Math.min(n, (lo + 1) * SIZE));
+        body.run(lo, lo * len, Math.min(n, (lo + 1) * len));
       } catch (RuntimeException e) {
         failed[lo] = e;
       } catch (Error e) {

@@ -1,0 +1,513 @@
+package dev.vmodel.compiler.codegen;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.vmodel.compiler.algebra.Atom;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Ix;
+import dev.vmodel.compiler.algebra.Monomial;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.codegen.RowFusion.Pattern;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the fused pass of a {@link RowFusion}: the update of the local categorical factor that,
+ * in one pass over its plate in blocks of rows, computes each row's features, its
+ * responsibilities and log-normaliser, and adds the row statistics the other factors' updates
+ * read; and the statistics-only pass that {@code init} (and a non-separable update) runs.
+ */
+final class FusedUpdate {
+  private static final ClassName SPECIAL = ClassName.get("dev.vmodel.runtime", "SpecialFunctions");
+  private static final ClassName LIN_ALG = ClassName.get("dev.vmodel.runtime", "LinAlg");
+  private static final ClassName CHUNKS = ClassName.get("dev.vmodel.runtime.fit", "Chunks");
+  private static final TypeName ARRAY = ArrayTypeName.of(TypeName.DOUBLE);
+  private static final TypeName ARRAYS = ArrayTypeName.of(ARRAY);
+
+  final RowFusion f;
+  private final Layout layout;
+  private final PolyCode polys;
+  private final Layout.FactorStorage fs;
+  private final String base;
+  private final String k;
+  private final String n;
+  final String blocks;
+  private final Map<Pattern, String> featureBlocks = new LinkedHashMap<>();
+  private final Map<Pattern, String> weights = new LinkedHashMap<>();
+  private final Map<Pattern, String> stats = new LinkedHashMap<>();
+  private final Map<Pattern, String> statBlocks = new LinkedHashMap<>();
+  final String lnNorm;
+  private final String lnNormBlocks;
+
+  FusedUpdate(RowFusion f, Layout layout, PolyCode polys) {
+    this.f = f;
+    this.layout = layout;
+    this.polys = polys;
+    this.fs = layout.factors.get(f.local.factor().name());
+    this.base = fs.base();
+    this.k = layout.dim(f.component.range());
+    this.n = layout.dim(f.element.range());
+    this.blocks = layout.claim(base + "Blocks");
+    if (f.weights != null) {
+      for (Pattern p : f.features()) {
+        weights.put(p, layout.claim(base + "Weight" + Layout.cap(p.word)));
+        if (!p.atoms.isEmpty()) {
+          featureBlocks.put(p, layout.claim(base + "Feature" + Layout.cap(p.word) + "Blocks"));
+        }
+      }
+    }
+    for (Pattern p : f.stats()) {
+      String field = layout.claim(base + "Stat" + Layout.cap(p.word));
+      stats.put(p, field);
+      statBlocks.put(p, layout.claim(field + "Blocks"));
+      List<Dim> comps = List.of(f.component.range());
+      polys.derived.put(p.statVar, new Layout.DataArray(p.statVar, field, false, RowFusion.dims(p), comps, false,
+          null, null));
+    }
+    this.lnNorm = f.lseElbo ? layout.claim(base + "LnNorm") : null;
+    this.lnNormBlocks = f.lseElbo ? layout.claim(base + "LnNormBlocks") : null;
+  }
+
+  boolean separable() {
+    return f.weights != null;
+  }
+
+  boolean hasStatistics() {
+    return !stats.isEmpty();
+  }
+
+  /** A feature stored once per pair i <= j. */
+  private boolean packed(Pattern p) {
+    return p.symmetric && featureBlocks.containsKey(p);
+  }
+
+  /** Whether the statistic is added from the feature workspace (dense, and a feature). */
+  private boolean fromFeatures(Pattern p) {
+    return p.dense() && (p.atoms.isEmpty() ? weights.containsKey(p) : featureBlocks.containsKey(p));
+  }
+
+  private String length(Pattern p) {
+    if (p.atoms.isEmpty()) {
+      return "1";
+    }
+    if (packed(p)) {
+      String d = layout.dim(p.free.get(0).range());
+      return d + " * (" + d + " + 1) / 2";
+    }
+    return layout.product(RowFusion.dims(p));
+  }
+
+  private String statBlockLength(Pattern p) {
+    return fromFeatures(p) ? length(p) : layout.product(RowFusion.dims(p));
+  }
+
+  List<FieldSpec> fields() {
+    List<FieldSpec> out = new ArrayList<>();
+    out.add(FieldSpec.builder(TypeName.INT, blocks, Modifier.PRIVATE)
+        .addJavadoc("How many blocks of rows the passes over $L keep partial sums for (a function of the sizes only).\n",
+            n).build());
+    for (Map.Entry<Pattern, String> w : weights.entrySet()) {
+      out.add(FieldSpec.builder(ARRAY, w.getValue(), Modifier.PRIVATE)
+          .addJavadoc("E-step weights of the row feature $L, one per $L: eta($L) adds feature x weight.\n",
+              describe(w.getKey()), k, eta()).build());
+    }
+    for (Map.Entry<Pattern, String> b : featureBlocks.entrySet()) {
+      out.add(FieldSpec.builder(ARRAYS, b.getValue(), Modifier.PRIVATE)
+          .addJavadoc("The feature $L of the current row$L, one workspace per block.\n", describe(b.getKey()),
+              packed(b.getKey()) ? " (pairs i <= j, row by row)" : "").build());
+    }
+    for (Map.Entry<Pattern, String> s : stats.entrySet()) {
+      out.add(FieldSpec.builder(ARRAY, s.getValue(), Modifier.PRIVATE)
+          .addJavadoc("Row statistic sum_$L $L q($L=$L), refreshed by every pass over $L.\n",
+              f.element.name(), describe(s.getKey()), elementText(), f.statComponent.name(), n).build());
+      out.add(FieldSpec.builder(ARRAYS, statBlocks.get(s.getKey()), Modifier.PRIVATE)
+          .addJavadoc("Partial sums of {@code $L}, one per block of rows$L.\n", s.getValue(),
+              packed(s.getKey()) ? " (pairs i <= j)" : "").build());
+    }
+    if (lnNorm != null) {
+      out.add(FieldSpec.builder(TypeName.DOUBLE, lnNorm, Modifier.PRIVATE)
+          .addJavadoc("sum_$L ln sum_c exp $L after the last update: q($L)'s part of the ELBO.\n", f.element.name(),
+              eta(), f.local.factor().name()).build());
+      out.add(FieldSpec.builder(ARRAY, lnNormBlocks, Modifier.PRIVATE)
+          .addJavadoc("Partial sums of {@code $L}, one per block of rows.\n", lnNorm).build());
+    }
+    return out;
+  }
+
+  private String elementText() {
+    return f.local.factor().name() + "[" + f.element.name() + "]";
+  }
+
+  private String eta() {
+    return "eta(" + elementText() + "=c)";
+  }
+
+  /** A pattern in the plan's notation: {@code x[n][i] x[n][j]}, {@code 1}. */
+  private String describe(Pattern p) {
+    if (p.atoms.isEmpty()) {
+      return "1";
+    }
+    Map<Idx, String> names = new LinkedHashMap<>();
+    names.put(f.row, f.element.name());
+    String[] letters = {"i", "j", "l", "m", "p", "r"};
+    for (int i = 0; i < p.free.size(); i++) {
+      names.put(p.free.get(i), i < letters.length ? letters[i] : "i" + i);
+    }
+    List<String> parts = new ArrayList<>();
+    for (Atom a : p.atoms) {
+      parts.add(text(a, names));
+    }
+    return String.join(" ", parts);
+  }
+
+  private static String text(Atom a, Map<Idx, String> names) {
+    if (a instanceof Atom.Data d) {
+      StringBuilder b = new StringBuilder(d.var());
+      for (Ix x : d.element()) {
+        b.append('[').append(text(x, names)).append(']');
+      }
+      for (Ix x : d.component()) {
+        b.append('[').append(text(x, names)).append(']');
+      }
+      return b.toString();
+    } else if (a instanceof Atom.Observed o) {
+      return "observed(" + o.var() + o.element().stream().map(x -> "[" + text(x, names) + "]")
+          .reduce("", String::concat) + ")";
+    } else if (a instanceof Atom.Delta d) {
+      return "[" + text(d.a(), names) + " = " + text(d.b(), names) + "]";
+    }
+    return a.toString();
+  }
+
+  private static String text(Ix x, Map<Idx, String> names) {
+    if (x instanceof Ix.V v) {
+      return names.getOrDefault(v.idx(), v.idx().name());
+    } else if (x instanceof Ix.C c) {
+      return Integer.toString(c.value());
+    }
+    Ix.D d = (Ix.D) x;
+    return d.var() + d.element().stream().map(e -> "[" + text(e, names) + "]").reduce("", String::concat);
+  }
+
+  CodeBlock allocate() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    List<String> partials = new ArrayList<>();
+    for (Pattern p : stats.keySet()) {
+      partials.add("(long) " + statBlockLength(p) + " * " + k);
+    }
+    b.addStatement("$L = $T.blocks($L, $L)", blocks, CHUNKS, n, partials.isEmpty() ? "0" : String.join(" + ",
+        partials));
+    for (Map.Entry<Pattern, String> w : weights.entrySet()) {
+      b.addStatement("$L = new double[$L * $L]", w.getValue(), length(w.getKey()), k);
+    }
+    for (Map.Entry<Pattern, String> e : featureBlocks.entrySet()) {
+      b.addStatement("$L = new double[$L][$L]", e.getValue(), blocks, length(e.getKey()));
+    }
+    for (Map.Entry<Pattern, String> s : stats.entrySet()) {
+      b.addStatement("$L = new double[$L * $L]", s.getValue(), layout.product(RowFusion.dims(s.getKey())), k);
+      b.addStatement("$L = new double[$L][$L * $L]", statBlocks.get(s.getKey()), blocks,
+          statBlockLength(s.getKey()), k);
+    }
+    if (lnNorm != null) {
+      b.addStatement("$L = new double[$L]", lnNormBlocks, blocks);
+    }
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The fused update
+
+  /** {@code updateZ()} and its block method: weights, one pass, then the block sums. */
+  List<MethodSpec> update(String name, CodeBlock doc, String threads) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addJavadoc(doc)
+        .addJavadoc("\n<p>Generated as one pass over $L: eta = sum over row features x weights, the weights"
+            + " computed\nonce per sweep from the other factors' moments; the same pass adds up the row statistics"
+            + "\nthe other factors' updates read$L.\n", n, lnNorm == null ? "" : " and the log-normalisers for the ELBO");
+    m.addComment("weights: the parts of eta($L) free of the row, once per sweep", elementText() + "=c");
+    for (String w : weights.values()) {
+      m.addStatement("$T.fill($L, 0.0)", Arrays.class, w);
+    }
+    for (RowFusion.WeightTerm t : f.weights) {
+      m.addCode(weightCode(t));
+    }
+    String block = name + "Block";
+    m.addStatement("$T.forEach($L, $L, $L, this::$L)", CHUNKS, threads, n, blocks, block);
+    if (hasStatistics()) {
+      m.addStatement("reduceStatistics()");
+    }
+    if (lnNorm != null) {
+      m.addStatement("double sum = 0.0");
+      m.beginControlFlow("for (int b = 0; b < $L; b++)", blocks);
+      m.addStatement("sum += $L[b]", lnNormBlocks);
+      m.endControlFlow();
+      m.addStatement("$L = sum", lnNorm);
+    }
+    MethodSpec.Builder c = blockMethod(block)
+        .addJavadoc("{@link #$L()} for the rows {@code from} to {@code to - 1}, with block {@code block}'s"
+            + " workspaces and partial sums.\nEach row reads only other factors' moments and writes only its own"
+            + " parameters and moments,\nso blocks run in parallel and the result does not depend on the thread"
+            + " count.\n", name);
+    Set<String> scope = new LinkedHashSet<>(List.of("block", "from", "to"));
+    c.addCode(blockLocals(true));
+    if (lnNorm != null) {
+      c.addStatement("double lnNormSum = 0.0");
+    }
+    String row = local("n", scope);
+    c.beginControlFlow("for (int $L = from; $L < to; $L++)", row, row, row);
+    String at = local("at", scope);
+    c.addStatement("int $L = $L * $L", at, row, k);
+    c.addCode(featureCode(row, true, scope));
+    String p = fs.params().get("p");
+    String comp = local("c", scope);
+    Pattern one = weights.keySet().stream().filter(x -> x.atoms.isEmpty()).findFirst().orElse(null);
+    c.beginControlFlow("for (int $L = 0; $L < $L; $L++)", comp, comp, k, comp);
+    c.addStatement("$L[$L + $L] = $L", p, at, comp, one == null ? "0.0" : weights.get(one) + "[" + comp + "]");
+    c.endControlFlow();
+    for (Map.Entry<Pattern, String> e : featureBlocks.entrySet()) {
+      String q = local("q", scope);
+      String v = local("v", scope);
+      String fb = localFeature(e.getKey());
+      c.beginControlFlow("for (int $L = 0; $L < $L; $L++)", q, q, length(e.getKey()), q);
+      c.addStatement("double $L = $L[$L]", v, fb, q);
+      c.beginControlFlow("for (int $L = 0; $L < $L; $L++)", comp, comp, k, comp);
+      c.addStatement("$L[$L + $L] += $L * $L[$L * $L + $L]", p, at, comp, v, weights.get(e.getKey()), q, k, comp);
+      c.endControlFlow();
+      c.endControlFlow();
+      scope.remove(q);
+      scope.remove(v);
+    }
+    c.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNorm == null ? "" : "lnNormSum += ", SPECIAL, p, at, k);
+    c.addStatement("System.arraycopy($L, $L, $L, $L, $L)", p, at, fs.moments().get("onehot"), at, k);
+    scope.remove(comp);
+    c.addCode(statCode(row, at, scope));
+    c.endControlFlow();
+    if (lnNorm != null) {
+      c.addStatement("$L[block] = lnNormSum", lnNormBlocks);
+    }
+    return List.of(m.build(), c.build());
+  }
+
+  private MethodSpec.Builder blockMethod(String name) {
+    return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addParameter(TypeName.INT, "block")
+        .addParameter(TypeName.INT, "from").addParameter(TypeName.INT, "to");
+  }
+
+  /** A weight term: {@code w[q * K + c] += rest} over the feature's indices and c. */
+  private CodeBlock weightCode(RowFusion.WeightTerm t) {
+    Pattern p = t.pattern();
+    Map<Idx, String> open = new LinkedHashMap<>();
+    String[] letters = {"i", "j", "l", "m", "p", "r"};
+    for (int i = 0; i < t.free().size(); i++) {
+      open.put(t.free().get(i), i < letters.length ? letters[i] : "i" + i);
+    }
+    open.put(f.component, "c");
+    List<Idx> free = t.free();
+    String w = weights.get(p);
+    return polys.loopsInto(List.of(t.rest()), open, Map.of(), names -> {
+      String c = names.get(f.component);
+      if (free.isEmpty()) {
+        return CodeBlock.of("$L[$L]", w, c);
+      }
+      if (packed(p)) {
+        return CodeBlock.of("$L[$T.packedIndex($L, $L, $L) * $L + $L]", w, LIN_ALG, names.get(free.get(0)),
+            names.get(free.get(1)), layout.dim(free.get(0).range()), k, c);
+      }
+      List<String> idx = new ArrayList<>();
+      free.forEach(i -> idx.add(names.get(i)));
+      idx.add(c);
+      List<Dim> dims = new ArrayList<>(RowFusion.dims(p));
+      dims.add(f.component.range());
+      return CodeBlock.of("$L[$L]", w, layout.flat(idx, dims));
+    });
+  }
+
+  /** Locals for block {@code block}'s workspaces and partial sums, the partial sums zeroed. */
+  private CodeBlock blockLocals(boolean allFeatures) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (Map.Entry<Pattern, String> e : featureBlocks.entrySet()) {
+      if (allFeatures || stats.containsKey(e.getKey())) {
+        b.addStatement("double[] $L = $L[block]", localFeature(e.getKey()), e.getValue());
+      }
+    }
+    for (Map.Entry<Pattern, String> e : statBlocks.entrySet()) {
+      String s = localStat(e.getKey());
+      b.addStatement("double[] $L = $L[block]", s, e.getValue());
+      b.addStatement("$T.fill($L, 0.0)", Arrays.class, s);
+    }
+    return b.build();
+  }
+
+  private String localFeature(Pattern p) {
+    return "f" + Layout.cap(p.word);
+  }
+
+  private String localStat(Pattern p) {
+    return "s" + Layout.cap(p.word);
+  }
+
+  private String local(String wanted, Set<String> scope) {
+    String v = wanted;
+    int i = 2;
+    while (layout.isField(v) || scope.contains(v)) {
+      v = wanted + i++;
+    }
+    scope.add(v);
+    return v;
+  }
+
+  /** The row's features into the block's workspaces ({@code all}: every feature, else those statistics use). */
+  private CodeBlock featureCode(String row, boolean all, Set<String> scope) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (Pattern p : featureBlocks.keySet()) {
+      if (!all && !stats.containsKey(p)) {
+        continue;
+      }
+      b.add("// $L$L\n", describe(p), packed(p) ? ", i <= j" : "");
+      Set<String> inner = new LinkedHashSet<>(scope);
+      String q = local("q", inner);
+      b.add("{\n$>");
+      b.addStatement("int $L = 0", q);
+      Map<Idx, String> names = new LinkedHashMap<>();
+      names.put(f.row, row);
+      List<String> vars = new ArrayList<>();
+      String[] letters = {"i", "j", "l", "m", "p", "r"};
+      for (int i = 0; i < p.free.size(); i++) {
+        String v = local(i < letters.length ? letters[i] : "i" + i, inner);
+        names.put(p.free.get(i), v);
+        vars.add(v);
+        String start = packed(p) && i == 1 ? vars.get(0) : "0";
+        b.beginControlFlow("for (int $L = $L; $L < $L; $L++)", v, start, v, layout.dim(p.free.get(i).range()), v);
+      }
+      b.addStatement("$L[$L++] = $L", localFeature(p), q, polys.value(new Monomial(1.0, List.of(), p.atoms), names));
+      for (int i = 0; i < p.free.size(); i++) {
+        b.endControlFlow();
+      }
+      b.add("$<}\n");
+    }
+    return b.build();
+  }
+
+  /** Adds the row's statistics, reading the new q(z[n]) at {@code at}. */
+  private CodeBlock statCode(String row, String at, Set<String> scope) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String r = fs.moments().get("onehot");
+    for (Map.Entry<Pattern, String> e : stats.entrySet()) {
+      Pattern p = e.getKey();
+      String s = localStat(p);
+      Set<String> inner = new LinkedHashSet<>(scope);
+      if (fromFeatures(p)) {
+        String c = local("c", inner);
+        if (p.atoms.isEmpty()) {
+          b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, k, c);
+          b.addStatement("$L[$L] += $L[$L + $L]", s, c, r, at, c);
+          b.endControlFlow();
+          continue;
+        }
+        String q = local("q", inner);
+        String v = local("v", inner);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", q, q, length(p), q);
+        b.addStatement("double $L = $L[$L]", v, localFeature(p), q);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, k, c);
+        b.addStatement("$L[$L * $L + $L] += $L * $L[$L + $L]", s, q, k, c, v, r, at, c);
+        b.endControlFlow();
+        b.endControlFlow();
+        continue;
+      }
+      List<Atom> atoms = new ArrayList<>(p.atoms);
+      atoms.add(new Atom.Moment(f.local.factor().name(), List.of(new Ix.V(f.row)), f.momentStat,
+          List.of(new Ix.V(f.statComponent))));
+      Map<Idx, String> open = new LinkedHashMap<>();
+      String[] letters = {"i", "j", "l", "m", "p", "r"};
+      for (int i = 0; i < p.free.size(); i++) {
+        open.put(p.free.get(i), local(i < letters.length ? letters[i] : "i" + i, inner));
+      }
+      open.put(f.statComponent, local("c", inner));
+      List<Idx> order = new ArrayList<>(p.free);
+      order.add(f.statComponent);
+      List<Dim> dims = new ArrayList<>(RowFusion.dims(p));
+      dims.add(f.component.range());
+      b.add(polys.loops(List.of(new Monomial(1.0, List.of(), atoms)), open, Map.of(f.row, row),
+          names -> s + "[" + layout.flat(order.stream().map(names::get).toList(), dims) + "]"));
+    }
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The statistics-only pass
+
+  /** {@code statistics()}, its block method and {@code reduceStatistics()}. */
+  List<MethodSpec> statisticsMethods(String threads) {
+    List<MethodSpec> out = new ArrayList<>();
+    out.add(MethodSpec.methodBuilder("statistics")
+        .addJavadoc("Recomputes the row statistics from the current q($L), in one pass over $L: after {@code init},"
+            + "\nor after q($L) was set otherwise.\n", f.local.factor().name(), n, f.local.factor().name())
+        .addStatement("$T.forEach($L, $L, $L, this::statisticsBlock)", CHUNKS, threads, n, blocks)
+        .addStatement("reduceStatistics()").build());
+    MethodSpec.Builder c = blockMethod("statisticsBlock")
+        .addJavadoc("{@link #statistics()} for the rows {@code from} to {@code to - 1}, into block {@code block}'s"
+            + " partial sums.\n");
+    Set<String> scope = new LinkedHashSet<>(List.of("block", "from", "to"));
+    c.addCode(blockLocals(false));
+    String row = local("n", scope);
+    c.beginControlFlow("for (int $L = from; $L < to; $L++)", row, row, row);
+    String at = local("at", scope);
+    c.addStatement("int $L = $L * $L", at, row, k);
+    c.addCode(featureCode(row, false, scope));
+    c.addCode(statCode(row, at, scope));
+    c.endControlFlow();
+    out.add(c.build());
+    MethodSpec.Builder r = MethodSpec.methodBuilder("reduceStatistics").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Adds the blocks' partial sums in block order (the same for any thread count).\n");
+    for (Map.Entry<Pattern, String> e : stats.entrySet()) {
+      Pattern p = e.getKey();
+      String full = e.getValue();
+      String parts = statBlocks.get(p);
+      if (fromFeatures(p) && packed(p)) {
+        String d = layout.dim(p.free.get(0).range());
+        r.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+        r.beginControlFlow("for (int j = 0; j < $L; j++)", d);
+        r.addStatement("int packed = $T.packedIndex(i, j, $L) * $L", LIN_ALG, d, k);
+        r.beginControlFlow("for (int c = 0; c < $L; c++)", k);
+        r.addStatement("double sum = 0.0");
+        r.beginControlFlow("for (int b = 0; b < $L; b++)", blocks);
+        r.addStatement("sum += $L[b][packed + c]", parts);
+        r.endControlFlow();
+        r.addStatement("$L[(i * $L + j) * $L + c] = sum", full, d, k);
+        r.endControlFlow();
+        r.endControlFlow();
+        r.endControlFlow();
+        continue;
+      }
+      r.beginControlFlow("for (int q = 0; q < $L.length; q++)", full);
+      r.addStatement("double sum = 0.0");
+      r.beginControlFlow("for (int b = 0; b < $L; b++)", blocks);
+      r.addStatement("sum += $L[b][q]", parts);
+      r.endControlFlow();
+      r.addStatement("$L[q] = sum", full);
+      r.endControlFlow();
+    }
+    out.add(r.build());
+    return out;
+  }
+
+  /** Javadoc lines for a factor whose update reads row statistics. */
+  CodeBlock readsDoc() {
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<Pattern, String> e : stats.entrySet()) {
+      names.add("{@code " + e.getValue() + "} = sum_" + f.element.name() + " " + describe(e.getKey()) + " q("
+          + elementText() + "=c)");
+    }
+    return CodeBlock.of("\n<p>Its sums over $L read the row statistics the update of q($L) adds up:\n$L.\n",
+        f.element.name(), f.local.factor().name(), String.join(",\n", names));
+  }
+}
