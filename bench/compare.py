@@ -370,26 +370,66 @@ def case_list(root):
     return sorted(d for d in os.listdir(root) if d.startswith(("gmm-", "lda-")))
 
 
+def fmt_mb(x):
+    return "-" if x is None else f"{x:.0f}"
+
+
+def fmt_ratio(a, b):
+    """Time a over time b, with the speed-up (b / a) where a is the faster."""
+    if a is None or b is None or not (a > 0 and b > 0):  # also None-safe for nan
+        return "-"
+    r = a / b
+    return f"{r:.2f}x ({1 / r:.1f}x faster)" if r < 1 else f"{r:.2f}x"
+
+
+def fmt_speedup(vmodel, sklearn):
+    """sklearn time / vmodel time: above 1, vmodel is the faster."""
+    if vmodel is None or sklearn is None or not (vmodel > 0 and sklearn > 0):
+        return "-"
+    return f"{sklearn / vmodel:.2f}x"
+
+
+def med(run, key):
+    """Median of run[key] after the first iteration; None without the run or the key."""
+    if run is None or not run.get(key):
+        return None
+    m = median(steady(run[key]))
+    return None if m != m else m
+
+
+def thread_label(n):
+    return f"{n} thread" + ("" if n == 1 else "s")
+
+
 def table(root):
     summary = []
     for case in case_list(root):
         cd = os.path.join(root, case)
-        v = last_json(os.path.join(cd, "vmodel.json"))
+        v = last_json(os.path.join(cd, "vmodel.json"))  # the generated code on N threads
+        v1 = last_json(os.path.join(cd, "vmodel1.json"))  # on one thread (absent before --threads)
         s2 = last_json(os.path.join(cd, "sklearn.json"))
         s1 = last_json(os.path.join(cd, "sklearn1.json")) or s2
         if v is None or s2 is None:
             print(f"== {case}: incomplete (see {cd})\n")
             continue
         vt = time_v(os.path.join(cd, "vmodel.time"))
+        vt1 = time_v(os.path.join(cd, "vmodel1.time")) if v1 is not None else {}
         st2 = time_v(os.path.join(cd, "sklearn.time"))
         st1 = time_v(os.path.join(cd, "sklearn1.time")) or st2
         iters = s2["iters"]
-        v_it = median(steady(v["iter_seconds"]))
-        s2_it = median(steady(s2["iter_seconds"]))
-        s1_it = median(steady(s1["iter_seconds"]))
+        v_it, v1_it, s2_it, s1_it = (med(r, "iter_seconds") for r in (v, v1, s2, s1))
+        v_cpu, v1_cpu, s2_cpu, s1_cpu = (med(r, "iter_cpu_seconds") for r in (v, v1, s2, s1))
         gmm = v["impl"] == "vmodel-gmm"
         threads2 = max((b.get("num_threads") or 1) for b in s2["blas"]) if s2.get("blas") else "?"
-        head = ("", "vmodel (generated)", f"sklearn {s2['sklearn']}, {threads2} BLAS thr.", "sklearn, 1 BLAS thread")
+        vthreads = v.get("threads")
+        nv = vthreads if vthreads is not None else "N"
+        head = (
+            "",
+            f"vmodel, {thread_label(vthreads)}" if vthreads is not None else "vmodel (generated)",
+            "vmodel, 1 thread",
+            f"sklearn {s2['sklearn']}, {threads2} BLAS thr.",
+            "sklearn, 1 BLAS thread",
+        )
         if gmm:
             title = f"GMM  N={v['n']:.0e} D={v['d']} K={v['k']}".replace("e+0", "e")
             proto = f"{iters} iterations (M-step, E-step, bound) from the same k-means labels"
@@ -400,34 +440,54 @@ def table(root):
                 f"sklearn does {s2['inner_iterations_per_document']:.1f} inner (theta, z) iterations per document "
                 f"per iteration (measured at the end), vmodel 1"
             )
+
+        def sweep_elbo(r):
+            if r is None:
+                return "-"
+            return f"{fmt_s(med(r, 'sweep_seconds'))} + {fmt_s(med(r, 'elbo_seconds'))}"
+
+        def first(r):
+            return fmt_s(r["iter_seconds"][0]) if r is not None and r.get("iter_seconds") else "-"
+
         rows = [
             head,
-            ("s / iteration, median, wall", fmt_s(v_it), fmt_s(s2_it), fmt_s(s1_it)),
-            ("s / iteration, median, CPU", fmt_s(median(steady(v.get("iter_cpu_seconds") or [None]))),
-             fmt_s(median(steady(s2["iter_cpu_seconds"]))), fmt_s(median(steady(s1["iter_cpu_seconds"])))),
-            ("  vmodel: sweep + ELBO, wall", f"{fmt_s(median(steady(v['sweep_seconds'])))} + {fmt_s(median(steady(v['elbo_seconds'])))}", "", ""),
-            ("first iteration, wall", fmt_s(v["iter_seconds"][0]), fmt_s(s2["iter_seconds"][0]), fmt_s(s1["iter_seconds"][0])),
-            ("ratio vmodel / sklearn, wall", "", f"{v_it / s2_it:.2f}x", f"{v_it / s1_it:.2f}x"),
+            ("s / iteration, median, wall", fmt_s(v_it), fmt_s(v1_it), fmt_s(s2_it), fmt_s(s1_it)),
+            ("s / iteration, median, CPU", fmt_s(v_cpu), fmt_s(v1_cpu), fmt_s(s2_cpu), fmt_s(s1_cpu)),
+            ("  vmodel: sweep + ELBO, wall", sweep_elbo(v), sweep_elbo(v1), "", ""),
+            ("first iteration, wall", first(v), first(v1), first(s2), first(s1)),
+            ("ratio vmodel / sklearn, wall", fmt_ratio(v_it, s2_it), fmt_ratio(v1_it, s1_it), "", ""),
+            ("ratio vmodel / sklearn, CPU", fmt_ratio(v_cpu, s2_cpu), fmt_ratio(v1_cpu, s1_cpu), "", ""),
+            (f"vmodel speed-up, {nv} over 1 thread, wall", fmt_speedup(v_it, v1_it), "", "", ""),
         ]
         if gmm:
             rows += [
-                ("final ELBO, all constants", fmt_e(v["elbo"]), fmt_e(s2["full_elbo"]) + " *", ""),
-                ("sklearn lower_bound_ (drops C)", "", fmt_e(s2["lower_bound"]), ""),
-                ("  C analytic / measured", "", f"{s2['constant']:.10g} / {s2['constant_check']:.10g}", ""),
-                ("  lower_bound_ + C", "", fmt_e(s2["lower_bound"] + s2["constant"]), ""),
+                ("final ELBO, all constants", fmt_e(v["elbo"]), fmt_e(v1 and v1.get("elbo")), fmt_e(s2["full_elbo"]) + " *", ""),
+                ("sklearn lower_bound_ (drops C)", "", "", fmt_e(s2["lower_bound"]), ""),
+                ("  C analytic / measured", "", "", f"{s2['constant']:.10g} / {s2['constant_check']:.10g}", ""),
+                ("  lower_bound_ + C", "", "", fmt_e(s2["lower_bound"] + s2["constant"]), ""),
             ]
             agree = abs(v["elbo"] - s2["full_elbo"]) / abs(s2["full_elbo"])
             note = ("* the full ELBO (every constant, as vmodel's) recomputed at sklearn's final state, which is "
                     "vmodel's state after the same sweeps; lower_bound_ is one half-step earlier")
         else:
             trace = v["elbo_trace"]
-            at = trace[iters - 1] if len(trace) >= iters else None
-            reach = next((i + 1 for i, e in enumerate(trace) if e >= s2["bound"]), None)
+            trace1 = v1.get("elbo_trace") if v1 is not None else None
+
+            def at(t):
+                return t[iters - 1] if t and len(t) >= iters else None
+
+            def reach(t, it):
+                if t is None:
+                    return "-"
+                n = next((i + 1 for i, e in enumerate(t) if e >= s2["bound"]), None)
+                return f"{n} ({n * it:.1f} s)" if n and it else f"> {len(t)}"
+
             rows += [
-                (f"bound after {iters} iterations", fmt_e(at), fmt_e(s2["bound"]) + " *", fmt_e(s1["bound"]) + " *"),
-                ("vmodel sweeps to reach sklearn's", f"{reach} ({reach * v_it:.1f} s)" if reach else f"> {len(trace)}", "", ""),
-                (f"vmodel bound after {len(trace)} sweeps", fmt_e(trace[-1]), "", ""),
-                ("sklearn's formula at that vmodel q", "", fmt_e(s2.get("bound_at_vmodel_state")), ""),
+                (f"bound after {iters} iterations", fmt_e(at(trace)), fmt_e(at(trace1)), fmt_e(s2["bound"]) + " *",
+                 fmt_e(s1["bound"]) + " *"),
+                ("vmodel sweeps to reach sklearn's", reach(trace, v_it), reach(trace1, v1_it), "", ""),
+                (f"vmodel bound after {len(trace)} sweeps", fmt_e(trace[-1]), fmt_e(trace1[-1] if trace1 else None), "", ""),
+                ("sklearn's formula at that vmodel q", "", "", fmt_e(s2.get("bound_at_vmodel_state")), ""),
             ]
             agree = (
                 abs(trace[-1] - s2["bound_at_vmodel_state"]) / abs(trace[-1])
@@ -436,25 +496,43 @@ def table(root):
             )
             note = ("* sklearn's bound (every constant, as vmodel's ELBO) after a final E-step run to convergence "
                     "from gamma = 1 at its final topics")
+
+        def user_sys_wall(t):
+            return f"{t.get('user', 0) + t.get('sys', 0):.1f} / {t.get('wall', 0):.1f}" if t else "-"
+
         rows += [
-            ("peak RSS, MB", f"{vt.get('rss_mb', float('nan')):.0f}", f"{st2.get('rss_mb', float('nan')):.0f}",
-             f"{st1.get('rss_mb', float('nan')):.0f}"),
-            ("process user+sys / wall, s", *(f"{t.get('user', 0) + t.get('sys', 0):.1f} / {t.get('wall', 0):.1f}" for t in (vt, st2, st1))),
+            ("peak RSS, MB", *(fmt_mb(t.get("rss_mb")) for t in (vt, vt1, st2, st1))),
+            ("process user+sys / wall, s", *(user_sys_wall(t) for t in (vt, vt1, st2, st1))),
         ]
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
         print(f"== {title}")
         print(f"   {proto}")
         for r in rows:
             print("   " + "  ".join(f"{c:<{w}}" for c, w in zip(r, widths)).rstrip())
         print(f"   {note}")
-        print(f"   same formula at the same q: relative difference {agree:.1e}\n")
-        summary.append((title.split(" (")[0], v_it, s2_it, s1_it, vt.get("rss_mb"), st2.get("rss_mb"), agree))
+        print(f"   ratios like for like: vmodel on {nv} threads / sklearn on {threads2} BLAS threads, vmodel on 1 thread / "
+              "sklearn on 1 BLAS thread" + ("; CPU time is the whole process's (all threads)" if vthreads is not None else ""))
+        print(f"   same formula at the same q: relative difference {agree:.1e}")
+        if v1 is not None and v1.get("elbo") is not None:
+            d1 = abs(v1["elbo"] - v["elbo"]) / abs(v["elbo"])
+            print(f"   vmodel's final ELBO, 1 thread vs {nv} threads: " + ("identical" if d1 == 0 else f"relative difference {d1:.1e}"))
+        print()
+        summary.append((title.split(" (")[0], v_it, s2_it, v1_it, s1_it, vt.get("rss_mb"), st2.get("rss_mb"), agree,
+                        vthreads, threads2))
     if summary:
-        print("== summary: median wall seconds per iteration (after the first), peak RSS")
-        print(f"   {'case':<48} {'vmodel':>8} {'sklearn':>8} {'ratio':>6} {'sk 1thr':>8} {'ratio':>6} {'RSS MB v/s':>11} {'ELBO check':>10}")
-        for t, a, b, c, rv, rs, ag in summary:
-            print(f"   {t:<48} {fmt_s(a):>8} {fmt_s(b):>8} {a / b:>5.1f}x {fmt_s(c):>8} {a / c:>5.1f}x "
-                  f"{(rv or 0):>5.0f}/{(rs or 0):<5.0f} {ag:>10.0e}")
+        nv = {x[8] for x in summary}
+        ns = {x[9] for x in summary}
+        many = f"{nv.pop() if len(nv) == 1 and None not in nv else 'N'} thr. / {ns.pop() if len(ns) == 1 else 'N'} BLAS thr."
+        cw = max(len("case"), *(len(x[0]) for x in summary))
+        print("== summary: median wall seconds per iteration (after the first), peak RSS;")
+        print("   speedup = sklearn time / vmodel time at the same thread count (above 1: vmodel is faster)")
+        print(f"   {'':<{cw}}  {many:-^26}  {'1 thr. / 1 BLAS thr.':-^26}")
+        print(f"   {'case':<{cw}}  {'vmodel':>8} {'sklearn':>8} {'speedup':>8}  {'vmodel':>8} {'sklearn':>8} {'speedup':>8}"
+              f"  {'RSS MB v/s':>11} {'ELBO check':>10}")
+        for t, a, b, a1, b1, rv, rs, ag, _, _ in summary:
+            print(f"   {t:<{cw}}  {fmt_s(a):>8} {fmt_s(b):>8} {fmt_speedup(a, b):>8}  "
+                  f"{fmt_s(a1):>8} {fmt_s(b1):>8} {fmt_speedup(a1, b1):>8}  "
+                  f"{fmt_mb(rv):>5}/{fmt_mb(rs):<5} {ag:>10.0e}")
 
 
 def main():

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Times the generated Gaussian mixture and LDA against scikit-learn on this machine, in one run.
 #
-#   bench/compare.sh            the full comparison (about 15 minutes on 2 cores)
+#   bench/compare.sh            the full comparison (about 17 minutes on 2 cores)
 #   bench/compare.sh --quick    smaller sizes and fewer iterations (about 2 minutes)
 #
+# Each vmodel fit runs twice with the same arguments: on one thread (vmodel1.*) and on $(nproc)
+# threads (vmodel.*); sklearn runs with its default BLAS threads (sklearn.*) and one (sklearn1.*).
 # Options: --out DIR (default bench/out/<date>), --iters T (GMM iterations), --lda-iters T
 # (sklearn LDA iterations), --lda-vmodel-iters T (vmodel LDA sweeps: more than sklearn's, to see
 # how many it needs to reach sklearn's bound), --no-build (use the existing bench/target). Needs the README's set-up (Java 17+, Maven 3.8+);
@@ -27,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --iters) gmm_iters="$2"; shift ;;
     --lda-iters) lda_iters="$2"; shift ;;
     --lda-vmodel-iters) lda_vmodel_iters="$2"; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -76,6 +78,9 @@ py_cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/com
 # The same, with one BLAS thread: like for like with the single-threaded generated code.
 py1_cmd=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 "$here/compare.py")
 
+# The generated code's thread count for the second vmodel run (the first runs on one thread).
+nthreads="$(nproc)"
+
 # ------------------------------------------------------------------ the machine
 mkdir -p "$out/generated"
 cp "$here"/target/generated-sources/vmodel/dev/vmodel/bench/gen/*.java "$out/generated/"
@@ -94,12 +99,30 @@ cp "$here"/target/generated-sources/vmodel/dev/vmodel/bench/gen/*.java "$out/gen
     "$(git -C "$root" status --porcelain -- compiler runtime 2>/dev/null | wc -l) uncommitted files in compiler/ and runtime/;" \
     "generated sources sha256 $(cat "$here"/target/generated-sources/vmodel/dev/vmodel/bench/gen/*.java | sha256sum | cut -c1-12)" \
     "(copied to $out/generated)"
+  echo "vmodel threads: 1 and $nthreads (--threads)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt" >&2
 
 timed() { # timed FILE CMD... : runs CMD under /usr/bin/time -v into FILE, stdout to the caller
   local file="$1"; shift
   /usr/bin/time -v -o "$file" "$@"
+}
+
+vmodel_fit() { # vmodel_fit CASE_DIR ARGS... : CompareMain ARGS on one thread into CASE_DIR/vmodel1.*,
+  # then on $nthreads threads into CASE_DIR/vmodel.* (what the table's ELBO checks read; LDA's
+  # final q written to the data directory is then the second run's). On one core, vmodel.* is a copy.
+  local case_dir="$1"; shift
+  echo "   vmodel, 1 thread" >&2
+  timed "$case_dir/vmodel1.time" "${java_cmd[@]}" "$@" --threads 1 \
+    > "$case_dir/vmodel1.json" 2> "$case_dir/vmodel1.log" || { cat "$case_dir/vmodel1.log" >&2; exit 1; }
+  if [[ $nthreads -gt 1 ]]; then
+    echo "   vmodel, $nthreads threads" >&2
+    timed "$case_dir/vmodel.time" "${java_cmd[@]}" "$@" --threads "$nthreads" \
+      > "$case_dir/vmodel.json" 2> "$case_dir/vmodel.log" || { cat "$case_dir/vmodel.log" >&2; exit 1; }
+  else
+    local f
+    for f in json time log; do cp "$case_dir/vmodel1.$f" "$case_dir/vmodel.$f"; done
+  fi
 }
 
 # ------------------------------------------------------------------ Gaussian mixture
@@ -109,9 +132,7 @@ for size in "${gmm_sizes[@]}"; do
   mkdir -p "$case_dir"
   echo "== GMM N=$n D=$d K=$K, $gmm_iters iterations" >&2
   "${java_cmd[@]}" gmm-data --n "$n" --d "$d" --k "$K" --seed 42 --out "$case_dir/data"
-  echo "   vmodel" >&2
-  timed "$case_dir/vmodel.time" "${java_cmd[@]}" gmm-fit --dir "$case_dir/data" --k "$K" --iters "$gmm_iters" \
-    > "$case_dir/vmodel.json" 2> "$case_dir/vmodel.log" || { cat "$case_dir/vmodel.log" >&2; exit 1; }
+  vmodel_fit "$case_dir" gmm-fit --dir "$case_dir/data" --k "$K" --iters "$gmm_iters"
   echo "   sklearn" >&2
   timed "$case_dir/sklearn.time" "${py_cmd[@]}" gmm --dir "$case_dir/data" --k "$K" --iters "$gmm_iters" \
     > "$case_dir/sklearn.json" 2> "$case_dir/sklearn.log" || { cat "$case_dir/sklearn.log" >&2; exit 1; }
@@ -128,9 +149,7 @@ case_dir="$out/lda-d$docs-v$vocab"
 mkdir -p "$case_dir"
 echo "== LDA $docs documents, vocabulary $vocab, K=$LDA_K, $lda_iters iterations (vmodel: $lda_vmodel_iters)" >&2
 "${java_cmd[@]}" lda-data --docs "$docs" --vocab "$vocab" --k "$LDA_K" --seed 7 --out "$case_dir/data"
-echo "   vmodel" >&2
-timed "$case_dir/vmodel.time" "${java_cmd[@]}" lda-fit --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_vmodel_iters" \
-  > "$case_dir/vmodel.json" 2> "$case_dir/vmodel.log" || { cat "$case_dir/vmodel.log" >&2; exit 1; }
+vmodel_fit "$case_dir" lda-fit --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_vmodel_iters"
 echo "   sklearn" >&2
 timed "$case_dir/sklearn.time" "${py_cmd[@]}" lda --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters" \
   > "$case_dir/sklearn.json" 2> "$case_dir/sklearn.log" || { cat "$case_dir/sklearn.log" >&2; exit 1; }
