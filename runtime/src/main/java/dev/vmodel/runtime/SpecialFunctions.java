@@ -413,26 +413,35 @@ public final class SpecialFunctions {
    *     (NaN, or +/-infinity).
    */
   public static double softmaxInPlace(double[] v, int from, int len) {
-    double lse = logSumExp(v, from, len);
+    checkRange(v, from, len);
     int end = from + len;
-    if (Double.isInfinite(lse) || lse != lse) {
+    double max = Double.NEGATIVE_INFINITY;
+    boolean nan = false;
+    for (int i = from; i < end; i++) {
+      double x = v[i];
+      nan |= x != x;
+      if (x > max) {
+        max = x;
+      }
+    }
+    if (nan || max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
       for (int i = from; i < end; i++) {
         v[i] = Double.NaN;
       }
-      return lse;
+      return nan ? Double.NaN : max;
     }
+    // One exp per entry: p_i = exp(l_i - max) / s with s = sum_j exp(l_j - max), L = max + ln s.
     double s = 0;
     for (int i = from; i < end; i++) {
-      double p = Math.exp(v[i] - lse);
+      double p = Math.exp(v[i] - max);
       v[i] = p;
       s += p;
     }
-    // One renormalisation removes the rounding left by exp(l - L): the sum is 1 to an ulp.
     double inv = 1.0 / s;
     for (int i = from; i < end; i++) {
       v[i] *= inv;
     }
-    return lse;
+    return max + Math.log(s);
   }
 
   /** {@link #softmaxInPlace(double[], int, int)} over the whole array. */

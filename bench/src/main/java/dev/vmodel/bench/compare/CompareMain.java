@@ -9,7 +9,6 @@ import dev.vmodel.runtime.fit.FitOptions;
 import dev.vmodel.runtime.fit.FitResult;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,9 +24,9 @@ import java.util.Map;
  *
  * <pre>
  * gmm-data --n N --d D --k K --seed S --out DIR     x.npy (N x D float64), labels.npy (k-means, int32)
- * gmm-fit  --dir DIR --k K --iters T [--init kmeans|generated]
+ * gmm-fit  --dir DIR --k K --iters T [--init kmeans|generated] [--threads T]
  * lda-data --docs M --vocab V --k K --seed S --out DIR   doc.npy, w.npy (int32 per token), r0.npy (T x K)
- * lda-fit  --dir DIR --k K --iters T [--init r0|generated]
+ * lda-fit  --dir DIR --k K --iters T [--init r0|generated] [--threads T]
  * stream                                             single-thread memory bandwidth (triad)
  * gmm-profile --n N --d D --k K --iters T [--threads 1,2]   per-update times of the generated
  *                                                    code vs the fused reference (see {@link Profile})
@@ -103,9 +102,9 @@ public final class CompareMain {
     Run run;
     if (initMode.equals("kmeans")) {
       double[] r0 = Synthetic.oneHot(Npy.readInts(dir.resolve("labels.npy")), k);
-      run = bySweeps(GeneratedState.of(model, data), "z", r0, iters);
+      run = bySweeps(GeneratedState.of(model, data), "z", r0, iters, threads(o));
     } else {
-      run = byFit(iters, opts -> model.fit(data, opts));
+      run = byFit(iters, threads(o), opts -> model.fit(data, opts));
     }
     run.print("vmodel-gmm", load, Map.of("n", x.length, "d", d, "k", k), initMode);
   }
@@ -148,12 +147,12 @@ public final class CompareMain {
     if (initMode.equals("r0")) {
       double[] r0 = Npy.readDoubles(dir.resolve("r0.npy"));
       GeneratedState s = GeneratedState.of(model, data);
-      run = bySweeps(s, "z", r0, iters);
+      run = bySweeps(s, "z", r0, iters, threads(o));
       // The final q(theta) and q(phi), for compare.py to evaluate sklearn's bound formula on them.
       Npy.writeDoubles(dir.resolve("vmodel-theta-alpha.npy"), s.doubles("qThetaAlpha"), docs, k);
       Npy.writeDoubles(dir.resolve("vmodel-phi-alpha.npy"), s.doubles("qPhiAlpha"), k, vocab);
     } else {
-      run = byFit(iters, opts -> model.fit(data, opts));
+      run = byFit(iters, threads(o), opts -> model.fit(data, opts));
     }
     run.print("vmodel-lda", load, Map.of("documents", docs, "vocabulary", vocab, "tokens", doc.length, "k", k), initMode);
   }
@@ -161,13 +160,14 @@ public final class CompareMain {
   // ---------------------------------------------------------------- timing
 
   /** Per-iteration timings and the ELBO trace of one fit. */
-  record Run(double[] sweep, double[] elbo, double[] iteration, double[] cpu, double[] trace) {
+  record Run(double[] sweep, double[] elbo, double[] iteration, double[] cpu, double[] trace, int threads) {
     void print(String impl, double load, Map<String, Integer> sizes, String init) {
       StringBuilder b = new StringBuilder();
       b.append("{\"impl\": \"").append(impl).append("\", \"init\": \"").append(init).append("\"");
       sizes.entrySet().stream().sorted(Map.Entry.comparingByKey())
           .forEach(e -> b.append(", \"").append(e.getKey()).append("\": ").append(e.getValue()));
       b.append(", \"iters\": ").append(trace.length);
+      b.append(", \"threads\": ").append(threads);
       b.append(", \"load_seconds\": ").append(num(load));
       b.append(", \"sweep_seconds\": ").append(array(sweep));
       b.append(", \"elbo_seconds\": ").append(array(elbo));
@@ -184,36 +184,45 @@ public final class CompareMain {
   }
 
   /** Sweep by sweep on the generated State, from the given responsibilities of {@code latent}. */
-  static Run bySweeps(GeneratedState s, String latent, double[] r0, int iters) {
-    s.init(0);
+  static Run bySweeps(GeneratedState s, String latent, double[] r0, int iters, int nThreads) {
+    s.init(0, nThreads);
     s.setResponsibilities(latent, r0);
     double[] sweep = new double[iters];
     double[] elbo = new double[iters];
     double[] iteration = new double[iters];
     double[] cpu = new double[iters];
     double[] trace = new double[iters];
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int it = 0; it < iters; it++) {
-      long c0 = threads.getCurrentThreadCpuTime();
+      long c0 = processCpuNanos();
       long a = System.nanoTime();
       s.sweep();
       long b = System.nanoTime();
       trace[it] = s.elbo();
       long c = System.nanoTime();
-      cpu[it] = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
+      cpu[it] = (processCpuNanos() - c0) / 1e9;
       sweep[it] = (b - a) / 1e9;
       elbo[it] = (c - b) / 1e9;
       iteration[it] = (c - a) / 1e9;
       System.err.printf(Locale.ROOT, "  sweep %d: %.3f s + ELBO %.3f s, ELBO %.10g%n", it + 1, sweep[it], elbo[it], trace[it]);
     }
-    return new Run(sweep, elbo, iteration, cpu, trace);
+    return new Run(sweep, elbo, iteration, cpu, trace, nThreads);
+  }
+
+  /** CPU time of the whole process (all threads: the generated row loops run on a pool). */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  static int threads(Map<String, String> o) {
+    return Integer.parseInt(o.getOrDefault("threads", "1"));
   }
 
   /** Through the public API: fit with tolerance 0, timing the gaps between the sweep listener's calls. */
-  static Run byFit(int iters, java.util.function.Function<FitOptions, FitResult> fit) {
+  static Run byFit(int iters, int nThreads, java.util.function.Function<FitOptions, FitResult> fit) {
     List<Long> stamps = new ArrayList<>();
     stamps.add(System.nanoTime());
-    FitOptions opts = FitOptions.defaults().withTolerance(0).withMaxIterations(iters).withSeed(0)
+    FitOptions opts = FitOptions.defaults().withTolerance(0).withMaxIterations(iters).withSeed(0).withThreads(nThreads)
         .withListener((restart, it, e) -> stamps.add(System.nanoTime()));
     FitResult r = fit.apply(opts);
     double[] iteration = new double[iters];
@@ -223,7 +232,7 @@ public final class CompareMain {
     // The first gap also holds the data copy and the initialisation.
     double[] none = new double[iters];
     Arrays.fill(none, Double.NaN);
-    return new Run(none, none, iteration, none, r.elboTrace());
+    return new Run(none, none, iteration, none, r.elboTrace(), nThreads);
   }
 
   // ---------------------------------------------------------------- machine

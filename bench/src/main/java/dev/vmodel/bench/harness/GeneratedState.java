@@ -70,11 +70,16 @@ public final class GeneratedState {
   }
 
   /**
-   * Globals at their priors, locals at random (the generated initialisation). One thread, so
-   * that timings stay single-threaded like for like (the iterates do not depend on it).
+   * Globals at their priors, locals at random (the generated initialisation), on one thread
+   * (the iterates do not depend on the thread count).
    */
   public GeneratedState init(long seed) {
-    invoke(init, new SplittableRandom(seed), FitOptions.defaults().withSeed(seed).withThreads(1));
+    return init(seed, 1);
+  }
+
+  /** {@link #init(long)}, the sweeps then running their row loops on {@code threads} threads. */
+  public GeneratedState init(long seed, int threads) {
+    invoke(init, new SplittableRandom(seed), FitOptions.defaults().withSeed(seed).withThreads(threads));
     iteration = 0;
     return this;
   }
@@ -84,10 +89,25 @@ public final class GeneratedState {
     invoke(sweep, ++iteration, false);
   }
 
-  /** The ELBO of the current state (as {@code fit} computes after every sweep). */
+  /**
+   * The ELBO of the current state as {@code fit} computes it after every sweep: right after a
+   * sweep, {@code elboAfterSweep()} where the generated code has it (the fused update's
+   * log-normalisers, no pass over the rows), else {@code elbo()}.
+   */
   public double elbo() {
+    if (iteration > 0 && has("elboAfterSweep")) {
+      call("elboAfterSweep");
+      return lastValue;
+    }
+    return fullElbo();
+  }
+
+  /** The ELBO recomputed from all its terms ({@code elbo()} of the generated state). */
+  public double fullElbo() {
     return (double) invoke(elbo);
   }
+
+  private double lastValue;
 
   /**
    * Runs one private no-argument method of the state, such as one factor's update
@@ -97,7 +117,10 @@ public final class GeneratedState {
     try {
       Method m = stateClass.getDeclaredMethod(method);
       m.setAccessible(true);
-      invoke(m);
+      Object v = invoke(m);
+      if (v instanceof Double d) {
+        lastValue = d;
+      }
     } catch (NoSuchMethodException e) {
       throw new UnsupportedOperationException(stateClass.getName() + " has no method " + method
           + "(): the generated code changed; update " + GeneratedState.class.getName(), e);
@@ -148,6 +171,10 @@ public final class GeneratedState {
     }
     System.arraycopy(r, 0, p, 0, r.length);
     System.arraycopy(r, 0, e, 0, r.length);
+    // The fused generated code keeps row statistics of q(z) that the next sweep's global updates read.
+    if (has("statistics")) {
+      call("statistics");
+    }
   }
 
   private Object invoke(Method m, Object... args) {
