@@ -50,7 +50,7 @@ else
 fi
 K=10
 LDA_K=20
-out="${out:-$here/out/$(date +%Y%m%d-%H%M%S)$([[ $quick == 1 ]] && echo -quick)}"
+out="${out:-$here/out/$(date +%Y%m%d-%H%M%S)$([[ $quick == 1 ]] && echo -quick || true)}"
 mkdir -p "$out"
 rm -f "$out/cases"
 
