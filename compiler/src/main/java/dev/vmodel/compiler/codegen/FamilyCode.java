@@ -78,6 +78,14 @@ final class FamilyCode {
    * (whose loop variables are {@code inScope}) into parameters and moments.
    */
   CodeBlock convert(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope) {
+    return convert(fs, e, factorLabel, inScope, null);
+  }
+
+  /**
+   * {@link #convert(Layout.FactorStorage, String, String, Set)}; for a categorical factor with
+   * {@code lnNormSum} set, the softmax's log-normaliser is added to that local.
+   */
+  CodeBlock convert(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope, String lnNormSum) {
     CodeBlock.Builder b = CodeBlock.builder();
     Locals v = new Locals(inScope);
     Map<String, String> q = fs.params();
@@ -156,7 +164,8 @@ final class FamilyCode {
       case CATEGORICAL: {
         String off = at(e, d, "0");
         b.addStatement("System.arraycopy($L, 0, $L, $L, $L)", eta(fs, "onehot"), q.get("p"), off, d);
-        b.addStatement("$T.softmaxInPlace($L, $L, $L)", SPECIAL, q.get("p"), off, d);
+        b.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNormSum == null ? "" : lnNormSum + " += ", SPECIAL,
+            q.get("p"), off, d);
         b.addStatement("System.arraycopy($L, $L, $L, $L, $L)", q.get("p"), off, m.get("onehot"), off, d);
         break;
       }

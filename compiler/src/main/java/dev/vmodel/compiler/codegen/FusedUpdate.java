@@ -186,6 +186,9 @@ final class FusedUpdate {
     } else if (a instanceof Atom.Delta d) {
       return "[" + text(d.a(), names) + " = " + text(d.b(), names) + "]";
     }
+    if (a instanceof Atom.Fn fn) {
+      return fn.f().name().toLowerCase(java.util.Locale.ROOT) + "(...)";
+    }
     return a.toString();
   }
 
@@ -242,26 +245,14 @@ final class FusedUpdate {
     }
     String block = name + "Block";
     m.addStatement("$T.forEach($L, $L, $L, this::$L)", CHUNKS, threads, n, blocks, block);
-    if (hasStatistics()) {
-      m.addStatement("reduceStatistics()");
-    }
-    if (lnNorm != null) {
-      m.addStatement("double sum = 0.0");
-      m.beginControlFlow("for (int b = 0; b < $L; b++)", blocks);
-      m.addStatement("sum += $L[b]", lnNormBlocks);
-      m.endControlFlow();
-      m.addStatement("$L = sum", lnNorm);
-    }
+    m.addCode(afterPass());
     MethodSpec.Builder c = blockMethod(block)
         .addJavadoc("{@link #$L()} for the rows {@code from} to {@code to - 1}, with block {@code block}'s"
             + " workspaces and partial sums.\nEach row reads only other factors' moments and writes only its own"
             + " parameters and moments,\nso blocks run in parallel and the result does not depend on the thread"
             + " count.\n", name);
     Set<String> scope = new LinkedHashSet<>(List.of("block", "from", "to"));
-    c.addCode(blockLocals(true));
-    if (lnNorm != null) {
-      c.addStatement("double lnNormSum = 0.0");
-    }
+    c.addCode(blockStart("block", scope));
     String row = local("n", scope);
     c.beginControlFlow("for (int $L = from; $L < to; $L++)", row, row, row);
     String at = local("at", scope);
@@ -274,9 +265,15 @@ final class FusedUpdate {
     c.addStatement("$L[$L + $L] = $L", p, at, comp, one == null ? "0.0" : weights.get(one) + "[" + comp + "]");
     c.endControlFlow();
     for (Map.Entry<Pattern, String> e : featureBlocks.entrySet()) {
+      String fb = localFeature(e.getKey());
+      if (e.getKey().free.isEmpty()) {
+        c.beginControlFlow("for (int $L = 0; $L < $L; $L++)", comp, comp, k, comp);
+        c.addStatement("$L[$L + $L] += $L[0] * $L[$L]", p, at, comp, fb, weights.get(e.getKey()), comp);
+        c.endControlFlow();
+        continue;
+      }
       String q = local("q", scope);
       String v = local("v", scope);
-      String fb = localFeature(e.getKey());
       c.beginControlFlow("for (int $L = 0; $L < $L; $L++)", q, q, length(e.getKey()), q);
       c.addStatement("double $L = $L[$L]", v, fb, q);
       c.beginControlFlow("for (int $L = 0; $L < $L; $L++)", comp, comp, k, comp);
@@ -286,15 +283,75 @@ final class FusedUpdate {
       scope.remove(q);
       scope.remove(v);
     }
-    c.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNorm == null ? "" : "lnNormSum += ", SPECIAL, p, at, k);
+    c.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNorm == null ? "" : lnNormLocal() + " += ", SPECIAL, p, at,
+        k);
     c.addStatement("System.arraycopy($L, $L, $L, $L, $L)", p, at, fs.moments().get("onehot"), at, k);
     scope.remove(comp);
     c.addCode(statCode(row, at, scope));
     c.endControlFlow();
-    if (lnNorm != null) {
-      c.addStatement("$L[block] = lnNormSum", lnNormBlocks);
-    }
+    c.addCode(blockEnd("block"));
     return List.of(m.build(), c.build());
+  }
+
+  /** After the pass: the blocks' statistics and log-normalisers added up in block order. */
+  CodeBlock afterPass() {
+    CodeBlock.Builder m = CodeBlock.builder();
+    if (hasStatistics()) {
+      m.addStatement("reduceStatistics()");
+    }
+    if (lnNorm != null) {
+      m.addStatement("double sum = 0.0");
+      m.beginControlFlow("for (int b = 0; b < $L; b++)", blocks);
+      m.addStatement("sum += $L[b]", lnNormBlocks);
+      m.endControlFlow();
+      m.addStatement("$L = sum", lnNorm);
+    }
+    return m.build();
+  }
+
+  /** The local summing the log-normalisers of a block's rows, or null if the ELBO does not use them. */
+  String lnNormLocal() {
+    return lnNorm == null ? null : "lnNormSum";
+  }
+
+  /** Start of a block: its workspaces and zeroed partial sums (block index in {@code blockVar}). */
+  CodeBlock blockStart(String blockVar, Set<String> scope) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add(blockLocals(true, blockVar));
+    for (Pattern p : featureBlocks.keySet()) {
+      scope.add(localFeature(p));
+    }
+    for (Pattern p : statBlocks.keySet()) {
+      scope.add(localStat(p));
+    }
+    if (lnNorm != null) {
+      b.addStatement("double $L = 0.0", lnNormLocal());
+      scope.add(lnNormLocal());
+    }
+    return b.build();
+  }
+
+  /** End of a block: its log-normaliser sum stored. */
+  CodeBlock blockEnd(String blockVar) {
+    return lnNorm == null ? CodeBlock.of("") : CodeBlock.of("$L[$L] = $L;\n", lnNormBlocks, blockVar, lnNormLocal());
+  }
+
+  /** After a row's update (not separable): its statistics from the new q(z[row]). */
+  CodeBlock rowEnd(String row, Set<String> scope) {
+    Set<String> inner = new LinkedHashSet<>(scope);
+    CodeBlock.Builder b = CodeBlock.builder();
+    String at = null;
+    if (stats.keySet().stream().anyMatch(this::fromFeatures)) {
+      at = local("at", inner);
+      b.addStatement("int $L = $L * $L", at, row, k);
+    }
+    return b.add(statCode(row, at, inner)).build();
+  }
+
+  /** Javadoc of a non-separable update whose pass also adds up the row statistics. */
+  CodeBlock unseparatedDoc() {
+    return CodeBlock.of("\n<p>Generated as one pass over $L in blocks of rows, which also adds up the row statistics the"
+        + " other factors'\nupdates read$L.\n", n, lnNorm == null ? "" : " and the log-normalisers for the ELBO");
   }
 
   private MethodSpec.Builder blockMethod(String name) {
@@ -332,16 +389,16 @@ final class FusedUpdate {
   }
 
   /** Locals for block {@code block}'s workspaces and partial sums, the partial sums zeroed. */
-  private CodeBlock blockLocals(boolean allFeatures) {
+  private CodeBlock blockLocals(boolean allFeatures, String blockVar) {
     CodeBlock.Builder b = CodeBlock.builder();
     for (Map.Entry<Pattern, String> e : featureBlocks.entrySet()) {
       if (allFeatures || stats.containsKey(e.getKey())) {
-        b.addStatement("double[] $L = $L[block]", localFeature(e.getKey()), e.getValue());
+        b.addStatement("double[] $L = $L[$L]", localFeature(e.getKey()), e.getValue(), blockVar);
       }
     }
     for (Map.Entry<Pattern, String> e : statBlocks.entrySet()) {
       String s = localStat(e.getKey());
-      b.addStatement("double[] $L = $L[block]", s, e.getValue());
+      b.addStatement("double[] $L = $L[$L]", s, e.getValue(), blockVar);
       b.addStatement("$T.fill($L, 0.0)", Arrays.class, s);
     }
     return b.build();
@@ -373,6 +430,11 @@ final class FusedUpdate {
         continue;
       }
       b.add("// $L$L\n", describe(p), packed(p) ? ", i <= j" : "");
+      if (p.free.isEmpty()) {
+        b.addStatement("$L[0] = $L", localFeature(p),
+            polys.value(new Monomial(1.0, List.of(), p.atoms), Map.of(f.row, row)));
+        continue;
+      }
       Set<String> inner = new LinkedHashSet<>(scope);
       String q = local("q", inner);
       b.add("{\n$>");
@@ -410,6 +472,12 @@ final class FusedUpdate {
         if (p.atoms.isEmpty()) {
           b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, k, c);
           b.addStatement("$L[$L] += $L[$L + $L]", s, c, r, at, c);
+          b.endControlFlow();
+          continue;
+        }
+        if (p.free.isEmpty()) {
+          b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, k, c);
+          b.addStatement("$L[$L] += $L[0] * $L[$L + $L]", s, c, localFeature(p), r, at, c);
           b.endControlFlow();
           continue;
         }
@@ -457,11 +525,14 @@ final class FusedUpdate {
         .addJavadoc("{@link #statistics()} for the rows {@code from} to {@code to - 1}, into block {@code block}'s"
             + " partial sums.\n");
     Set<String> scope = new LinkedHashSet<>(List.of("block", "from", "to"));
-    c.addCode(blockLocals(false));
+    c.addCode(blockLocals(false, "block"));
     String row = local("n", scope);
     c.beginControlFlow("for (int $L = from; $L < to; $L++)", row, row, row);
-    String at = local("at", scope);
-    c.addStatement("int $L = $L * $L", at, row, k);
+    String at = null;
+    if (stats.keySet().stream().anyMatch(this::fromFeatures)) {
+      at = local("at", scope);
+      c.addStatement("int $L = $L * $L", at, row, k);
+    }
     c.addCode(featureCode(row, false, scope));
     c.addCode(statCode(row, at, scope));
     c.endControlFlow();

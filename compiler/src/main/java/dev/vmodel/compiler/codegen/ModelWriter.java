@@ -845,13 +845,18 @@ public final class ModelWriter {
       m.addCode(evaluateAndConvert(fs, naturalParams(u), u.factor().name(), false));
       return List.of(m.build());
     }
-    Parts parts = evaluateAndConvert(fs, naturalParams(u), u.factor().name(), false, true);
-    String chunkName = updateName(u) + "Chunk";
+    boolean fusedRows = isFused(u);
+    Parts parts = evaluateAndConvert(fs, naturalParams(u), u.factor().name(), false, true, fusedRows);
+    String chunkName = updateName(u) + (fusedRows ? "Block" : "Chunk");
     m.addCode(parts.prelude());
-    m.addStatement("$T.forEach($L, $L, this::$L)", CHUNKS, threadsField(),
-        layout.dim(u.elementIndices().get(0).range()), chunkName);
-    if (isFused(u) && fused.hasStatistics()) {
-      m.addStatement("statistics()");
+    if (fusedRows) {
+      m.addJavadoc(fused.unseparatedDoc());
+      m.addStatement("$T.forEach($L, $L, $L, this::$L)", CHUNKS, threadsField(),
+          layout.dim(u.elementIndices().get(0).range()), fused.blocks, chunkName);
+      m.addCode(fused.afterPass());
+    } else {
+      m.addStatement("$T.forEach($L, $L, this::$L)", CHUNKS, threadsField(),
+          layout.dim(u.elementIndices().get(0).range()), chunkName);
     }
     MethodSpec.Builder c = MethodSpec.methodBuilder(chunkName).addModifiers(Modifier.PRIVATE)
         .addParameter(TypeName.INT, parts.chunk()).addParameter(TypeName.INT, parts.from())
@@ -956,7 +961,7 @@ public final class ModelWriter {
    */
   private CodeBlock evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
       boolean block) {
-    Parts parts = evaluateAndConvert(fs, params, label, block, false);
+    Parts parts = evaluateAndConvert(fs, params, label, block, false, false);
     return CodeBlock.builder().add(parts.prelude()).add(parts.loop()).build();
   }
 
@@ -968,7 +973,7 @@ public final class ModelWriter {
   record Parts(CodeBlock prelude, CodeBlock loop, String chunk, String from, String to) {}
 
   private Parts evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
-      boolean block, boolean chunked) {
+      boolean block, boolean chunked, boolean fusedRows) {
     CodeBlock.Builder b = CodeBlock.builder();
     List<Idx> el = fs.update().elementIndices();
     Set<String> inScope = new LinkedHashSet<>();
@@ -1022,6 +1027,9 @@ public final class ModelWriter {
     if (chunked) {
       b.add(workspaceLocals(fs, chunk));
     }
+    if (fusedRows) {
+      b.add(fused.blockStart(chunk, inScope));
+    }
     boolean first = true;
     for (Map.Entry<Idx, String> i : elementNames.entrySet()) {
       String v = i.getValue();
@@ -1061,9 +1069,15 @@ public final class ModelWriter {
       b.add(polys.loops(perElement.get(p), comps, elementNames, n -> eta + "["
           + componentIndex(compIdx.stream().map(n::get).toList(), d) + "]"));
     }
-    b.add(families.convert(fs, e, label, inScope));
+    b.add(families.convert(fs, e, label, inScope, fusedRows ? fused.lnNormLocal() : null));
+    if (fusedRows) {
+      b.add(fused.rowEnd(elementVars.get(0), inScope));
+    }
     for (int i = 0; i < el.size(); i++) {
       b.endControlFlow();
+    }
+    if (fusedRows) {
+      b.add(fused.blockEnd(chunk));
     }
     if (braces) {
       b.unindent().add("}\n");

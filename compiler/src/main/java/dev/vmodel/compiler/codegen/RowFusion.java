@@ -67,7 +67,7 @@ final class RowFusion {
 
     /** Dense values per row: no Kronecker deltas (those scatter instead). */
     boolean dense() {
-      return atoms.stream().allMatch(a -> a instanceof Atom.Data || a instanceof Atom.Observed);
+      return atoms.stream().allMatch(a -> a instanceof Atom.Data || a instanceof Atom.Observed || a instanceof Atom.Fn);
     }
   }
 
@@ -125,7 +125,7 @@ final class RowFusion {
         rewritten.put(u.factor().name(), params);
       }
     }
-    this.lseElbo = weights != null && lseValid(plan);
+    this.lseElbo = lseValid(plan);
   }
 
   /**
@@ -170,7 +170,7 @@ final class RowFusion {
       List<Atom> rest = new ArrayList<>();
       for (Atom a : m.atoms()) {
         if (a.mentions(element)) {
-          if (!(a instanceof Atom.Data || a instanceof Atom.Observed) || a.mentions(component)) {
+          if (!(a instanceof Atom.Data || a instanceof Atom.Observed || dataFunction(a)) || a.mentions(component)) {
             return null;
           }
           rowAtoms.add(a);
@@ -221,7 +221,7 @@ final class RowFusion {
         continue;
       }
       if (a.mentions(n)) {
-        if (!(a instanceof Atom.Data || a instanceof Atom.Observed || a instanceof Atom.Delta)) {
+        if (!(a instanceof Atom.Data || a instanceof Atom.Observed || a instanceof Atom.Delta || dataFunction(a))) {
           return m;
         }
         rowAtoms.add(a);
@@ -239,6 +239,25 @@ final class RowFusion {
     rest.add(new Atom.Data(p.statVar, element, moment.component()));
     List<Idx> sums = m.sums().stream().filter(i -> !i.equals(n)).toList();
     return new Monomial(m.coef(), sums, rest);
+  }
+
+  /** A function ({@code lnGamma(x[n] + 1)}) of data, hyperparameters and sizes only. */
+  static boolean dataFunction(Atom a) {
+    if (!(a instanceof Atom.Fn fn)) {
+      return false;
+    }
+    for (Poly p : fn.args()) {
+      for (Monomial m : p.terms()) {
+        for (Atom x : m.atoms()) {
+          boolean known = x instanceof Atom.Data || x instanceof Atom.Observed || x instanceof Atom.Hyper
+              || x instanceof Atom.SizeValue || dataFunction(x);
+          if (!known || !m.sums().isEmpty()) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   /** A pattern in canonical form, and the term's own indices in the pattern's order of free indices. */
@@ -315,6 +334,8 @@ final class RowFusion {
         w = o.var() + "Observed";
       } else if (a instanceof Atom.Delta d) {
         w = (d.a() instanceof Ix.D x ? x.var() : d.b() instanceof Ix.D y ? y.var() : "index") + "Is";
+      } else if (a instanceof Atom.Fn fn) {
+        w = fn.f().name().toLowerCase(java.util.Locale.ROOT);
       } else {
         w = "term";
       }

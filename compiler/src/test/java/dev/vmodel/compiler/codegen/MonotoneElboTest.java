@@ -81,8 +81,12 @@ class MonotoneElboTest {
           .withThreads(1);
       double[] fast = Harness.of(model).fit(table, options).elboTrace();
       double[] full = Harness.of(model).fit(table, options.withCheckMonotone(true)).elboTrace();
-      assertEquals(full.length, fast.length, stem);
-      for (int t = 0; t < full.length; t++) {
+      // Tolerance 0 stops a fit when two ELBOs are bitwise equal, which the two formulas may
+      // reach one sweep apart once converged: compare the sweeps both ran.
+      int sweeps = Math.min(full.length, fast.length);
+      assertTrue(Math.abs(full.length - fast.length) <= 1 && (sweeps >= 5 || full.length == fast.length),
+          stem + ": " + full.length + " vs " + fast.length + " sweeps");
+      for (int t = 0; t < sweeps; t++) {
         assertEquals(full[t], fast[t], 1e-10 * Math.max(1.0, Math.abs(full[t])),
             stem + ", seed " + seed + ", sweep " + (t + 1));
       }
