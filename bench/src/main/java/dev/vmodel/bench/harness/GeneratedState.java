@@ -127,6 +127,12 @@ public final class GeneratedState {
     }
   }
 
+  /** {@link #call} of a method that returns a double, such as {@code elboAfterSweep}. */
+  public double callDouble(String method) {
+    call(method);
+    return lastValue;
+  }
+
   /** Whether the state has a private no-argument method of this name. */
   public boolean has(String method) {
     try {
