@@ -166,7 +166,7 @@ final class FamilyCode {
         b.addStatement("System.arraycopy($L, 0, $L, $L, $L)", eta(fs, "onehot"), q.get("p"), off, d);
         b.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNormSum == null ? "" : lnNormSum + " += ", SPECIAL,
             q.get("p"), off, d);
-        b.addStatement("System.arraycopy($L, $L, $L, $L, $L)", q.get("p"), off, m.get("onehot"), off, d);
+        // m.get("onehot") is the same array as q.get("p"): E[onehot(z)] = p.
         break;
       }
       case MULTI_NORMAL: {

@@ -285,7 +285,6 @@ final class FusedUpdate {
     }
     c.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNorm == null ? "" : lnNormLocal() + " += ", SPECIAL, p, at,
         k);
-    c.addStatement("System.arraycopy($L, $L, $L, $L, $L)", p, at, fs.moments().get("onehot"), at, k);
     scope.remove(comp);
     c.addCode(statCode(row, at, scope));
     c.endControlFlow();

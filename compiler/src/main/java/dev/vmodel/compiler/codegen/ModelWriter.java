@@ -557,6 +557,11 @@ public final class ModelWriter {
         m.addStatement("$L = new double[$L]", p.getValue(), width(elements, fs.dim(), w));
       }
       for (Map.Entry<String, String> mo : fs.moments().entrySet()) {
+        if (k == Family.Kind.CATEGORICAL && mo.getKey().equals("onehot")) {
+          // E[onehot(z)] = p: one array serves as both (N x K doubles held once).
+          m.addStatement("$L = $L", mo.getValue(), fs.params().get("p"));
+          continue;
+        }
         m.addStatement("$L = new double[$L]", mo.getValue(), width(elements, fs.dim(), fs.momentArity().get(mo.getKey())));
       }
       for (Family.Stat s : fs.update().family().naturalStats()) {
@@ -1300,13 +1305,14 @@ public final class ModelWriter {
         rest.addAll(seedData.componentDims());
         m.beginControlFlow("if (options.init() == $T.Init.KMEANS_PLUS_PLUS)", FIT_OPTIONS);
         m.addComment("k-means++ on the rows of $L: most responsibility on the nearest seeded centre", seedData.node());
-        m.addStatement("double[] logits = new double[$L * $L]", layout.product(fs.elementDims()), d);
-        m.addStatement("$T.seed($L, $L, $L, $L, $L, rng, logits)", KMEANS, seedData.field(),
+        String p = fs.params().get("p");
+        m.addComment("(the seeding writes logits into $L, which the softmax then turns into responsibilities)", p);
+        m.addStatement("$T.seed($L, $L, $L, $L, $L, rng, $L)", KMEANS, seedData.field(),
             seedData.allowsMissing() ? seedData.observedField() : "null", layout.product(fs.elementDims()),
-            layout.product(rest), d);
+            layout.product(rest), d, p);
         m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
-        m.addStatement("System.arraycopy(logits, e * $L, $L, 0, $L)", d, eta, d);
-        m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e", "logits")));
+        m.addStatement("System.arraycopy($L, e * $L, $L, 0, $L)", p, d, eta, d);
+        m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
         m.endControlFlow();
         m.nextControlFlow("else");
       }
