@@ -170,7 +170,7 @@ final class FusedUpdate {
     return String.join(" ", parts);
   }
 
-  private static String text(Atom a, Map<Idx, String> names) {
+  static String text(Atom a, Map<Idx, String> names) {
     if (a instanceof Atom.Data d) {
       StringBuilder b = new StringBuilder(d.var());
       for (Ix x : d.element()) {

@@ -79,6 +79,9 @@ public final class ModelWriter {
   private final ClassName model;
   /** The fused pass over a local categorical factor's plate, or null (see {@link RowFusion}). */
   private final FusedUpdate fused;
+  /** Sums over plates of data alone, computed once per fit. */
+  private final DataSums dataSums;
+  private final Map<FactorUpdate, List<NaturalParam>> evaluated = new HashMap<>();
 
   private ModelWriter(UpdatePlan plan, String packageName) {
     this.plan = plan;
@@ -90,14 +93,22 @@ public final class ModelWriter {
     this.model = ClassName.get(packageName, plan.graph().name());
     RowFusion fusion = RowFusion.analyze(plan, this::chunked);
     this.fused = fusion == null ? null : new FusedUpdate(fusion, layout, polys);
+    this.dataSums = new DataSums(layout, polys);
   }
 
   /** The natural parameters the generated update evaluates: the plan's, with row statistics read where fused. */
   private List<NaturalParam> naturalParams(FactorUpdate u) {
-    if (fused != null && fused.f.rewritten.containsKey(u.factor().name())) {
-      return fused.f.rewritten.get(u.factor().name());
-    }
-    return u.natural();
+    return evaluated.computeIfAbsent(u, x -> {
+      List<NaturalParam> params = fused != null && fused.f.rewritten.containsKey(u.factor().name())
+          ? fused.f.rewritten.get(u.factor().name()) : u.natural();
+      List<NaturalParam> out = new ArrayList<>();
+      for (NaturalParam p : params) {
+        List<Idx> open = new ArrayList<>(u.elementIndices());
+        open.addAll(p.components());
+        out.add(new NaturalParam(p.stat(), p.components(), dataSums.rewrite(p.value(), open)));
+      }
+      return out;
+    });
   }
 
   private boolean isFused(FactorUpdate u) {
@@ -484,6 +495,11 @@ public final class ModelWriter {
     }
     for (Scatter sc : scatters.values()) {
       t.addField(ArrayTypeName.of(TypeName.DOUBLE), sc.field(), Modifier.PRIVATE);
+    }
+    for (DataSums.Sum sum : dataSums.sums) {
+      t.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.DOUBLE), sum.field(), Modifier.PRIVATE)
+          .addJavadoc("A sum over $L of data alone, computed once per fit in {@link #prepare()}.\n", sum.row().name())
+          .build());
     }
     t.addMethod(stateConstructor());
     t.addMethod(prepare());
@@ -1126,7 +1142,7 @@ public final class ModelWriter {
   /** Functions of known matrices (inverses, log-determinants of hyperparameters), once per fit. */
   private MethodSpec prepare() {
     MethodSpec.Builder m = MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PRIVATE)
-        .addJavadoc("Computes what depends only on sizes and hyperparameters, once per fit.\n");
+        .addJavadoc("Computes what depends only on sizes, hyperparameters and data, once per fit.\n");
     for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
       String d = layout.dim(c.dim());
       Idx i = Idx.fresh("i", c.dim());
@@ -1152,6 +1168,7 @@ public final class ModelWriter {
       }
       m.addCode("$L", CodeBlock.builder().unindent().add("}\n").build());
     }
+    m.addCode(dataSums.compute());
     return m.build();
   }
 
@@ -1221,7 +1238,7 @@ public final class ModelWriter {
     String h = localName("entropy", scope);
     m.addStatement("double $L = 0.0", lp);
     for (UpdatePlan.LogJointTerm term : plan.elbo().terms()) {
-      Poly value = term.value();
+      Poly value = dataSums.rewrite(term.value(), List.of());
       if (afterSweep) {
         value = new Poly(value.terms().stream().filter(t -> !fused.f.readsLocal(t)).toList());
         if (value.terms().isEmpty()) {

@@ -261,7 +261,7 @@ final class RowFusion {
   }
 
   /** A pattern in canonical form, and the term's own indices in the pattern's order of free indices. */
-  private record Canon(String key, List<Atom> atoms, List<Idx> free, List<Idx> canonical, boolean symmetric,
+  record Canon(String key, List<Atom> atoms, List<Idx> free, List<Idx> canonical, boolean symmetric,
       String word) {}
 
   /**
@@ -271,6 +271,11 @@ final class RowFusion {
    * same product (the converse need not hold: two spellings only cost a duplicate statistic).
    */
   private Canon canon(List<Atom> rowAtoms, Idx n, List<Idx> candidates) {
+    return canon(rowAtoms, n, row, candidates);
+  }
+
+  /** {@link #canon(List, Idx, List)} with the canonical row index {@code row}. */
+  static Canon canon(List<Atom> rowAtoms, Idx n, Idx row, List<Idx> candidates) {
     Idx mask = Idx.fresh("?", n.range());
     Map<Idx, Ix> masking = new LinkedHashMap<>();
     masking.put(n, new Ix.V(row));
@@ -321,7 +326,7 @@ final class RowFusion {
   }
 
   /** A Java word for a pattern: {@code one}, {@code x}, {@code xx}, {@code xObserved}, {@code wEq}. */
-  private static String word(List<Atom> atoms) {
+  static String word(List<Atom> atoms) {
     if (atoms.isEmpty()) {
       return "one";
     }
