@@ -75,6 +75,10 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--restarts", paramLabel = "R", description = "Random restarts; the best ELBO wins (default ${DEFAULT-VALUE}).")
   int restarts = 1;
 
+  @Option(names = "--threads", paramLabel = "T",
+      description = "Threads for the row loops (default: all processors; the result is the same for any T).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
   @Option(names = "--out", paramLabel = "FILE", description = "Write the full posterior as JSON (docs/posterior-json.md).")
   Path out;
 
@@ -121,8 +125,8 @@ final class FitCommand implements Callable<Integer> {
     if (!format.equals("table") && !format.equals("json")) {
       throw usage(err, "--format must be 'table' or 'json', got '" + format + "'");
     }
-    if (iterations < 1 || restarts < 1 || !(tolerance >= 0)) {
-      throw usage(err, "--iters and --restarts must be at least 1 and --tol non-negative");
+    if (iterations < 1 || restarts < 1 || threads < 1 || !(tolerance >= 0)) {
+      throw usage(err, "--iters, --restarts and --threads must be at least 1 and --tol non-negative");
     }
     long t0 = System.nanoTime();
     SourceFile source = SourceFiles.read(model, err);
@@ -196,7 +200,7 @@ final class FitCommand implements Callable<Integer> {
       Object d = dataClass.getConstructor().newInstance();
       binder.bind(d, tables, assigned);
       FitOptions options = FitOptions.defaults().withMaxIterations(iterations).withTolerance(tolerance)
-          .withSeed(seed).withRestarts(restarts).withListener(progress);
+          .withSeed(seed).withRestarts(restarts).withThreads(threads).withListener(progress);
       result = (FitResult) cls.getMethod("fit", dataClass, FitOptions.class).invoke(m, d, options);
       progress.done();
     } catch (DataError e) {

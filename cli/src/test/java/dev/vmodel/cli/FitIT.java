@@ -362,6 +362,26 @@ class FitIT {
   }
 
   @Test
+  void threadsBelowOne() throws Exception {
+    fails(2, "vmodel fit: --iters, --restarts and --threads must be at least 1 and --tol non-negative",
+        "examples/coin.vmodel", "--threads", "0");
+  }
+
+  @Test
+  void anyThreadCountGivesTheSamePosterior() throws Exception {
+    Run one = Launcher.vmodel("fit", "examples/gaussian-mixture.vmodel", "--iters", ITERS, "--format", "json",
+        "--threads", "1");
+    Run two = Launcher.vmodel("fit", "examples/gaussian-mixture.vmodel", "--iters", ITERS, "--format", "json",
+        "--threads", "2");
+    assertEquals(0, one.exitCode(), one::toString);
+    assertEquals(0, two.exitCode(), two::toString);
+    assertTrue(one.stdout().contains("\"elbo\""), one::toString);
+    // Everything but the fit's duration.
+    assertEquals(one.stdout().replaceAll("\"seconds\": [0-9.eE-]+", ""),
+        two.stdout().replaceAll("\"seconds\": [0-9.eE-]+", ""));
+  }
+
+  @Test
   void unknownModelName() throws Exception {
     fails(2, "vmodel fit: no model named 'Foo' in examples/coin.vmodel; it declares Coin",
         "examples/coin.vmodel", "--model", "Foo");
