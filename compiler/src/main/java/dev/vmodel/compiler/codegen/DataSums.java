@@ -130,7 +130,6 @@ final class DataSums {
   /** prepare()'s code: each sum computed in one pass over its plate (in the order they were found). */
   CodeBlock compute() {
     CodeBlock.Builder b = CodeBlock.builder();
-    String[] letters = {"i", "j", "l", "m", "p", "r"};
     for (Sum s : sums) {
       List<Dim> dims = new ArrayList<>();
       s.free().forEach(i -> dims.add(i.range()));
@@ -138,7 +137,7 @@ final class DataSums {
       b.addStatement("$L = new double[$L]", s.field(), layout.product(dims));
       Map<Idx, String> open = new LinkedHashMap<>();
       for (int i = 0; i < s.free().size(); i++) {
-        open.put(s.free().get(i), i < letters.length ? letters[i] : "i" + i);
+        open.put(s.free().get(i), Layout.indexName(i));
       }
       List<Idx> free = s.free();
       b.add(polys.loops(List.of(new Monomial(1.0, List.of(s.row()), s.atoms())), open, Map.of(),
@@ -150,9 +149,8 @@ final class DataSums {
   private String describe(Sum s) {
     Map<Idx, String> names = new LinkedHashMap<>();
     names.put(s.row(), s.row().name());
-    String[] letters = {"i", "j", "l", "m", "p", "r"};
     for (int i = 0; i < s.free().size(); i++) {
-      names.put(s.free().get(i), i < letters.length ? letters[i] : "i" + i);
+      names.put(s.free().get(i), Layout.indexName(i));
     }
     List<String> parts = new ArrayList<>();
     for (Atom a : s.atoms()) {

@@ -128,8 +128,8 @@ final class FusedUpdate {
     }
     for (Map.Entry<Pattern, String> s : stats.entrySet()) {
       out.add(FieldSpec.builder(ARRAY, s.getValue(), Modifier.PRIVATE)
-          .addJavadoc("Row statistic sum_$L $L q($L=$L), refreshed by every pass over $L.\n",
-              f.element.name(), describe(s.getKey()), elementText(), f.statComponent.name(), n).build());
+          .addJavadoc("Row statistic sum_$L $Lq($L=$L), refreshed by every pass over $L.\n",
+              f.element.name(), factorOf(s.getKey()), elementText(), f.statComponent.name(), n).build());
       out.add(FieldSpec.builder(ARRAYS, statBlocks.get(s.getKey()), Modifier.PRIVATE)
           .addJavadoc("Partial sums of {@code $L}, one per block of rows$L.\n", s.getValue(),
               packed(s.getKey()) ? " (pairs i <= j)" : "").build());
@@ -152,6 +152,11 @@ final class FusedUpdate {
     return "eta(" + elementText() + "=c)";
   }
 
+  /** A pattern as a factor before q(z[n]=c): {@code "x[n][i] "}, nothing for the constant 1. */
+  private String factorOf(Pattern p) {
+    return p.atoms.isEmpty() ? "" : describe(p) + " ";
+  }
+
   /** A pattern in the plan's notation: {@code x[n][i] x[n][j]}, {@code 1}. */
   private String describe(Pattern p) {
     if (p.atoms.isEmpty()) {
@@ -159,9 +164,8 @@ final class FusedUpdate {
     }
     Map<Idx, String> names = new LinkedHashMap<>();
     names.put(f.row, f.element.name());
-    String[] letters = {"i", "j", "l", "m", "p", "r"};
     for (int i = 0; i < p.free.size(); i++) {
-      names.put(p.free.get(i), i < letters.length ? letters[i] : "i" + i);
+      names.put(p.free.get(i), Layout.indexName(i));
     }
     List<String> parts = new ArrayList<>();
     for (Atom a : p.atoms) {
@@ -362,9 +366,8 @@ final class FusedUpdate {
   private CodeBlock weightCode(RowFusion.WeightTerm t) {
     Pattern p = t.pattern();
     Map<Idx, String> open = new LinkedHashMap<>();
-    String[] letters = {"i", "j", "l", "m", "p", "r"};
     for (int i = 0; i < t.free().size(); i++) {
-      open.put(t.free().get(i), i < letters.length ? letters[i] : "i" + i);
+      open.put(t.free().get(i), Layout.indexName(i));
     }
     open.put(f.component, "c");
     List<Idx> free = t.free();
@@ -412,13 +415,7 @@ final class FusedUpdate {
   }
 
   private String local(String wanted, Set<String> scope) {
-    String v = wanted;
-    int i = 2;
-    while (layout.isField(v) || scope.contains(v)) {
-      v = wanted + i++;
-    }
-    scope.add(v);
-    return v;
+    return layout.local(wanted, scope);
   }
 
   /** The row's features into the block's workspaces ({@code all}: every feature, else those statistics use). */
@@ -441,9 +438,8 @@ final class FusedUpdate {
       Map<Idx, String> names = new LinkedHashMap<>();
       names.put(f.row, row);
       List<String> vars = new ArrayList<>();
-      String[] letters = {"i", "j", "l", "m", "p", "r"};
-      for (int i = 0; i < p.free.size(); i++) {
-        String v = local(i < letters.length ? letters[i] : "i" + i, inner);
+        for (int i = 0; i < p.free.size(); i++) {
+        String v = local(Layout.indexName(i), inner);
         names.put(p.free.get(i), v);
         vars.add(v);
         String start = packed(p) && i == 1 ? vars.get(0) : "0";
@@ -494,9 +490,8 @@ final class FusedUpdate {
       atoms.add(new Atom.Moment(f.local.factor().name(), List.of(new Ix.V(f.row)), f.momentStat,
           List.of(new Ix.V(f.statComponent))));
       Map<Idx, String> open = new LinkedHashMap<>();
-      String[] letters = {"i", "j", "l", "m", "p", "r"};
-      for (int i = 0; i < p.free.size(); i++) {
-        open.put(p.free.get(i), local(i < letters.length ? letters[i] : "i" + i, inner));
+        for (int i = 0; i < p.free.size(); i++) {
+        open.put(p.free.get(i), local(Layout.indexName(i), inner));
       }
       open.put(f.statComponent, local("c", inner));
       List<Idx> order = new ArrayList<>(p.free);
@@ -574,7 +569,7 @@ final class FusedUpdate {
   CodeBlock readsDoc() {
     List<String> names = new ArrayList<>();
     for (Map.Entry<Pattern, String> e : stats.entrySet()) {
-      names.add("{@code " + e.getValue() + "} = sum_" + f.element.name() + " " + describe(e.getKey()) + " q("
+      names.add("{@code " + e.getValue() + "} = sum_" + f.element.name() + " " + factorOf(e.getKey()) + "q("
           + elementText() + "=c)");
     }
     return CodeBlock.of("\n<p>Its sums over $L read the row statistics the update of q($L) adds up:\n$L.\n",

@@ -226,6 +226,23 @@ final class Layout {
     return m;
   }
 
+  /** A local variable's name: the wanted one unless a field or a name in {@code scope} has it (then added to it). */
+  String local(String wanted, Set<String> scope) {
+    String n = wanted;
+    int k = 2;
+    while (isField(n) || scope.contains(n)) {
+      n = wanted + k++;
+    }
+    scope.add(n);
+    return n;
+  }
+
+  /** The conventional name of the {@code k}-th free index of a product: i, j, l, m, p, r, then i6, i7, .... */
+  static String indexName(int k) {
+    String[] letters = {"i", "j", "l", "m", "p", "r"};
+    return k < letters.length ? letters[k] : "i" + k;
+  }
+
   /** Java code for a dimension's value. */
   String dim(Dim d) {
     if (d instanceof Dim.Fixed f) {

@@ -1130,13 +1130,7 @@ public final class ModelWriter {
 
   /** A loop variable's name: the wanted one unless a field or an enclosing loop has it. */
   private String localName(String wanted, Set<String> inScope) {
-    String n = wanted;
-    int k = 2;
-    while (layout.isField(n) || inScope.contains(n)) {
-      n = wanted + k++;
-    }
-    inScope.add(n);
-    return n;
+    return layout.local(wanted, inScope);
   }
 
   /** Functions of known matrices (inverses, log-determinants of hyperparameters), once per fit. */
