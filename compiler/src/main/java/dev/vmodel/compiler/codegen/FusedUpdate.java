@@ -118,7 +118,7 @@ final class FusedUpdate {
             n).build());
     for (Map.Entry<Pattern, String> w : weights.entrySet()) {
       out.add(FieldSpec.builder(ARRAY, w.getValue(), Modifier.PRIVATE)
-          .addJavadoc("E-step weights of the row feature $L, one per $L: eta($L) adds feature x weight.\n",
+          .addJavadoc("E-step weights of the row feature $L, one per $L: $L adds feature x weight.\n",
               describe(w.getKey()), k, eta()).build());
     }
     for (Map.Entry<Pattern, String> b : featureBlocks.entrySet()) {
@@ -191,7 +191,9 @@ final class FusedUpdate {
       return "[" + text(d.a(), names) + " = " + text(d.b(), names) + "]";
     }
     if (a instanceof Atom.Fn fn) {
-      return fn.f().name().toLowerCase(java.util.Locale.ROOT) + "(...)";
+      List<String> args = new ArrayList<>();
+      fn.args().forEach(x -> args.add(dev.vmodel.compiler.algebra.Printer.text(x)));
+      return fn.f().name().toLowerCase(java.util.Locale.ROOT) + "(" + String.join(", ", args) + ")";
     }
     return a.toString();
   }
@@ -238,8 +240,9 @@ final class FusedUpdate {
   List<MethodSpec> update(String name, CodeBlock doc, String threads) {
     MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addJavadoc(doc)
         .addJavadoc("\n<p>Generated as one pass over $L: eta = sum over row features x weights, the weights"
-            + " computed\nonce per sweep from the other factors' moments; the same pass adds up the row statistics"
-            + "\nthe other factors' updates read$L.\n", n, lnNorm == null ? "" : " and the log-normalisers for the ELBO");
+            + " computed\nonce per sweep from the other factors' moments,\n<pre>\n  $L = $L\n</pre>\nThe same pass"
+            + " adds up the row statistics the other factors' updates read$L.\n", n, eta(), featureSum(),
+            lnNorm == null ? "" : " and the log-normalisers for the ELBO");
     m.addComment("weights: the parts of eta($L) free of the row, once per sweep", elementText() + "=c");
     for (String w : weights.values()) {
       m.addStatement("$T.fill($L, 0.0)", Arrays.class, w);
@@ -294,6 +297,27 @@ final class FusedUpdate {
     c.endControlFlow();
     c.addCode(blockEnd("block"));
     return List.of(m.build(), c.build());
+  }
+
+  /** eta as features times weights: {@code zWeightOne[c] + sum_i x[n][i] zWeightX[i,c] + ...}. */
+  private String featureSum() {
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<Pattern, String> w : weights.entrySet()) {
+      Pattern p = w.getKey();
+      if (p.atoms.isEmpty()) {
+        parts.add(w.getValue() + "[c]");
+        continue;
+      }
+      List<String> idx = new ArrayList<>();
+      for (int i = 0; i < p.free.size(); i++) {
+        idx.add(Layout.indexName(i));
+      }
+      String over = packed(p) ? String.join("<=", idx) : String.join(",", idx);
+      String sum = idx.isEmpty() ? "" : "sum_{" + over + "} ";
+      String at = idx.isEmpty() ? "c" : (packed(p) ? "(" + String.join(",", idx) + ")" : String.join(",", idx)) + ",c";
+      parts.add(sum + describe(p) + " " + w.getValue() + "[" + at + "]");
+    }
+    return String.join(" + ", parts);
   }
 
   /** After the pass: the blocks' statistics and log-normalisers added up in block order. */
