@@ -22,6 +22,10 @@ import java.util.Set;
  */
 public final class Checker {
   /** Java's reserved words: a model or package named after one could not be generated. */
+  /** The classes nested in every generated model class: a model cannot have their names. */
+  static final java.util.List<String> GENERATED_NESTED_CLASSES =
+      java.util.List.of("Builder", "Data", "State", "Session", "Result");
+
   static final Set<String> JAVA_KEYWORDS =
       Set.of(
           "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class",
@@ -69,6 +73,14 @@ public final class Checker {
             "model name '" + name.name() + "' is a Java keyword and cannot name the generated class",
             "choose another name, e.g. '" + Character.toUpperCase(name.name().charAt(0))
                 + name.name().substring(1) + "Model'");
+      }
+      if (GENERATED_NESTED_CLASSES.contains(name.name())) {
+        diagnostics.error(
+            Code.RESERVED_MODEL_NAME,
+            name.span(),
+            "model name '" + name.name() + "' is also the name of a class nested in the generated class ("
+                + String.join(", ", GENERATED_NESTED_CLASSES) + "), which Java does not allow",
+            "choose another name, e.g. '" + name.name() + "Model'");
       }
       Diagnostics local = new Diagnostics();
       CheckedModel checked = new ModelChecker(unit.file(), pkg, model, local).afterSyntaxErrors(afterSyntaxErrors).run();

@@ -22,6 +22,7 @@ public enum Code {
   UNKNOWN_FUNCTION("E015", "unknown function"),
   NOT_A_SIZE("E016", "not a size"),
   JAVA_KEYWORD("E017", "name is a Java keyword"),
+  RESERVED_MODEL_NAME("E018", "model name is taken by the generated code"),
 
   // Types and supports
   SUPPORT_MISMATCH("E020", "declared type does not match the distribution's support"),
