@@ -48,6 +48,10 @@ final class FusedUpdate {
   private final Map<Pattern, String> statBlocks = new LinkedHashMap<>();
   final String lnNorm;
   private final String lnNormBlocks;
+  /** Local names in the block methods: unique, and never a field's name (which they would shadow). */
+  private final Map<Pattern, String> featureLocals = new LinkedHashMap<>();
+  private final Map<Pattern, String> statLocals = new LinkedHashMap<>();
+  private final String lnNormSum;
 
   FusedUpdate(RowFusion f, Layout layout, PolyCode polys) {
     this.f = f;
@@ -76,6 +80,14 @@ final class FusedUpdate {
     }
     this.lnNorm = f.lseElbo ? layout.claim(base + "LnNorm") : null;
     this.lnNormBlocks = f.lseElbo ? layout.claim(base + "LnNormBlocks") : null;
+    Set<String> locals = new LinkedHashSet<>(List.of("block", "chunk", "from", "to"));
+    for (Pattern p : featureBlocks.keySet()) {
+      featureLocals.put(p, layout.local("f" + Layout.cap(p.word), locals));
+    }
+    for (Pattern p : statBlocks.keySet()) {
+      statLocals.put(p, layout.local("s" + Layout.cap(p.word), locals));
+    }
+    this.lnNormSum = lnNorm == null ? null : layout.local("lnNormSum", locals);
   }
 
   boolean separable() {
@@ -338,7 +350,7 @@ final class FusedUpdate {
 
   /** The local summing the log-normalisers of a block's rows, or null if the ELBO does not use them. */
   String lnNormLocal() {
-    return lnNorm == null ? null : "lnNormSum";
+    return lnNormSum;
   }
 
   /** Start of a block: its workspaces and zeroed partial sums (block index in {@code blockVar}). */
@@ -431,11 +443,11 @@ final class FusedUpdate {
   }
 
   private String localFeature(Pattern p) {
-    return "f" + Layout.cap(p.word);
+    return featureLocals.get(p);
   }
 
   private String localStat(Pattern p) {
-    return "s" + Layout.cap(p.word);
+    return statLocals.get(p);
   }
 
   private String local(String wanted, Set<String> scope) {

@@ -319,7 +319,17 @@ final class RowFusion {
         return p;
       }
     }
-    Pattern p = new Pattern(c.key(), c.atoms(), c.canonical(), c.symmetric(), c.word());
+    // Distinct words, so that every name derived from one (zWeightLgamma2, fLgamma2) is distinct.
+    String word = c.word();
+    int k = 2;
+    while (true) {
+      String w = word;
+      if (patterns.stream().noneMatch(q -> q.word.equals(w))) {
+        break;
+      }
+      word = c.word() + k++;
+    }
+    Pattern p = new Pattern(c.key(), c.atoms(), c.canonical(), c.symmetric(), word);
     p.statVar = "stat:" + patterns.size();
     patterns.add(p);
     return p;
@@ -336,7 +346,7 @@ final class RowFusion {
       if (a instanceof Atom.Data d) {
         w = d.var();
       } else if (a instanceof Atom.Observed o) {
-        w = o.var() + "Observed";
+        w = "obs" + Layout.cap(o.var());
       } else if (a instanceof Atom.Delta d) {
         w = (d.a() instanceof Ix.D x ? x.var() : d.b() instanceof Ix.D y ? y.var() : "index") + "Is";
       } else if (a instanceof Atom.Fn fn) {
