@@ -283,7 +283,7 @@ final class RowFusion {
       masking.put(i, new Ix.V(mask));
     }
     List<Atom> ordered = new ArrayList<>(rowAtoms);
-    ordered.sort(Comparator.comparing(a -> a.subst(masking).toString()));
+    ordered.sort(Comparator.comparing(a -> exact(a.subst(masking))));
     List<Idx> free = new ArrayList<>();
     for (Atom a : ordered) {
       for (Idx i : candidates) {
@@ -301,16 +301,38 @@ final class RowFusion {
       renaming.put(free.get(k), new Ix.V(c));
     }
     List<Atom> atoms = ordered.stream().map(a -> a.subst(renaming)).toList();
-    List<String> text = atoms.stream().map(Object::toString).sorted().toList();
+    List<String> text = atoms.stream().map(RowFusion::exact).sorted().toList();
     String key = text + " over " + canonical.stream().map(i -> i.range().toString()).toList();
     boolean symmetric = false;
     if (canonical.size() == 2 && canonical.get(0).range().equals(canonical.get(1).range())) {
       Map<Idx, Ix> swap = Map.of(canonical.get(0), new Ix.V(canonical.get(1)), canonical.get(1),
           new Ix.V(canonical.get(0)));
-      List<String> swapped = atoms.stream().map(a -> a.subst(swap).toString()).sorted().toList();
+      List<String> swapped = atoms.stream().map(a -> exact(a.subst(swap))).sorted().toList();
       symmetric = swapped.equals(text);
     }
     return new Canon(key, atoms, free, canonical, symmetric, word(atoms));
+  }
+
+  /**
+   * An atom's text for keys: its printed form, except that the coefficients inside functions
+   * ({@code lnGamma(y[n] + 1)}) are written in full (the printer rounds them to 6 digits, which
+   * could give two different products one key).
+   */
+  static String exact(Atom a) {
+    if (!(a instanceof Atom.Fn fn)) {
+      return a.toString();
+    }
+    StringBuilder b = new StringBuilder(fn.f().name()).append('(');
+    for (Poly p : fn.args()) {
+      b.append('{');
+      for (Monomial m : p.terms()) {
+        b.append(Double.toString(m.coef())).append(" sum").append(m.sums());
+        m.atoms().forEach(x -> b.append(' ').append(exact(x)));
+        b.append(';');
+      }
+      b.append('}');
+    }
+    return b.append(')').toString();
   }
 
   private Pattern intern(Canon c) {
