@@ -152,11 +152,7 @@ final class DataSums {
     for (int i = 0; i < s.free().size(); i++) {
       names.put(s.free().get(i), Layout.indexName(i));
     }
-    List<String> parts = new ArrayList<>();
-    for (Atom a : s.atoms()) {
-      parts.add(FusedUpdate.text(a, names));
-    }
-    String text = String.join(" ", parts);
+    String text = RowFusion.display(s.atoms(), names);
     for (Sum inner : sums) {
       text = text.replace(inner.var() + "[", inner.field() + "[");
     }

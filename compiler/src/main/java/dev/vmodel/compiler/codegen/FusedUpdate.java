@@ -164,12 +164,12 @@ final class FusedUpdate {
     return "eta(" + elementText() + "=c)";
   }
 
-  /** A pattern as a factor before q(z[n]=c): {@code "x[n][i] "}, nothing for the constant 1. */
+  /** A pattern as a factor before q(z[n]=c): {@code "x[n][i] * "}, nothing for the constant 1. */
   private String factorOf(Pattern p) {
-    return p.atoms.isEmpty() ? "" : describe(p) + " ";
+    return p.atoms.isEmpty() ? "" : describe(p) + " * ";
   }
 
-  /** A pattern in the plan's notation: {@code x[n][i] x[n][j]}, {@code 1}. */
+  /** A pattern in the plan's notation ({@code vmodel explain}'s): {@code x[n][i] * x[n][j]}, {@code 1}. */
   private String describe(Pattern p) {
     if (p.atoms.isEmpty()) {
       return "1";
@@ -179,45 +179,7 @@ final class FusedUpdate {
     for (int i = 0; i < p.free.size(); i++) {
       names.put(p.free.get(i), Layout.indexName(i));
     }
-    List<String> parts = new ArrayList<>();
-    for (Atom a : p.atoms) {
-      parts.add(text(a, names));
-    }
-    return String.join(" ", parts);
-  }
-
-  static String text(Atom a, Map<Idx, String> names) {
-    if (a instanceof Atom.Data d) {
-      StringBuilder b = new StringBuilder(d.var());
-      for (Ix x : d.element()) {
-        b.append('[').append(text(x, names)).append(']');
-      }
-      for (Ix x : d.component()) {
-        b.append('[').append(text(x, names)).append(']');
-      }
-      return b.toString();
-    } else if (a instanceof Atom.Observed o) {
-      return "observed(" + o.var() + o.element().stream().map(x -> "[" + text(x, names) + "]")
-          .reduce("", String::concat) + ")";
-    } else if (a instanceof Atom.Delta d) {
-      return "[" + text(d.a(), names) + " = " + text(d.b(), names) + "]";
-    }
-    if (a instanceof Atom.Fn fn) {
-      List<String> args = new ArrayList<>();
-      fn.args().forEach(x -> args.add(dev.vmodel.compiler.algebra.Printer.text(x)));
-      return fn.f().name().toLowerCase(java.util.Locale.ROOT) + "(" + String.join(", ", args) + ")";
-    }
-    return a.toString();
-  }
-
-  private static String text(Ix x, Map<Idx, String> names) {
-    if (x instanceof Ix.V v) {
-      return names.getOrDefault(v.idx(), v.idx().name());
-    } else if (x instanceof Ix.C c) {
-      return Integer.toString(c.value());
-    }
-    Ix.D d = (Ix.D) x;
-    return d.var() + d.element().stream().map(e -> "[" + text(e, names) + "]").reduce("", String::concat);
+    return RowFusion.display(p.atoms, names);
   }
 
   CodeBlock allocate() {
@@ -284,23 +246,9 @@ final class FusedUpdate {
     c.addStatement("$L[$L + $L] = $L", p, at, comp, one == null ? "0.0" : weights.get(one) + "[" + comp + "]");
     c.endControlFlow();
     for (Map.Entry<Pattern, String> e : featureBlocks.entrySet()) {
-      String fb = localFeature(e.getKey());
-      if (e.getKey().free.isEmpty()) {
-        c.beginControlFlow("for (int $L = 0; $L < $L; $L++)", comp, comp, k, comp);
-        c.addStatement("$L[$L + $L] += $L[0] * $L[$L]", p, at, comp, fb, weights.get(e.getKey()), comp);
-        c.endControlFlow();
-        continue;
-      }
-      String q = local("q", scope);
-      String v = local("v", scope);
-      c.beginControlFlow("for (int $L = 0; $L < $L; $L++)", q, q, length(e.getKey()), q);
-      c.addStatement("double $L = $L[$L]", v, fb, q);
-      c.beginControlFlow("for (int $L = 0; $L < $L; $L++)", comp, comp, k, comp);
-      c.addStatement("$L[$L + $L] += $L * $L[$L * $L + $L]", p, at, comp, v, weights.get(e.getKey()), q, k, comp);
-      c.endControlFlow();
-      c.endControlFlow();
-      scope.remove(q);
-      scope.remove(v);
+      String w = weights.get(e.getKey());
+      c.addCode(timesFeature(e.getKey(), scope, comp,
+          (v, q) -> CodeBlock.of("$L[$L + $L] += $L$L[$L$L]", p, at, comp, v, w, q, comp)));
     }
     c.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNorm == null ? "" : lnNormLocal() + " += ", SPECIAL, p, at,
         k);
@@ -327,7 +275,7 @@ final class FusedUpdate {
       String over = packed(p) ? String.join("<=", idx) : String.join(",", idx);
       String sum = idx.isEmpty() ? "" : "sum_{" + over + "} ";
       String at = idx.isEmpty() ? "c" : (packed(p) ? "(" + String.join(",", idx) + ")" : String.join(",", idx)) + ",c";
-      parts.add(sum + describe(p) + " " + w.getValue() + "[" + at + "]");
+      parts.add(sum + describe(p) + " * " + w.getValue() + "[" + at + "]");
     }
     return String.join(" + ", parts);
   }
@@ -375,7 +323,7 @@ final class FusedUpdate {
     return lnNorm == null ? CodeBlock.of("") : CodeBlock.of("$L[$L] = $L;\n", lnNormBlocks, blockVar, lnNormLocal());
   }
 
-  /** After a row's update (not separable): its statistics from the new q(z[row]). */
+  /** After a row's update: its statistics from the new q(z[row]) (declaring the row's offset if they need it). */
   CodeBlock rowEnd(String row, Set<String> scope) {
     Set<String> inner = new LinkedHashSet<>(scope);
     CodeBlock.Builder b = CodeBlock.builder();
@@ -474,7 +422,7 @@ final class FusedUpdate {
       Map<Idx, String> names = new LinkedHashMap<>();
       names.put(f.row, row);
       List<String> vars = new ArrayList<>();
-        for (int i = 0; i < p.free.size(); i++) {
+      for (int i = 0; i < p.free.size(); i++) {
         String v = local(Layout.indexName(i), inner);
         names.put(p.free.get(i), v);
         vars.add(v);
@@ -490,6 +438,33 @@ final class FusedUpdate {
     return b.build();
   }
 
+  /**
+   * A statement for each entry of feature {@code p} and each component {@code c}: {@code body}
+   * gets the factor to multiply by ({@code ""} for the constant 1, {@code "fY[0] * "} for a
+   * scalar feature, {@code "v * "} with {@code v = fX[q]} in a loop over the feature's entries)
+   * and the offset of that entry in an entry-by-component array ({@code ""}, or {@code "q * K + "}).
+   */
+  private CodeBlock timesFeature(Pattern p, Set<String> scope, String c,
+      java.util.function.BiFunction<String, String, CodeBlock> body) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    if (p.free.isEmpty()) {
+      b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, k, c);
+      b.addStatement("$L", body.apply(p.atoms.isEmpty() ? "" : localFeature(p) + "[0] * ", ""));
+      b.endControlFlow();
+      return b.build();
+    }
+    Set<String> inner = new LinkedHashSet<>(scope);
+    String q = local("q", inner);
+    String v = local("v", inner);
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", q, q, length(p), q);
+    b.addStatement("double $L = $L[$L]", v, localFeature(p), q);
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, k, c);
+    b.addStatement("$L", body.apply(v + " * ", q + " * " + k + " + "));
+    b.endControlFlow();
+    b.endControlFlow();
+    return b.build();
+  }
+
   /** Adds the row's statistics, reading the new q(z[n]) at {@code at}. */
   private CodeBlock statCode(String row, String at, Set<String> scope) {
     CodeBlock.Builder b = CodeBlock.builder();
@@ -500,33 +475,14 @@ final class FusedUpdate {
       Set<String> inner = new LinkedHashSet<>(scope);
       if (fromFeatures(p)) {
         String c = local("c", inner);
-        if (p.atoms.isEmpty()) {
-          b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, k, c);
-          b.addStatement("$L[$L] += $L[$L + $L]", s, c, r, at, c);
-          b.endControlFlow();
-          continue;
-        }
-        if (p.free.isEmpty()) {
-          b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, k, c);
-          b.addStatement("$L[$L] += $L[0] * $L[$L + $L]", s, c, localFeature(p), r, at, c);
-          b.endControlFlow();
-          continue;
-        }
-        String q = local("q", inner);
-        String v = local("v", inner);
-        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", q, q, length(p), q);
-        b.addStatement("double $L = $L[$L]", v, localFeature(p), q);
-        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, k, c);
-        b.addStatement("$L[$L * $L + $L] += $L * $L[$L + $L]", s, q, k, c, v, r, at, c);
-        b.endControlFlow();
-        b.endControlFlow();
+        b.add(timesFeature(p, inner, c, (v, q) -> CodeBlock.of("$L[$L$L] += $L$L[$L + $L]", s, q, c, v, r, at, c)));
         continue;
       }
       List<Atom> atoms = new ArrayList<>(p.atoms);
       atoms.add(new Atom.Moment(f.local.factor().name(), List.of(new Ix.V(f.row)), f.momentStat,
           List.of(new Ix.V(f.statComponent))));
       Map<Idx, String> open = new LinkedHashMap<>();
-        for (int i = 0; i < p.free.size(); i++) {
+      for (int i = 0; i < p.free.size(); i++) {
         open.put(p.free.get(i), local(Layout.indexName(i), inner));
       }
       open.put(f.statComponent, local("c", inner));
@@ -558,13 +514,8 @@ final class FusedUpdate {
     c.addCode(blockLocals(false, "block"));
     String row = local("n", scope);
     c.beginControlFlow("for (int $L = from; $L < to; $L++)", row, row, row);
-    String at = null;
-    if (stats.keySet().stream().anyMatch(this::fromFeatures)) {
-      at = local("at", scope);
-      c.addStatement("int $L = $L * $L", at, row, k);
-    }
     c.addCode(featureCode(row, false, scope));
-    c.addCode(statCode(row, at, scope));
+    c.addCode(rowEnd(row, scope));
     c.endControlFlow();
     out.add(c.build());
     MethodSpec.Builder r = MethodSpec.methodBuilder("reduceStatistics").addModifiers(Modifier.PRIVATE)

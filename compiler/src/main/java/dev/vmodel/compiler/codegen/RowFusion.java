@@ -417,6 +417,17 @@ final class RowFusion {
     return true;
   }
 
+  /**
+   * A product of atoms as {@code vmodel explain} prints it, with the given names for its
+   * indices: {@code x[n][i] * x[n][j]}.
+   */
+  static String display(List<Atom> atoms, Map<Idx, String> names) {
+    Map<Idx, Ix> renaming = new LinkedHashMap<>();
+    names.forEach((i, name) -> renaming.put(i, new Ix.V(new Idx(i.id(), name, i.range()))));
+    List<Atom> renamed = atoms.stream().map(a -> a.subst(renaming)).toList();
+    return dev.vmodel.compiler.algebra.Printer.text(new Poly(List.of(new Monomial(1.0, List.of(), renamed))));
+  }
+
   /** The indices a pattern's dims range over, in order. */
   static List<Dim> dims(Pattern p) {
     List<Dim> d = new ArrayList<>();
