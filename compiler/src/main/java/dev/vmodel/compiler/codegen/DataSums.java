@@ -94,11 +94,12 @@ final class DataSums {
     return new Monomial(m.coef(), sums, rest);
   }
 
+  /** Row data ({@link RowFusion#rowData}) that does not change during a fit: not a row statistic. */
   private boolean dataOnly(Atom a) {
     if (a instanceof Atom.Data d) {
       return layout.data.containsKey(d.var()) || d.var().startsWith("sum:");
     }
-    return a instanceof Atom.Observed || a instanceof Atom.Delta || RowFusion.dataFunction(a);
+    return RowFusion.rowData(a);
   }
 
   private Sum intern(RowFusion.Canon c, Idx row) {

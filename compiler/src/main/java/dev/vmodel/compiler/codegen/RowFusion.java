@@ -163,14 +163,15 @@ final class RowFusion {
 
   /** The E-step's terms split into row patterns and the rest, or null if one does not split. */
   private List<WeightTerm> separate(Poly eta) {
-    List<WeightTerm> out = new ArrayList<>();
-    List<Pattern> used = new ArrayList<>();
+    List<Canon> canons = new ArrayList<>();
+    List<Monomial> rests = new ArrayList<>();
     for (Monomial m : eta.terms()) {
       List<Atom> rowAtoms = new ArrayList<>();
       List<Atom> rest = new ArrayList<>();
       for (Atom a : m.atoms()) {
         if (a.mentions(element)) {
-          if (!(a instanceof Atom.Data || a instanceof Atom.Observed || dataFunction(a)) || a.mentions(component)) {
+          // Dense features only: a delta would make a one-hot feature as long as its range.
+          if (!rowData(a) || a instanceof Atom.Delta || a.mentions(component)) {
             return null;
           }
           rowAtoms.add(a);
@@ -179,15 +180,17 @@ final class RowFusion {
         }
       }
       Canon c = canon(rowAtoms, element, m.sums());
-      if (c.free().stream().anyMatch(i -> !m.sums().contains(i))) {
-        return null;
-      }
-      Pattern p = intern(c);
-      used.add(p);
       List<Idx> sums = m.sums().stream().filter(i -> !c.free().contains(i)).toList();
-      out.add(new WeightTerm(p, new Monomial(m.coef(), sums, rest), c.free()));
+      canons.add(c);
+      rests.add(new Monomial(m.coef(), sums, rest));
     }
-    used.forEach(p -> p.feature = true);
+    // Every term splits: only now are its patterns features.
+    List<WeightTerm> out = new ArrayList<>();
+    for (int t = 0; t < canons.size(); t++) {
+      Pattern p = intern(canons.get(t));
+      p.feature = true;
+      out.add(new WeightTerm(p, rests.get(t), canons.get(t).free()));
+    }
     return out;
   }
 
@@ -221,7 +224,7 @@ final class RowFusion {
         continue;
       }
       if (a.mentions(n)) {
-        if (!(a instanceof Atom.Data || a instanceof Atom.Observed || a instanceof Atom.Delta || dataFunction(a))) {
+        if (!rowData(a)) {
           return m;
         }
         rowAtoms.add(a);
@@ -239,6 +242,11 @@ final class RowFusion {
     rest.add(new Atom.Data(p.statVar, element, moment.component()));
     List<Idx> sums = m.sums().stream().filter(i -> !i.equals(n)).toList();
     return new Monomial(m.coef(), sums, rest);
+  }
+
+  /** Data at a row: an array element, an observation mask, a delta, or a function of data. */
+  static boolean rowData(Atom a) {
+    return a instanceof Atom.Data || a instanceof Atom.Observed || a instanceof Atom.Delta || dataFunction(a);
   }
 
   /** A function ({@code lnGamma(x[n] + 1)}) of data, hyperparameters and sizes only. */
