@@ -400,8 +400,7 @@ public final class ModelWriter {
     m.addStatement("int iterations = 0");
     m.beginControlFlow("for (int it = 1; it <= options.maxIterations(); it++)");
     m.addStatement("s.sweep(it, options.checkMonotone())");
-    m.addStatement(fused != null && fused.lnNorm != null
-        ? "double elbo = options.checkMonotone() ? s.elbo() : s.elboAfterSweep()" : "double elbo = s.elbo()");
+    m.addStatement("double elbo = $L", elboAfterSweep());
     m.addStatement("trace[it - 1] = elbo");
     m.addStatement("iterations = it");
     m.beginControlFlow("if (options.listener() != null)");
@@ -421,6 +420,16 @@ public final class ModelWriter {
     m.endControlFlow();
     m.addStatement("return best");
     return m.build();
+  }
+
+  /** Whether the state has {@code elboAfterSweep()}: the fused update's log-normalisers give the ELBO. */
+  private boolean hasElboAfterSweep() {
+    return fused != null && fused.lnNorm != null;
+  }
+
+  /** The ELBO after a sweep of state {@code s}, as {@code fit} and a session record it. */
+  private String elboAfterSweep() {
+    return hasElboAfterSweep() ? "options.checkMonotone() ? s.elbo() : s.elboAfterSweep()" : "s.elbo()";
   }
 
   private ClassName sessionName() {
@@ -462,14 +471,12 @@ public final class ModelWriter {
     t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(stateName(), "s")
         .addParameter(FIT_OPTIONS, "options").addStatement("this.s = s").addStatement("this.options = options")
         .build());
-    boolean fast = fused != null && fused.lnNorm != null;
     t.addMethod(MethodSpec.methodBuilder("sweep").addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
         .addJavadoc("Runs one sweep of coordinate ascent (in check mode if {@code options.checkMonotone()}) and returns"
             + " the ELBO\nafter it.\n")
         .addStatement("s.sweep(sweeps + 1, options.checkMonotone())")
         .addStatement("sweeps++")
-        .addStatement(fast ? "double elbo = options.checkMonotone() ? s.elbo() : s.elboAfterSweep()"
-            : "double elbo = s.elbo()")
+        .addStatement("double elbo = $L", elboAfterSweep())
         .beginControlFlow("if (sweeps > trace.length)")
         .addStatement("trace = $T.copyOf(trace, 2 * trace.length)", Arrays.class)
         .endControlFlow()
@@ -600,7 +607,7 @@ public final class ModelWriter {
     methods.add(sweep());
     methods.add(checkedElbo());
     methods.add(elbo(false));
-    if (fused != null && fused.lnNorm != null) {
+    if (hasElboAfterSweep()) {
       methods.add(elbo(true));
     }
     methods.add(init());
