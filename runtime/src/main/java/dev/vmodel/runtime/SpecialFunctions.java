@@ -364,6 +364,19 @@ public final class SpecialFunctions {
   public static double logSumExp(double[] v, int from, int len) {
     checkRange(v, from, len);
     int end = from + len;
+    double max = maxOrNaN(v, from, end);
+    if (max != max || max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
+      return max;
+    }
+    double s = 0;
+    for (int i = from; i < end; i++) {
+      s += Math.exp(v[i] - max);
+    }
+    return max + Math.log(s);
+  }
+
+  /** The largest of v[from .. end), NaN if any is NaN, -infinity if the range is empty. */
+  private static double maxOrNaN(double[] v, int from, int end) {
     double max = Double.NEGATIVE_INFINITY;
     for (int i = from; i < end; i++) {
       double x = v[i];
@@ -374,14 +387,7 @@ public final class SpecialFunctions {
         max = x;
       }
     }
-    if (max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
-      return max;
-    }
-    double s = 0;
-    for (int i = from; i < end; i++) {
-      s += Math.exp(v[i] - max);
-    }
-    return max + Math.log(s);
+    return max;
   }
 
   /** {@link #logSumExp(double[], int, int)} over the whole array. */
@@ -415,20 +421,12 @@ public final class SpecialFunctions {
   public static double softmaxInPlace(double[] v, int from, int len) {
     checkRange(v, from, len);
     int end = from + len;
-    double max = Double.NEGATIVE_INFINITY;
-    boolean nan = false;
-    for (int i = from; i < end; i++) {
-      double x = v[i];
-      nan |= x != x;
-      if (x > max) {
-        max = x;
-      }
-    }
-    if (nan || max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
+    double max = maxOrNaN(v, from, end);
+    if (max != max || max == Double.NEGATIVE_INFINITY || max == Double.POSITIVE_INFINITY) {
       for (int i = from; i < end; i++) {
         v[i] = Double.NaN;
       }
-      return nan ? Double.NaN : max;
+      return max;
     }
     // One exp per entry: p_i = exp(l_i - max) / s with s = sum_j exp(l_j - max), L = max + ln s.
     double s = 0;
