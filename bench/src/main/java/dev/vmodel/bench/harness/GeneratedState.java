@@ -26,14 +26,18 @@ public final class GeneratedState {
   private final Method init;
   private final Method sweep;
   private final Method elbo;
+  /** {@code elboAfterSweep()}, where the generated code has it (looked up once: JMH times {@link #elbo}). */
+  private final Method elboAfterSweep;
   private int iteration;
 
-  private GeneratedState(Object state, Class<?> stateClass, Method init, Method sweep, Method elbo) {
+  private GeneratedState(Object state, Class<?> stateClass, Method init, Method sweep, Method elbo,
+      Method elboAfterSweep) {
     this.state = state;
     this.stateClass = stateClass;
     this.init = init;
     this.sweep = sweep;
     this.elbo = elbo;
+    this.elboAfterSweep = elboAfterSweep;
   }
 
   /** Validates and copies the data as {@code fit} does; nothing is initialised yet. */
@@ -58,7 +62,14 @@ public final class GeneratedState {
       init.setAccessible(true);
       sweep.setAccessible(true);
       elbo.setAccessible(true);
-      return new GeneratedState(ctor.newInstance(model, data), stateClass, init, sweep, elbo);
+      Method afterSweep = null;
+      for (Method m : stateClass.getDeclaredMethods()) {
+        if (m.getName().equals("elboAfterSweep") && m.getParameterCount() == 0) {
+          afterSweep = m;
+          afterSweep.setAccessible(true);
+        }
+      }
+      return new GeneratedState(ctor.newInstance(model, data), stateClass, init, sweep, elbo, afterSweep);
     } catch (NoSuchMethodException e) {
       throw new UnsupportedOperationException(modelClass.getName()
           + ".State lacks " + e.getMessage() + ": the generated code changed; update " + GeneratedState.class.getName(), e);
@@ -95,9 +106,8 @@ public final class GeneratedState {
    * log-normalisers, no pass over the rows), else {@code elbo()}.
    */
   public double elbo() {
-    if (iteration > 0 && has("elboAfterSweep")) {
-      call("elboAfterSweep");
-      return lastValue;
+    if (iteration > 0 && elboAfterSweep != null) {
+      return (double) invoke(elboAfterSweep);
     }
     return fullElbo();
   }
@@ -107,30 +117,28 @@ public final class GeneratedState {
     return (double) invoke(elbo);
   }
 
-  private double lastValue;
-
   /**
    * Runs one private no-argument method of the state, such as one factor's update
    * ({@code updatePi}); for timing the parts of a sweep separately.
    */
   public void call(String method) {
-    try {
-      Method m = stateClass.getDeclaredMethod(method);
-      m.setAccessible(true);
-      Object v = invoke(m);
-      if (v instanceof Double d) {
-        lastValue = d;
-      }
-    } catch (NoSuchMethodException e) {
-      throw new UnsupportedOperationException(stateClass.getName() + " has no method " + method
-          + "(): the generated code changed; update " + GeneratedState.class.getName(), e);
-    }
+    result(method);
   }
 
   /** {@link #call} of a method that returns a double, such as {@code elboAfterSweep}. */
   public double callDouble(String method) {
-    call(method);
-    return lastValue;
+    return (double) result(method);
+  }
+
+  private Object result(String method) {
+    try {
+      Method m = stateClass.getDeclaredMethod(method);
+      m.setAccessible(true);
+      return invoke(m);
+    } catch (NoSuchMethodException e) {
+      throw new UnsupportedOperationException(stateClass.getName() + " has no method " + method
+          + "(): the generated code changed; update " + GeneratedState.class.getName(), e);
+    }
   }
 
   /** Whether the state has a private no-argument method of this name. */
@@ -176,7 +184,10 @@ public final class GeneratedState {
           + " entries in the model, " + r.length + " given");
     }
     System.arraycopy(r, 0, p, 0, r.length);
-    System.arraycopy(r, 0, e, 0, r.length);
+    if (e != p) {
+      // (generated code since the fused update keeps E[onehot] in the p array itself)
+      System.arraycopy(r, 0, e, 0, r.length);
+    }
     // The fused generated code keeps row statistics of q(z) that the next sweep's global updates read.
     if (has("statistics")) {
       call("statistics");
