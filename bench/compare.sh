@@ -125,6 +125,17 @@ vmodel_fit() { # vmodel_fit CASE_DIR ARGS... : CompareMain ARGS on one thread in
   fi
 }
 
+sklearn_fit() { # sklearn_fit CASE_DIR ARGS... : compare.py ARGS with the default BLAS threads into
+  # CASE_DIR/sklearn.*, then with one BLAS thread into CASE_DIR/sklearn1.*
+  local case_dir="$1"; shift
+  echo "   sklearn" >&2
+  timed "$case_dir/sklearn.time" "${py_cmd[@]}" "$@" \
+    > "$case_dir/sklearn.json" 2> "$case_dir/sklearn.log" || { cat "$case_dir/sklearn.log" >&2; exit 1; }
+  echo "   sklearn, one BLAS thread" >&2
+  timed "$case_dir/sklearn1.time" "${py1_cmd[@]}" "$@" \
+    > "$case_dir/sklearn1.json" 2> "$case_dir/sklearn1.log" || { cat "$case_dir/sklearn1.log" >&2; exit 1; }
+}
+
 # ------------------------------------------------------------------ Gaussian mixture
 for size in "${gmm_sizes[@]}"; do
   read -r n d <<<"$size"
@@ -137,12 +148,7 @@ for size in "${gmm_sizes[@]}"; do
   echo "== GMM N=$n D=$d K=$K, $iters iterations" >&2
   "${java_cmd[@]}" gmm-data --n "$n" --d "$d" --k "$K" --seed 42 --out "$case_dir/data"
   vmodel_fit "$case_dir" gmm-fit --dir "$case_dir/data" --k "$K" --iters "$iters"
-  echo "   sklearn" >&2
-  timed "$case_dir/sklearn.time" "${py_cmd[@]}" gmm --dir "$case_dir/data" --k "$K" --iters "$iters" \
-    > "$case_dir/sklearn.json" 2> "$case_dir/sklearn.log" || { cat "$case_dir/sklearn.log" >&2; exit 1; }
-  echo "   sklearn, one BLAS thread" >&2
-  timed "$case_dir/sklearn1.time" "${py1_cmd[@]}" gmm --dir "$case_dir/data" --k "$K" --iters "$iters" \
-    > "$case_dir/sklearn1.json" 2> "$case_dir/sklearn1.log" || { cat "$case_dir/sklearn1.log" >&2; exit 1; }
+  sklearn_fit "$case_dir" gmm --dir "$case_dir/data" --k "$K" --iters "$iters"
   echo "gmm-n$n-d$d" >> "$out/cases"
   rm -rf "$case_dir/data"
 done
@@ -154,12 +160,7 @@ mkdir -p "$case_dir"
 echo "== LDA $docs documents, vocabulary $vocab, K=$LDA_K, $lda_iters iterations (vmodel: $lda_vmodel_iters)" >&2
 "${java_cmd[@]}" lda-data --docs "$docs" --vocab "$vocab" --k "$LDA_K" --seed 7 --out "$case_dir/data"
 vmodel_fit "$case_dir" lda-fit --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_vmodel_iters"
-echo "   sklearn" >&2
-timed "$case_dir/sklearn.time" "${py_cmd[@]}" lda --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters" \
-  > "$case_dir/sklearn.json" 2> "$case_dir/sklearn.log" || { cat "$case_dir/sklearn.log" >&2; exit 1; }
-echo "   sklearn, one BLAS thread" >&2
-timed "$case_dir/sklearn1.time" "${py1_cmd[@]}" lda --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters" \
-  > "$case_dir/sklearn1.json" 2> "$case_dir/sklearn1.log" || { cat "$case_dir/sklearn1.log" >&2; exit 1; }
+sklearn_fit "$case_dir" lda --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters"
 echo "lda-d$docs-v$vocab" >> "$out/cases"
 rm -rf "$case_dir/data"
 
