@@ -1,13 +1,10 @@
 package dev.vmodel.cli;
 
-import dev.vmodel.compiler.diag.Diagnostic;
-import dev.vmodel.compiler.diag.DiagnosticRenderer;
 import dev.vmodel.compiler.diag.SourceFile;
 import dev.vmodel.compiler.driver.Compiler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,30 +39,18 @@ final class CheckCommand implements Callable<Integer> {
         continue;
       }
       Compiler.Result result = Compiler.plan(source);
-      DiagnosticRenderer renderer = new DiagnosticRenderer(Map.of(source.path(), source));
-      for (Diagnostic d : result.diagnostics()) {
-        if (d.isError()) {
-          errors++;
-          err.print(renderer.render(d));
-        } else {
-          warnings++;
-          if (!quiet) {
-            err.print(renderer.render(d));
-          }
-        }
-      }
+      SourceFiles.Counts counts = SourceFiles.report(source, result.diagnostics(), err, !quiet);
+      errors += counts.errors();
+      warnings += counts.warnings();
     }
     if (!quiet) {
       String summary = files.size() == 1 ? "1 file" : files.size() + " files";
       (errors > 0 ? err : out).println(
-          "checked " + summary + ": " + plural(errors, "error") + ", " + plural(warnings, "warning"));
+          "checked " + summary + ": " + SourceFiles.plural(errors, "error") + ", "
+              + SourceFiles.plural(warnings, "warning"));
     }
     err.flush();
     out.flush();
     return errors > 0 ? VModelCli.EXIT_ERRORS : 0;
-  }
-
-  private static String plural(int n, String word) {
-    return n + " " + word + (n == 1 ? "" : "s");
   }
 }

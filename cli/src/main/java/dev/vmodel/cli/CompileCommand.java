@@ -2,8 +2,6 @@ package dev.vmodel.cli;
 
 import com.palantir.javapoet.JavaFile;
 import dev.vmodel.compiler.codegen.ModelWriter;
-import dev.vmodel.compiler.diag.Diagnostic;
-import dev.vmodel.compiler.diag.DiagnosticRenderer;
 import dev.vmodel.compiler.diag.SourceFile;
 import dev.vmodel.compiler.driver.Compiler;
 import dev.vmodel.compiler.plan.UpdatePlan;
@@ -12,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,10 +48,7 @@ final class CompileCommand implements Callable<Integer> {
         continue;
       }
       Compiler.Result r = Compiler.plan(source);
-      DiagnosticRenderer renderer = new DiagnosticRenderer(Map.of(source.path(), source));
-      for (Diagnostic d : r.diagnostics()) {
-        err.print(renderer.render(d));
-      }
+      SourceFiles.report(source, r.diagnostics(), err, true);
       if (r.hasErrors()) {
         errors = true;
         continue;

@@ -1,7 +1,5 @@
 package dev.vmodel.cli;
 
-import dev.vmodel.compiler.diag.Diagnostic;
-import dev.vmodel.compiler.diag.DiagnosticRenderer;
 import dev.vmodel.compiler.diag.SourceFile;
 import dev.vmodel.compiler.driver.Compiler;
 import dev.vmodel.compiler.plan.PlanPrinter;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -95,17 +92,10 @@ final class ExplainCommand implements Callable<Integer> {
         internal = true;
         continue;
       }
-      DiagnosticRenderer renderer = new DiagnosticRenderer(Map.of(source.path(), source));
-      int before = errors;
-      for (Diagnostic d : result.diagnostics()) {
-        if (d.isError()) {
-          errors++;
-        } else {
-          warnings++;
-        }
-        err.print(renderer.render(d));
-      }
-      if (errors > before) {
+      SourceFiles.Counts counts = SourceFiles.report(source, result.diagnostics(), err, true);
+      errors += counts.errors();
+      warnings += counts.warnings();
+      if (counts.errors() > 0) {
         continue;
       }
       explained++;
@@ -126,8 +116,8 @@ final class ExplainCommand implements Callable<Integer> {
     }
     if (errors > 0) {
       String summary = files.size() == 1 ? "1 file" : files.size() + " files";
-      err.println("explained " + explained + " of " + summary + ": " + plural(errors, "error") + ", "
-          + plural(warnings, "warning"));
+      err.println("explained " + explained + " of " + summary + ": " + SourceFiles.plural(errors, "error") + ", "
+          + SourceFiles.plural(warnings, "warning"));
     }
     err.flush();
     out.flush();
@@ -157,7 +147,4 @@ final class ExplainCommand implements Callable<Integer> {
     return parent == null ? file.toString() : parent.toString();
   }
 
-  private static String plural(int n, String word) {
-    return n + " " + word + (n == 1 ? "" : "s");
-  }
 }

@@ -9,8 +9,6 @@ import dev.vmodel.cli.data.Table;
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.codegen.GeneratedApi;
 import dev.vmodel.compiler.codegen.ModelWriter;
-import dev.vmodel.compiler.diag.Diagnostic;
-import dev.vmodel.compiler.diag.DiagnosticRenderer;
 import dev.vmodel.compiler.diag.SourceFile;
 import dev.vmodel.compiler.driver.Compiler;
 import dev.vmodel.compiler.driver.InMemoryCompiler;
@@ -134,12 +132,7 @@ final class FitCommand implements Callable<Integer> {
       throw new Stop(VModelCli.EXIT_ERRORS);
     }
     Compiler.Result compiled = Compiler.plan(source);
-    DiagnosticRenderer renderer = new DiagnosticRenderer(Map.of(source.path(), source));
-    for (Diagnostic d : compiled.diagnostics()) {
-      if (d.isError() || !quiet) {
-        err.print(renderer.render(d));
-      }
-    }
+    SourceFiles.report(source, compiled.diagnostics(), err, !quiet);
     if (compiled.hasErrors()) {
       throw new Stop(VModelCli.EXIT_ERRORS);
     }

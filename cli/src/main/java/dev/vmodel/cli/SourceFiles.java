@@ -1,5 +1,7 @@
 package dev.vmodel.cli;
 
+import dev.vmodel.compiler.diag.Diagnostic;
+import dev.vmodel.compiler.diag.DiagnosticRenderer;
 import dev.vmodel.compiler.diag.SourceFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,8 +11,13 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
-/** Reads model files, reporting unreadable ones in the CLI's error style instead of throwing. */
+/**
+ * Reads model files, reporting unreadable ones in the CLI's error style instead of throwing, and
+ * prints their diagnostics.
+ */
 final class SourceFiles {
   private SourceFiles() {}
 
@@ -38,5 +45,31 @@ final class SourceFiles {
       err.println(name + ": error: cannot read: " + e.getMessage());
     }
     return null;
+  }
+
+  /** How many errors and warnings a file had. */
+  record Counts(int errors, int warnings) {}
+
+  /** Prints a file's diagnostics on {@code err} (its warnings only if {@code warnings}) and counts them. */
+  static Counts report(SourceFile source, List<Diagnostic> diagnostics, PrintWriter err, boolean warnings) {
+    DiagnosticRenderer renderer = new DiagnosticRenderer(Map.of(source.path(), source));
+    int e = 0;
+    int w = 0;
+    for (Diagnostic d : diagnostics) {
+      if (d.isError()) {
+        e++;
+      } else {
+        w++;
+      }
+      if (d.isError() || warnings) {
+        err.print(renderer.render(d));
+      }
+    }
+    return new Counts(e, w);
+  }
+
+  /** {@code "1 error"}, {@code "2 errors"}. */
+  static String plural(int n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
   }
 }
