@@ -15,7 +15,6 @@ import dev.vmodel.runtime.fit.FitOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,22 +25,26 @@ import org.junit.jupiter.api.io.TempDir;
 class HarnessTest {
   private static final FitOptions FIVE = FitOptions.defaults().withTolerance(0).withMaxIterations(5).withSeed(3);
 
-  /** The harness needs the generated private State; if code generation reshaped it, skip, don't fail the build. */
+  /**
+   * The harness reads the generated private State; if code generation reshaped it, the
+   * benchmarks would time nothing, so the build fails and says what to update.
+   */
   private static GeneratedState state(Supplier<GeneratedState> make) {
     try {
       return make.get();
     } catch (UnsupportedOperationException e) {
-      Assumptions.abort("bench harness out of date with the generated code: " + e.getMessage());
-      throw e;
+      throw new AssertionError("bench harness out of date with the generated code (update"
+          + " bench/src/main/java/dev/vmodel/bench/harness/GeneratedState.java): " + e.getMessage(), e);
     }
   }
 
-  /** Runs a test body that uses the harness, skipping it (as {@link #state}) if the generated State changed shape. */
+  /** Runs a test body that uses the harness, failing as {@link #state} does if the generated State changed shape. */
   private static void harness(Runnable body) {
     try {
       body.run();
     } catch (UnsupportedOperationException e) {
-      Assumptions.abort("bench harness out of date with the generated code: " + e.getMessage());
+      throw new AssertionError("bench harness out of date with the generated code (update"
+          + " bench/src/main/java/dev/vmodel/bench/harness/GeneratedState.java): " + e.getMessage(), e);
     }
   }
 

@@ -1,8 +1,5 @@
 package dev.vmodel.runtime;
 
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Small dense linear algebra over flat row-major {@code double[]} arrays: an n x n matrix A is
@@ -24,12 +21,10 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * <p>Why hand-written code rather than EJML: the matrices here are small (D up to about 50) and
  * the routines are called per component per sweep; the loops below are plain Cholesky
  * (Cholesky-Banachiewicz), triangular solves and the LAPACK potri scheme done in place, which
- * for these sizes are as fast as EJML's general routines and, unlike going through
- * {@link DMatrixRMaj} objects and decompositions, need no allocation and accept offsets. EJML
- * is used where it genuinely helps: the symmetric eigen-decomposition
- * ({@link #symmetricEigenvalues}), and as a view ({@link #wrap}) for callers who want its
- * general routines. The unit tests check every routine against EJML's LU- and
- * Cholesky-based routines.
+ * for these sizes are as fast as EJML's general routines and, unlike going through EJML's
+ * matrix objects and decompositions, need no allocation and accept offsets. So generated code
+ * needs no library but this runtime; EJML is a test dependency: the unit tests check every
+ * routine against EJML's LU- and Cholesky-based routines.
  */
 public final class LinAlg {
 
@@ -537,45 +532,5 @@ public final class LinAlg {
       }
     }
     return true;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // EJML bridge
-  // ---------------------------------------------------------------------------------------------
-
-  /**
-   * An EJML view of the n x n row-major array {@code a} (no copy: changes through the view
-   * write to {@code a}). For callers who want EJML's general routines ({@code CommonOps_DDRM}).
-   */
-  public static DMatrixRMaj wrap(double[] a, int n) {
-    return DMatrixRMaj.wrap(n, n, a);
-  }
-
-  /**
-   * Eigenvalues of a symmetric matrix, ascending, through EJML's symmetric QR algorithm.
-   * Allocates; meant for diagnostics (conditioning, positive-definiteness margins), not for
-   * hot loops. Only the lower triangle is used (the matrix is symmetrised on a copy).
-   *
-   * @throws IllegalStateException if the decomposition fails to converge
-   */
-  public static double[] symmetricEigenvalues(double[] a, int off, int n) {
-    DMatrixRMaj m = new DMatrixRMaj(n, n);
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double v = a[off + i * n + j];
-        m.unsafe_set(i, j, v);
-        m.unsafe_set(j, i, v);
-      }
-    }
-    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false, true);
-    if (!eig.decompose(m)) {
-      throw new IllegalStateException("symmetric eigen-decomposition did not converge");
-    }
-    double[] values = new double[n];
-    for (int i = 0; i < n; i++) {
-      values[i] = eig.getEigenvalue(i).getReal();
-    }
-    java.util.Arrays.sort(values);
-    return values;
   }
 }

@@ -290,26 +290,5 @@ class LinAlgTest {
     double[] acc = {1, 1};
     LinAlg.addScaled(acc, 2, new double[] {3, 4}, 2);
     assertArrayEquals(new double[] {7, 9}, acc, 0.0);
-
-    // EJML view writes through
-    LinAlg.wrap(id, 3).set(0, 1, 7);
-    assertEquals(7.0, id[1], 0.0);
-  }
-
-  @Test
-  void symmetricEigenvalues() {
-    double[] ev = LinAlg.symmetricEigenvalues(new double[] {2, 1, 1, 2}, 0, 2);
-    assertArrayEquals(new double[] {1, 3}, ev, 1e-14);
-    Random rng = new Random(16);
-    double[] a = randomSpd(rng, 6);
-    double[] e = LinAlg.symmetricEigenvalues(a, 0, 6);
-    double sum = 0;
-    double lnProd = 0;
-    for (double v : e) {
-      sum += v;
-      lnProd += Math.log(v);
-    }
-    assertEquals(LinAlg.trace(a, 6), sum, 1e-11); // trace = sum of eigenvalues
-    assertEquals(LinAlg.logDetSpd(a, 6), lnProd, 1e-11); // ln det = sum of ln eigenvalues
   }
 }
