@@ -502,6 +502,35 @@ def dirichlet_multinomial():
     })
 
 
+def dp_mixture():
+    rng = Rng(1016)
+    n = 500
+    weights = [0.35, 0.25, 0.2, 0.12, 0.08]
+    means = [[-4.0, -3.0], [4.0, -3.0], [0.0, 4.0], [-5.0, 4.0], [5.0, 4.5]]
+    covs = [[[1.0, 0.3], [0.3, 0.6]],
+            [[0.7, -0.2], [-0.2, 1.0]],
+            [[0.8, 0.0], [0.0, 0.5]],
+            [[0.5, 0.1], [0.1, 0.5]],
+            [[0.6, -0.1], [-0.1, 0.4]]]
+    chols = [cholesky(c) for c in covs]
+    labels, xs = [], []
+    for _ in range(n):
+        k = rng.categorical(weights)
+        labels.append(k)
+        xs.append(r6(rng.multinormal(means[k], chols[k])))
+    write_csv("dp-mixture.csv", vec_header("x", 2), xs)
+    write_truth("dp-mixture", {
+        "description": "5 separated 2-D Gaussian clusters for a truncated Dirichlet-process mixture (K = 10);"
+                       " z[n] is the cluster of CSV row n",
+        "N": n, "D": 2, "K_true": 5,
+        "weights": weights,
+        "means": means,
+        "covariances": covs,
+        "counts": [labels.count(k) for k in range(5)],
+        "z": labels,
+    })
+
+
 def main():
     gaussian_mixture()
     coin()
@@ -518,6 +547,7 @@ def main():
     grouped_noise_regression()
     normal_variance()
     dirichlet_multinomial()
+    dp_mixture()
 
 
 if __name__ == "__main__":

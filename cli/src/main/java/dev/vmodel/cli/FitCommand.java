@@ -89,6 +89,10 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--keep-sources", paramLabel = "DIR", description = "Also write the generated Java source to DIR.")
   Path keepSources;
 
+  @Option(names = "--no-cache", description = "Compile the generated classes again instead of reading them from"
+      + " the cache ($XDG_CACHE_HOME/vmodel or ~/.cache/vmodel), and do not store them.")
+  boolean noCache;
+
   @Option(names = "--timings", description = "Print how long generation, compilation and fitting took.")
   boolean timings;
 
@@ -165,8 +169,7 @@ final class FitCommand implements Callable<Integer> {
     long t2 = System.nanoTime();
     ClassLoader loader;
     try {
-      loader = InMemoryCompiler.compile(List.of(java), System.getProperty("java.class.path"),
-          FitCommand.class.getClassLoader());
+      loader = ModelClasses.load(java, noCache, FitCommand.class.getClassLoader());
     } catch (InMemoryCompiler.CompilationFailed e) {
       err.println("vmodel: internal error: " + e.getMessage());
       err.println("This is a bug in vmodel; please report it with the model file.");
@@ -238,8 +241,8 @@ final class FitCommand implements Callable<Integer> {
     }
     if (timings) {
       err.printf(Locale.ROOT, "timings: front end and derivation %.3f s, reading data included; generation %.3f s;"
-          + " javac %.3f s; fit %.3f s (JVM start-up not included)%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-          (t3 - t2) / 1e9, (t4 - t3) / 1e9);
+          + " javac %.3f s%s; fit %.3f s (JVM start-up not included)%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+          (t3 - t2) / 1e9, ModelClasses.lastHit() ? " (from the cache)" : "", (t4 - t3) / 1e9);
     }
     return 0;
   }

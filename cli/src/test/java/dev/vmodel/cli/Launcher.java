@@ -33,6 +33,11 @@ final class Launcher {
     return Path.of(root).toAbsolutePath().normalize();
   }
 
+  /** The XDG cache home of the launched runs: cli/target/it-cache, shared by one test run. */
+  static Path cacheHome() {
+    return root().resolve("cli/target/it-cache");
+  }
+
   static Run vmodel(String... args) throws IOException, InterruptedException {
     Path root = root();
     List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin/vmodel").toString()));
@@ -47,6 +52,8 @@ final class Launcher {
       // The launcher runs `java` from the PATH: make it the JVM running the tests.
       String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
       pb.environment().merge("PATH", javaBin, (old, bin) -> bin + File.pathSeparator + old);
+      // The compiled-model cache of these runs lives in the build directory, never the user's.
+      pb.environment().put("XDG_CACHE_HOME", cacheHome().toString());
       Process p = pb.start();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -153,6 +153,22 @@ public sealed interface Atom {
     }
   }
 
+  /**
+   * The strict order indicator [a < b]: 1 where the first index term is below the second, else 0.
+   * It comes from stick-breaking weights, whose logarithm sums ln(1 - v_j) over j < k.
+   */
+  record Less(Ix a, Ix b) implements Atom {
+    @Override
+    public Atom subst(Map<Idx, Ix> s) {
+      return new Less(a.subst(s), b.subst(s));
+    }
+
+    @Override
+    public boolean mentions(Idx i) {
+      return a.mentions(i) || b.mentions(i);
+    }
+  }
+
   /** Functions of known values (never of latents: that would not be conjugate). */
   enum Func {
     LOG,

@@ -137,6 +137,20 @@ public record Poly(List<Monomial> terms) {
     while (changed) {
       changed = false;
       for (int k = 0; k < m.atoms().size(); k++) {
+        if (m.atoms().get(k) instanceof Atom.Less l) {
+          if (l.a().equals(l.b())) {
+            return null;
+          }
+          if (l.a() instanceof Ix.C ca && l.b() instanceof Ix.C cb) {
+            if (ca.value() >= cb.value()) {
+              return null;
+            }
+            m = without(m, k);
+            changed = true;
+            break;
+          }
+          continue;
+        }
         if (!(m.atoms().get(k) instanceof Atom.Delta d)) {
           continue;
         }

@@ -117,6 +117,9 @@ public final class Printer {
     } else if (a instanceof Atom.Delta d) {
       all.add(d.a());
       all.add(d.b());
+    } else if (a instanceof Atom.Less l) {
+      all.add(l.a());
+      all.add(l.b());
     } else if (a instanceof Atom.Observed o) {
       all.addAll(o.element());
     } else if (a instanceof Atom.MatrixFn f) {
@@ -194,6 +197,8 @@ public final class Printer {
       return s.name();
     } else if (a instanceof Atom.Delta d) {
       return "[" + ixOne(d.a(), names) + "=" + ixOne(d.b(), names) + "]";
+    } else if (a instanceof Atom.Less l) {
+      return "[" + ixOne(l.a(), names) + "<" + ixOne(l.b(), names) + "]";
     } else if (a instanceof Atom.Fn f) {
       String args = f.args().stream().map(Printer::plain).collect(Collectors.joining(", "));
       return f.f().name().toLowerCase(Locale.ROOT) + "(" + args + ")";
@@ -490,6 +495,8 @@ public final class Printer {
           return "\\delta_{" + joinIx(List.of(d.a(), d.b()), names, true) + "}";
         }
         return "[" + index(d.a(), names, tex) + " = " + index(d.b(), names, tex) + "]";
+      } else if (a instanceof Atom.Less l) {
+        return "[" + index(l.a(), names, tex) + " < " + index(l.b(), names, tex) + "]";
       } else if (a instanceof Atom.Fn f) {
         String args = f.args().stream().map(x -> poly(x, tex)).collect(Collectors.joining(", "));
         switch (f.f()) {

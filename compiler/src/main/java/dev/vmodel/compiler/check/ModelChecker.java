@@ -44,7 +44,7 @@ final class ModelChecker {
           "float", "real", "double", "real", "integer", "int", "boolean", "bool",
           "nat", "count", "categorical", "cat", "psd", "spd", "pd", "spd", "prob", "unit");
   private static final Set<String> FUNCTIONS =
-      new LinkedHashSet<>(List.of("dot", "sum", "rep", "zeros", "identity", "diag", "exp", "log"));
+      new LinkedHashSet<>(List.of("dot", "sum", "rep", "zeros", "identity", "diag", "exp", "log", "stick"));
 
   static {
     for (String s : List.of("real", "positive", "unit", "int", "count", "bool")) {
@@ -1243,6 +1243,16 @@ final class ModelChecker {
     return copy;
   }
 
+  /** A name of an array of values in (0, 1) ({@code latent v[k in K]: unit}), used as a vector. */
+  private boolean unitArray(Expr e) {
+    Decl d = e instanceof Expr.Name n ? symbols.get(n.id().name()) : null;
+    if (d instanceof Decl.DataDecl || d instanceof Decl.LatentDecl) {
+      Type t = elementType(d);
+      return t instanceof Type.Scalar s && s.domain() == Domain.UNIT;
+    }
+    return false;
+  }
+
   private static Domain vectorDomain(Domain scalar) {
     if (scalar == Domain.POSITIVE || scalar == Domain.UNIT || scalar == Domain.POSITIVE_INT) {
       return Domain.POSITIVE;
@@ -1493,6 +1503,15 @@ final class ModelChecker {
           }
           return kindError(c, args, ts, "diag needs a vector");
         });
+      case "stick":
+        return function(c, args, 1, "stick(v): the stick-breaking weights v[k] prod_{j<k} (1 - v[j]) of a vector"
+            + " of values in (0, 1)", scope, ts -> {
+              if (ts.get(0) instanceof Type.Vector v && (v.domain() == Domain.UNIT || unitArray(args.get(0)))) {
+                return new Type.Vector(v.length(), Domain.SIMPLEX);
+              }
+              return kindError(c, args, ts, "stick needs a vector of values in (0, 1), such as a latent array"
+                  + " v[k in K]: unit ~ Beta(1, gamma0)");
+            });
       case "exp":
         return function(c, args, 1, "exp(x) of a scalar", scope, ts -> {
           if (isScalar(ts.get(0))) {

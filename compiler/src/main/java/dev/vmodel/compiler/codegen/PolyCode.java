@@ -346,6 +346,8 @@ final class PolyCode {
       return CodeBlock.of("$L[$L]", arr.observedField(), layout.flat(idx, arr.plateDims()));
     } else if (a instanceof Atom.Delta d) {
       return CodeBlock.of("($L == $L ? 1.0 : 0.0)", ix(d.a(), names), ix(d.b(), names));
+    } else if (a instanceof Atom.Less l) {
+      return CodeBlock.of("($L < $L ? 1.0 : 0.0)", ix(l.a(), names), ix(l.b(), names));
     } else if (a instanceof Atom.Fn fn) {
       List<CodeBlock> args = new ArrayList<>();
       for (Poly p : fn.args()) {

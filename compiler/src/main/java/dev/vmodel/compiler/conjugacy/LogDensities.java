@@ -159,9 +159,9 @@ final class LogDensities {
         Ir pIr = a.get("p").value();
         Dim k = ((Type.Vector) pIr.type()).length();
         Idx i = Idx.fresh("c", k);
-        Function<Ix, Poly> p = b.vector(pIr);
+        Function<Ix, Poly> lnP = b.lnVector(pIr);
         Ix ii = new Ix.V(i);
-        return x.onehot(ii).times(b.ln(p.apply(ii), pIr)).sum(i);
+        return x.onehot(ii).times(lnP.apply(ii)).sum(i);
       }
       case "Multinomial": {
         Poly n = known(b, a.get("trials").value(), "number of trials of Multinomial");
@@ -170,10 +170,10 @@ final class LogDensities {
         Dim k = ((Type.Vector) pIr.type()).length();
         Idx i = Idx.fresh("c", k);
         Ix ii = new Ix.V(i);
-        Function<Ix, Poly> p = b.vector(pIr);
+        Function<Ix, Poly> lnP = b.lnVector(pIr);
         Poly xi = x.component(ii);
         return lgamma(n.plus(Poly.ONE))
-            .plus(xi.times(b.ln(p.apply(ii), pIr)).minus(lgamma(xi.plus(Poly.ONE))).sum(i));
+            .plus(xi.times(lnP.apply(ii)).minus(lgamma(xi.plus(Poly.ONE))).sum(i));
       }
       case "Dirichlet": {
         Ir alphaIr = a.get("alpha").value();

@@ -214,11 +214,34 @@ final class SymBuilder {
           Poly s = scalar(c.args().get(0));
           return i -> s;
         }
+        case "stick":
+          throw new NotConjugateException(e, "is stick-breaking weights; they have a closed-form update only"
+              + " as the probabilities p of a Categorical or Multinomial", latentsIn(c.args().get(0)));
         default:
           break;
       }
     }
     throw new IllegalStateException("not a vector: " + IrPrinter.print(e));
+  }
+
+  /**
+   * The logarithm of each component of a probability vector. Stick-breaking weights
+   * {@code stick(v)}, pi_k = v_k prod_{j<k} (1 - v_j), are a product, so their logarithm is the
+   * sum ln v_k + sum_j [j < k] ln(1 - v_j): linear in the Beta statistics of every v_j.
+   */
+  Function<Ix, Poly> lnVector(Ir e) {
+    if (e instanceof Ir.Call c && c.fn().equals("stick")) {
+      Ir vIr = c.args().get(0);
+      Function<Ix, Poly> v = vector(vIr);
+      Dim k = length(vIr);
+      return i -> {
+        Idx j = Idx.fresh("j", k);
+        Ix jj = new Ix.V(j);
+        return ln(v.apply(i), vIr).plus(ln1m(v.apply(jj), vIr).times(new Atom.Less(jj, i)).sum(j));
+      };
+    }
+    Function<Ix, Poly> p = vector(e);
+    return i -> ln(p.apply(i), e);
   }
 
   BiFunction<Ix, Ix, Poly> matrix(Ir e) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.FileObject;
@@ -38,6 +39,11 @@ public final class InMemoryCompiler {
 
   /** Compiles the files against {@code classPath} and returns a loader that defines them. */
   public static ClassLoader compile(List<JavaFile> files, String classPath, ClassLoader parent) {
+    return loader(compileClasses(files, classPath), parent);
+  }
+
+  /** Compiles the files against {@code classPath}: the class files by binary class name. */
+  public static Map<String, byte[]> compileClasses(List<JavaFile> files, String classPath) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
       throw new IllegalStateException("no Java compiler in this runtime: run vmodel on a JDK, not a JRE");
@@ -74,14 +80,21 @@ public final class InMemoryCompiler {
       }
       throw new CompilationFailed(msg.append(out).toString());
     }
+    Map<String, byte[]> bytes = new TreeMap<>();
+    classes.forEach((name, b) -> bytes.put(name, b.toByteArray()));
+    return bytes;
+  }
+
+  /** A loader that defines the given classes (binary name to class file) on demand. */
+  public static ClassLoader loader(Map<String, byte[]> classes, ClassLoader parent) {
+    Map<String, byte[]> copy = Map.copyOf(classes);
     return new ClassLoader(parent) {
       @Override
       protected Class<?> findClass(String name) throws ClassNotFoundException {
-        ByteArrayOutputStream bytes = classes.get(name);
-        if (bytes == null) {
+        byte[] b = copy.get(name);
+        if (b == null) {
           throw new ClassNotFoundException(name);
         }
-        byte[] b = bytes.toByteArray();
         return defineClass(name, b, 0, b.length);
       }
     };

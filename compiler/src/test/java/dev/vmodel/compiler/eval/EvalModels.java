@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The models the eval suite runs on small data subsets: the 15 example models, and models of this
+ * The models the eval suite runs on small data subsets: the example models, and models of this
  * suite's resources for constructs the examples do not use ("eval/gaussian-mixture-ungrouped":
  * separate MultiNormal and Wishart factors under a mixture gate; "eval/extras": Exponential prior,
  * scaled Poisson rate, cov:, var:, hyper expressions, Binomial; "eval/hierarchy": latent Gamma
@@ -25,7 +25,7 @@ final class EvalModels {
       "eval/hierarchy", "eval:hierarchy.csv",
       "eval/mixtures", "eval:mixtures.csv");
 
-  /** The 15 example models. */
+  /** The example models. */
   static List<String> stems() {
     return Examples.stems();
   }
@@ -75,6 +75,7 @@ final class EvalModels {
       case "lda":
         return load(model, new ModelData.Options(200, Map.of("K", 3), Map.of("alpha", 0.5, "eta", 0.5)));
       case "gaussian-mixture":
+      case "dp-mixture":
         return load(model, ModelData.Options.rows(30).size("K", 3));
       case "ppca":
         return ppca(20);
@@ -89,6 +90,7 @@ final class EvalModels {
       case "lda":
         return load(model, ModelData.Options.rows(200).size("K", 3));
       case "gaussian-mixture":
+      case "dp-mixture":
         return load(model, ModelData.Options.rows(40).size("K", 3));
       case "ppca":
         return ppca(40);

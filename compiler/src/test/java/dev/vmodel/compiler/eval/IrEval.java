@@ -225,6 +225,17 @@ final class IrEval {
         }
         return new Val.M(out);
       }
+      case "stick": {
+        // pi_k = v_k prod_{j<k} (1 - v_j), written from the definition (Blei and Jordan 2006).
+        double[] v = eval(a.get(0), plates).vector();
+        double[] out = new double[v.length];
+        double rest = 1;
+        for (int k = 0; k < v.length; k++) {
+          out[k] = v[k] * rest;
+          rest *= 1 - v[k];
+        }
+        return new Val.V(out);
+      }
       case "exp":
         return Val.of(Math.exp(eval(a.get(0), plates).scalar()));
       case "log":

@@ -117,6 +117,8 @@ final class PolyEval {
       return data.size(s.name());
     } else if (a instanceof Atom.Delta d) {
       return ix(d.a(), env) == ix(d.b(), env) ? 1 : 0;
+    } else if (a instanceof Atom.Less l) {
+      return ix(l.a(), env) < ix(l.b(), env) ? 1 : 0;
     } else if (a instanceof Atom.Fn f) {
       return fn(f, env);
     } else if (a instanceof Atom.Observed o) {
