@@ -111,7 +111,7 @@ final class FamilyCode {
         b.addStatement("$L[$L] = $L", q.get("shape"), e, shape);
         b.addStatement("$L[$L] = $L", q.get("rate"), e, rate);
         b.addStatement("$L[$L] = $L / $L", m.get("x"), e, shape, rate);
-        b.addStatement("$L[$L] = $T.digamma($L) - Math.log($L)", m.get("lnx"), e, SPECIAL, shape, rate);
+        b.addStatement("$L[$L] = $T.digamma($L) - $T.log($L)", m.get("lnx"), e, SPECIAL, shape, ModelContext.MATH, rate);
         b.addStatement("$L[$L] = $L * ($L + 1.0) / ($L * $L)", m.get("x2"), e, shape, shape, rate, rate);
         b.addStatement("$L[$L] = $L / ($L - 1.0)", m.get("invx"), e, rate, shape);
         break;
@@ -124,7 +124,7 @@ final class FamilyCode {
         b.addStatement("$L[$L] = $L", q.get("shape"), e, shape);
         b.addStatement("$L[$L] = $L", q.get("scale"), e, scale);
         b.addStatement("$L[$L] = $L / $L", m.get("invx"), e, shape, scale);
-        b.addStatement("$L[$L] = Math.log($L) - $T.digamma($L)", m.get("lnx"), e, scale, SPECIAL, shape);
+        b.addStatement("$L[$L] = $T.log($L) - $T.digamma($L)", m.get("lnx"), e, ModelContext.MATH, scale, SPECIAL, shape);
         b.addStatement("$L[$L] = $L / ($L - 1.0)", m.get("x"), e, scale, shape);
         break;
       }
@@ -163,7 +163,7 @@ final class FamilyCode {
       }
       case CATEGORICAL: {
         String off = at(e, d, "0");
-        b.addStatement("System.arraycopy($L, 0, $L, $L, $L)", eta(fs, "onehot"), q.get("p"), off, d);
+        b.addStatement("$T.arraycopy($L, 0, $L, $L, $L)", ModelContext.SYSTEM, eta(fs, "onehot"), q.get("p"), off, d);
         b.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNormSum == null ? "" : lnNormSum + " += ", SPECIAL,
             q.get("p"), off, d);
         // m.get("onehot") is the same array as q.get("p"): E[onehot(z)] = p.
@@ -239,7 +239,7 @@ final class FamilyCode {
         b.addStatement("$L[$L] = $L", q.get("a"), e, a);
         b.addStatement("$L[$L] = $L", q.get("b"), e, bb);
         b.addStatement("$L[$L] = $L / $L", m.get("tau"), e, a, bb);
-        b.addStatement("$L[$L] = $T.digamma($L) - Math.log($L)", m.get("lntau"), e, SPECIAL, a, bb);
+        b.addStatement("$L[$L] = $T.digamma($L) - $T.log($L)", m.get("lntau"), e, SPECIAL, a, ModelContext.MATH, bb);
         b.addStatement("$L[$L] = $L / $L * $L", m.get("taumu"), e, a, bb, mean);
         b.addStatement("$L[$L] = 1.0 / $L + $L / $L * $L * $L", m.get("taumu2"), e, beta, a, bb, mean, mean);
         b.addStatement("$L[$L] = $L", m.get("mu"), e, mean);
@@ -315,8 +315,8 @@ final class FamilyCode {
   }
 
   private static void notPositiveDefinite(CodeBlock.Builder b, String var, String factor, String what) {
-    b.beginControlFlow("if (Double.isNaN($L))", var);
-    b.addStatement("throw new ArithmeticException($S)",
+    b.beginControlFlow("if ($T.isNaN($L))", ModelContext.DOUBLE, var);
+    b.addStatement("throw new $T($S)", ModelContext.ARITHMETIC,
         "q(" + factor + "): the updated " + what + " is not positive definite (numerical breakdown)");
     b.endControlFlow();
   }
@@ -344,8 +344,8 @@ final class FamilyCode {
         return CodeBlock.of("$T.entropy($L, $L[$L], $L[$L])", WISHART, d, q.get("lnDetW"), e, q.get("nu"), e);
       case NORMAL_GAMMA:
         // H[q(tau)] + E_q(tau)[H[q(mu | tau)]], with q(mu | tau) = Normal(m, beta tau).
-        return CodeBlock.of("$T.entropy($L[$L], $L[$L]) + 0.5 * (1.0 + $T.LN_2PI) - 0.5 * Math.log($L[$L])"
-            + " - 0.5 * $L[$L]", GAMMA, q.get("a"), e, q.get("b"), e, SPECIAL, q.get("beta"), e,
+        return CodeBlock.of("$T.entropy($L[$L], $L[$L]) + 0.5 * (1.0 + $T.LN_2PI) - 0.5 * $T.log($L[$L])"
+            + " - 0.5 * $L[$L]", GAMMA, q.get("a"), e, q.get("b"), e, SPECIAL, ModelContext.MATH, q.get("beta"), e,
             fs.moments().get("lntau"), e);
       default:
         return CodeBlock.of("$T.entropy($L, $L[$L], $L[$L], $L[$L])", NORMAL_WISHART, d, q.get("beta"), e,

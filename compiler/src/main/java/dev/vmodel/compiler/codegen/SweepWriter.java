@@ -1,0 +1,297 @@
+package dev.vmodel.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.vmodel.compiler.algebra.Atom;
+import dev.vmodel.compiler.algebra.Family;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Poly;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.conjugacy.Constants;
+import dev.vmodel.compiler.graph.IrPrinter;
+import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
+import dev.vmodel.compiler.plan.UpdatePlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the sweep, the ELBO (with its check mode), the initialisation, {@code prepare()}'s
+ * once-per-fit constants and the posterior predictive means.
+ */
+final class SweepWriter extends WriterPart {
+  private final UpdateWriter updates;
+
+  SweepWriter(ModelContext ctx, UpdateWriter updates) {
+    super(ctx);
+    this.updates = updates;
+  }
+
+  /** Functions of known matrices (inverses, log-determinants of hyperparameters), once per fit. */
+  MethodSpec prepare() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Computes what depends only on sizes, hyperparameters and data, once per fit.\n");
+    // One factorisation per matrix, for its inverse and its log-determinant alike.
+    Map<String, List<PolyCode.MatrixConstant>> byMatrix = new LinkedHashMap<>();
+    for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
+      byMatrix.computeIfAbsent(IrPrinter.print(c.matrix()), k -> new ArrayList<>()).add(c);
+    }
+    for (Map.Entry<String, List<PolyCode.MatrixConstant>> e : byMatrix.entrySet()) {
+      PolyCode.MatrixConstant first = e.getValue().get(0);
+      String d = layout.dim(first.dim());
+      Set<String> scope = new LinkedHashSet<>();
+      String a = localName("a", scope);
+      String lnDet = localName("lnDet", scope);
+      Idx i = Idx.fresh("i", first.dim());
+      Idx j = Idx.fresh("j", first.dim());
+      String in = localName("i", scope);
+      String jn = localName("j", scope);
+      Poly entry = Constants.entry(first.matrix(), i, j);
+      String text = e.getKey();
+      m.addCode("{\n$>");
+      m.addComment("$L of $L", String.join(" and ", e.getValue().stream()
+          .map(c -> c.f() == Atom.MatFunc.INVERSE ? "inverse" : "log-determinant").toList()), text);
+      m.addStatement("double[] $N = new double[$L * $L]", a, d, d);
+      m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", in, in, d, in);
+      m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", jn, jn, d, jn);
+      m.addStatement("$N[$N * $L + $N] = $L", a, in, d, jn, polys.inline(entry, Map.of(i, in, j, jn)));
+      m.endControlFlow();
+      m.endControlFlow();
+      m.addStatement("double $N = $T.spdInverseLogDet($N, 0, $N, 0, $L)", lnDet, LIN_ALG, a, a, d);
+      m.beginControlFlow("if ($T.isNaN($N))", DOUBLE, lnDet);
+      m.addStatement("throw new $T($S)", IAE, text + " must be symmetric positive definite");
+      m.endControlFlow();
+      for (PolyCode.MatrixConstant c : e.getValue()) {
+        m.addStatement("$N = $N", c.field(), c.f() == Atom.MatFunc.INVERSE ? a : lnDet);
+      }
+      m.addCode("$<}\n");
+    }
+    for (PolyCode.KnownSum k : polys.knownSums.values()) {
+      m.addComment("$L = $L, once per fit", k.field(), k.value());
+      m.addStatement("$N = 0.0", k.field());
+      m.addCode(polys.accumulate(k.field(), k.value(), Map.of()));
+    }
+    m.addCode(dataSums.compute());
+    return m.build();
+  }
+
+  MethodSpec sweep() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("sweep").addParameter(TypeName.INT, "iteration")
+        .addParameter(TypeName.BOOLEAN, "check")
+        .addJavadoc("One sweep of coordinate ascent in the plan's schedule. With {@code check}, the ELBO is"
+            + " recomputed after\nevery update, and a decrease throws.\n");
+    m.addStatement("double last = check ? elbo() : 0.0");
+    for (String f : plan.schedule()) {
+      m.addStatement("$N()", updateName(plan.update(f)));
+      m.beginControlFlow("if (check)");
+      m.addStatement("last = checkedElbo($S, iteration, last)", f);
+      m.endControlFlow();
+    }
+    return m.build();
+  }
+
+  MethodSpec checkedElbo() {
+    return MethodSpec.methodBuilder("checkedElbo").addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
+        .addParameter(STRING, "factor").addParameter(TypeName.INT, "iteration")
+        .addParameter(TypeName.DOUBLE, "before")
+        .addJavadoc("The ELBO after updating {@code factor}: coordinate ascent never lowers it, so a decrease"
+            + " beyond 1e-9\nrelative (rounding) is a bug, reported with the factor's name.\n")
+        .addStatement("double after = elbo()")
+        .beginControlFlow("if (after < before - 1e-9 * $T.max(1.0, $T.abs(before)))", MATH, MATH)
+        .addStatement("throw new $T(factor, iteration, before, after)", ELBO_DECREASED)
+        .endControlFlow()
+        .addStatement("return after").build();
+  }
+
+  /** The posterior predictive mean of one entry of an observed array whose entries may be missing. */
+  MethodSpec predictive(UpdatePlan.Predictive p) {
+    Layout.DataArray d = layout.data.get(p.node());
+    MethodSpec.Builder m = MethodSpec.methodBuilder(layout.predictNames.get(d.node())).returns(TypeName.DOUBLE)
+        .addJavadoc("E_q[mean of $L's distribution]: the posterior predictive mean of one entry.\n", p.node());
+    Map<Idx, String> free = new LinkedHashMap<>();
+    Set<String> scope = new LinkedHashSet<>();
+    for (Idx i : p.element()) {
+      String n = localName(i.name(), scope);
+      m.addParameter(TypeName.INT, n);
+      free.put(i, n);
+    }
+    String mean = localName("mean", scope);
+    m.addStatement("double $N = 0.0", mean);
+    m.addCode(polys.accumulate(mean, p.mean(), free));
+    m.addStatement("return $N", mean);
+    return m.build();
+  }
+
+  /**
+   * {@code elbo()}, or with {@code afterSweep} {@code elboAfterSweep()}: the same value right after
+   * the fused factor's update, its terms in that factor and its entropy replaced by the sum of
+   * log-normalisers the update computed (no pass over the rows).
+   */
+  MethodSpec elbo(boolean afterSweep) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(afterSweep ? "elboAfterSweep" : "elbo").returns(TypeName.DOUBLE);
+    if (afterSweep) {
+      String z = fused.f.local.factor().name();
+      m.addJavadoc("{@link #elbo()} right after a sweep, computed without a pass over the rows: the update of q($L)"
+          + "\nleft q($L) at its optimum given the other factors, where the ELBO's terms in q($L) plus H[q($L)]"
+          + "\nequal sum_n ln sum_c exp eta($L[n]=c), which the update added up in {@code $L}. Only valid"
+          + "\nuntil another factor that eta($L) reads is updated.\n", z, z, z, z, z, fused.lnNorm, z);
+    } else {
+      m.addJavadoc("The evidence lower bound, a lower bound on ln p(X) with every constant:\n\n<pre>\n$L</pre>\n",
+          escape(ctx.explainSection("ELBO")));
+    }
+    Set<String> scope = new LinkedHashSet<>();
+    String lp = localName("logJoint", scope);
+    String h = localName("entropy", scope);
+    m.addStatement("double $L = 0.0", lp);
+    for (int ti = 0; ti < plan.elbo().terms().size(); ti++) {
+      UpdatePlan.LogJointTerm term = plan.elbo().terms().get(ti);
+      Poly value = ctx.elboTerms.get(ti);
+      if (afterSweep) {
+        value = new Poly(value.terms().stream().filter(t -> !fused.f.readsLocal(t)).toList());
+        if (value.terms().isEmpty()) {
+          continue;
+        }
+      }
+      m.addComment("E[ln p($L | ...)]$L", term.node(), afterSweep && value.terms().size() < term.value().terms().size()
+          ? ", the terms without q(" + fused.f.local.factor().name() + ")" : "");
+      m.addCode(polys.accumulate(lp, value, Map.of()));
+    }
+    m.addStatement("double $L = 0.0", h);
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      if (afterSweep && fs.update() == fused.f.local) {
+        m.addComment("E[ln p(...)] terms in q($L) + H[q($L)]", fs.update().factor().name(), fs.update().factor().name());
+        m.addStatement("$L += $L", h, fused.lnNorm);
+        continue;
+      }
+      m.addComment("H[q($L)]", fs.update().factor().name());
+      if (fs.elementDims().isEmpty()) {
+        m.addStatement("$L += $L", h, families.entropy(fs, "0"));
+        continue;
+      }
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+      m.addStatement("$L += $L", h, families.entropy(fs, "e"));
+      m.endControlFlow();
+    }
+    m.addStatement("return $L + $L", lp, h);
+    return m.build();
+  }
+
+  /**
+   * The real-valued observed array whose rows a local categorical factor indexes (its first
+   * plate is the factor's plate), for k-means++ seeding; null where there is none.
+   */
+  private Layout.DataArray kmeansData(Layout.FactorStorage fs) {
+    if (fs.elementDims().size() != 1) {
+      return null;
+    }
+    for (Layout.DataArray d : layout.data.values()) {
+      if (d.modeled() && !d.integer() && !d.plateDims().isEmpty() && d.plateDims().get(0).equals(fs.elementDims().get(0))) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  MethodSpec init() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("init").addParameter(SplittableRandom.class, "rng")
+        .addParameter(FIT_OPTIONS, "options")
+        .addJavadoc("Global factors start at their priors; local (per-datum) factors start at random.\n");
+    if (threadsField() != null) {
+      m.addStatement("$L = options.threads()", threadsField());
+    }
+    for (FactorUpdate u : ctx.initOrder) {
+      Layout.FactorStorage fs = layout.factors.get(u.factor().name());
+      m.addComment("q($L)", u.factor().name());
+      if (chunked(u) && !updates.workspaceLocals(fs, "0").isEmpty()) {
+        // The workspaces of chunk 0 serve the (sequential) initialisation.
+        m.addCode("{\n$>");
+        m.addCode(updates.workspaceLocals(fs, "0"));
+        initFactor(m, u, fs);
+        m.addCode("$<}\n");
+      } else {
+        initFactor(m, u, fs);
+      }
+    }
+    if (fused != null && fused.hasStatistics()) {
+      m.addComment("the row statistics of the first sweep's updates");
+      m.addStatement("statistics()");
+    }
+    return m.build();
+  }
+
+  private void initFactor(MethodSpec.Builder m, FactorUpdate u, Layout.FactorStorage fs) {
+    if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL) {
+      String d = layout.dim(fs.dim());
+      String eta = families.eta(fs, "onehot");
+      Layout.DataArray seedData = kmeansData(fs);
+      if (seedData != null) {
+        List<Dim> rest = new ArrayList<>(seedData.plateDims().subList(1, seedData.plateDims().size()));
+        rest.addAll(seedData.componentDims());
+        m.beginControlFlow("if (options.init() == $T.Init.KMEANS_PLUS_PLUS)", FIT_OPTIONS);
+        m.addComment("k-means++ on the rows of $L: most responsibility on the nearest seeded centre", seedData.node());
+        String p = fs.params().get("p");
+        m.addComment("(the seeding writes logits into $L, which the softmax then turns into responsibilities)", p);
+        m.addStatement("$T.seed($L, $L, $L, $L, $L, rng, $L)", KMEANS, seedData.field(),
+            seedData.allowsMissing() ? seedData.observedField() : "null", layout.product(fs.elementDims()),
+            layout.product(rest), d, p);
+        m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+        m.addStatement("$T.arraycopy($N, e * $L, $N, 0, $L)", SYSTEM, p, d, eta, d);
+        m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
+        m.endControlFlow();
+        m.nextControlFlow("else");
+      }
+      m.addComment("responsibilities uniform on the simplex: the softmax of the logs of Exp(1) draws");
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+      String c = localName("c", new LinkedHashSet<>(Set.of("e")));
+      m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", c, c, d, c);
+      m.addStatement("$N[$N] = $T.log(-$T.log(1.0 - rng.nextDouble()))", eta, c, MATH, MATH);
+      m.endControlFlow();
+      m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
+      m.endControlFlow();
+      if (seedData != null) {
+        m.endControlFlow();
+      }
+      return;
+    }
+    m.addCode(updates.evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
+    if ((u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
+      m.addComment("local factors: means drawn around the prior, so that the first sweep breaks symmetry");
+      randomizeMeans(m, fs);
+    }
+  }
+
+  private void randomizeMeans(MethodSpec.Builder m, Layout.FactorStorage fs) {
+    String elements = layout.product(fs.elementDims());
+    if (fs.update().family().kind() == Family.Kind.NORMAL) {
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
+      String mean = localName("mean", new LinkedHashSet<>(Set.of("e")));
+      m.addStatement("double $N = $N[e] + rng.nextGaussian() / $T.sqrt($N[e])", mean, fs.params().get("mean"), MATH,
+          fs.params().get("precision"));
+      m.addStatement("$N[e] = $N", fs.params().get("mean"), mean);
+      m.addStatement("$N[e] = $N", fs.moments().get("x"), mean);
+      m.addStatement("$N[e] = $N * $N + 1.0 / $N[e]", fs.moments().get("x2"), mean, mean, fs.params().get("precision"));
+      m.endControlFlow();
+      return;
+    }
+    String d = layout.dim(fs.dim());
+    m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
+    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    m.addStatement("$L[e * $L + i] += rng.nextGaussian()", fs.params().get("mean"), d);
+    m.addStatement("$L[e * $L + i] = $L[e * $L + i]", fs.moments().get("x"), d, fs.params().get("mean"), d);
+    m.endControlFlow();
+    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    m.beginControlFlow("for (int j = 0; j < $L; j++)", d);
+    m.addStatement("$L[(e * $L + i) * $L + j] = $L[(e * $L + i) * $L + j] + $L[e * $L + i] * $L[e * $L + j]",
+        fs.moments().get("xxT"), d, d, fs.params().get("cov"), d, d, fs.params().get("mean"), d,
+        fs.params().get("mean"), d);
+    m.endControlFlow();
+    m.endControlFlow();
+    m.endControlFlow();
+  }
+}
