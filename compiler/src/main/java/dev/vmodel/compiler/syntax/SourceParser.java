@@ -27,8 +27,19 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 public final class SourceParser {
   private SourceParser() {}
 
+  /**
+   * The deepest expression the front end accepts, counting each enclosing bracket and each
+   * operator chained at one bracket level (`a + b + c` is two deep): a bound on the depth of
+   * the expression's tree, which the parser, the checker and the later stages walk
+   * recursively. Deeper input is reported before the parser sees it (E006).
+   */
+  public static final int MAX_EXPRESSION_DEPTH = 200;
+
   public static CompilationUnit parse(SourceFile source, Diagnostics diagnostics) {
     List<Token> tokens = lex(source, diagnostics);
+    if (!withinDepthLimit(source, tokens, diagnostics)) {
+      return new CompilationUnit(source.path(), java.util.Optional.empty(), List.of(), source.start());
+    }
 
     VModelParser parser = newParser(tokens);
     parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
@@ -46,6 +57,58 @@ public final class SourceParser {
     return new AstBuilder(source.path(), diagnostics).build(tree);
   }
 
+  /**
+   * Measures every expression's depth on the token stream, without recursion, and reports the
+   * first place where it passes {@link #MAX_EXPRESSION_DEPTH}. The depth at a token is the
+   * number of brackets open around it plus the operators met so far at each of those levels
+   * (a comma starts a new argument); a declaration boundary resets it.
+   */
+  private static boolean withinDepthLimit(SourceFile source, List<Token> tokens, Diagnostics diagnostics) {
+    int[] opsAtLevel = new int[MAX_EXPRESSION_DEPTH + 2];
+    int level = 0;
+    int depth = 0;
+    for (Token t : tokens) {
+      switch (t.getType()) {
+        case VModelLexer.LPAREN, VModelLexer.LBRACK -> {
+          level++;
+          opsAtLevel[level] = 0;
+          depth++;
+        }
+        case VModelLexer.RPAREN, VModelLexer.RBRACK -> {
+          if (level > 0) {
+            depth -= 1 + opsAtLevel[level];
+            level--;
+          }
+        }
+        case VModelLexer.COMMA -> {
+          depth -= opsAtLevel[level];
+          opsAtLevel[level] = 0;
+        }
+        case VModelLexer.PLUS, VModelLexer.MINUS, VModelLexer.STAR, VModelLexer.SLASH -> {
+          opsAtLevel[level]++;
+          depth++;
+        }
+        case VModelLexer.SEMI, VModelLexer.LBRACE, VModelLexer.RBRACE, VModelLexer.SIZE, VModelLexer.HYPER,
+            VModelLexer.DATA, VModelLexer.LATENT, VModelLexer.GROUP, VModelLexer.MODEL -> {
+          level = 0;
+          opsAtLevel[0] = 0;
+          depth = 0;
+        }
+        default -> { }
+      }
+      if (depth > MAX_EXPRESSION_DEPTH) {
+        diagnostics.error(
+            Code.TOO_DEEP,
+            Spans.of(source.path(), t),
+            "this expression is nested too deeply: more than " + MAX_EXPRESSION_DEPTH
+                + " brackets and operators deep (the limit), so the file is not parsed further",
+            "split it: give parts of it names of their own (hypers, or latents for random parts)");
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static VModelParser newParser(List<Token> tokens) {
     VModelParser parser = new VModelParser(new CommonTokenStream(new ListTokenSource(tokens)));
     parser.removeErrorListeners();
@@ -58,7 +121,10 @@ public final class SourceParser {
    * token stream where it starts.
    */
   private static List<Token> lex(SourceFile source, Diagnostics diagnostics) {
-    VModelLexer lexer = new VModelLexer(CharStreams.fromString(source.text(), source.path()));
+    // ANTLR counts lines at '\n' only: a lone '\r' (old Mac line ends) becomes '\n' for the
+    // lexer, the same length, so that token lines agree with SourceFile's.
+    String text = source.text().replaceAll("\r(?!\n)", "\n");
+    VModelLexer lexer = new VModelLexer(CharStreams.fromString(text, source.path()));
     lexer.removeErrorListeners();
     List<Token> out = new ArrayList<>();
     Token previous = null;
