@@ -49,6 +49,24 @@ class FrontEndLimitsTest {
   }
 
   @Test
+  void brokenInputCannotHideItsDepthFromTheLimit() {
+    // The parser's recovery deletes a stray token and goes on, so `- ; - ; ...` is one chain
+    // of unary minus to it, and `size` or ';' between brackets does not close them.
+    List<String> broken = List.of(
+        "((((( size ".repeat(3_000),
+        "((((( ; ".repeat(3_000),
+        "- - - ; ".repeat(3_000),
+        "1 - ; - 1 - ; - 1".repeat(1_000),
+        "( - ) ".repeat(3_000));
+    for (String b : broken) {
+      Frontend.Result r = Frontend.check(new SourceFile("broken.vmodel", HEAD + b + TAIL));
+      assertTrue(r.hasErrors());
+      assertTrue(r.diagnostics().stream().anyMatch(d -> d.code().id().equals("E006")),
+          b.substring(0, 12) + "...: " + codes(r).subList(0, Math.min(5, codes(r).size())));
+    }
+  }
+
+  @Test
   void expressionsJustUnderTheLimitGoThroughEveryStage() {
     String sum = "1" + " + 1".repeat(150);
     String parens = "(".repeat(199) + "1" + ")".repeat(199);
