@@ -12,6 +12,7 @@ public enum Code {
   UNTERMINATED_COMMENT("E003", "unterminated block comment"),
   NO_MODEL("E004", "no model in file"),
   BAD_NUMBER("E005", "malformed number"),
+  TOO_DEEP("E006", "expression nested too deeply"),
 
   // Names
   UNDECLARED("E010", "undeclared name"),
@@ -33,6 +34,7 @@ public enum Code {
   BAD_DIMENSION("E025", "a dimension must be a size or a positive integer"),
   DOMAIN("E026", "value outside the parameter's domain"),
   DISTRIBUTION_AS_VALUE("E027", "distribution used as a value"),
+  NOT_FINITE("E028", "constant is not a finite number"),
 
   // Shapes
   SHAPE_MISMATCH("E030", "shapes do not agree"),
@@ -51,6 +53,7 @@ public enum Code {
   HYPER_NOT_CONSTANT("E052", "hyperparameter default is not constant"),
   BAD_SIZE_DEFAULT("E053", "size default is not a positive integer"),
   HYPER_NEEDS_DEFAULT("E054", "hyperparameter without default or type"),
+  TOO_LARGE("E055", "size or model beyond the compiler's limits"),
 
   // Dependencies
   CYCLE("E060", "cyclic dependency"),
