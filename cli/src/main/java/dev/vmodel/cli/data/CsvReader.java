@@ -63,7 +63,7 @@ final class CsvReader {
     for (int c = 0; c < header.size(); c++) {
       if (wanted.test(header.get(c))) {
         kept[c] = new Column();
-        table.add(header.get(c), kept[c], lines);
+        table.add(header.get(c), kept[c], lines, headerLine);
       }
     }
     int rows = 0;

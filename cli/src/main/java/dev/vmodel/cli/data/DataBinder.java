@@ -147,13 +147,13 @@ public final class DataBinder {
       styles.putIfAbsent(k.style(), col);
       String before = byIndex.put(k.index(), col);
       if (before != null) {
-        throw new DataError(t.file(), t.headerLine(), null, "columns '" + before + "' and '" + col
+        throw new DataError(t.file(), where(t, col), null, "columns '" + before + "' and '" + col
             + "' both hold component " + k.index() + " of data '" + name + "'");
       }
     }
     if (styles.size() > 1) {
       List<String> two = new ArrayList<>(styles.values()).subList(0, 2);
-      throw new DataError(t.file(), t.headerLine(), null, "the columns of data '" + name + "' are named in two ways, '"
+      throw new DataError(t.file(), where(t, two.get(1)), null, "the columns of data '" + name + "' are named in two ways, '"
           + two.get(0) + "' and '" + two.get(1) + "'; name them all alike: " + name + "[0], " + name + "[1], ... (or "
           + name + "_0, " + name + "_1, ..., or " + name + "0, " + name + "1, ...)");
     }
@@ -165,12 +165,17 @@ public final class DataBinder {
         List<String> shown = new ArrayList<>(byIndex.values());
         String list = String.join(", ", shown.subList(0, Math.min(6, shown.size())))
             + (shown.size() > 6 ? ", ..." : "");
-        throw new DataError(t.file(), t.headerLine(), null, "data '" + name + "' has columns " + list + " but no '"
+        throw new DataError(t.file(), where(t, shown.get(0)), null, "data '" + name + "' has columns " + list + " but no '"
             + missing + "'; the columns of a vector are numbered 0, 1, 2, ... without a gap");
       }
       expected++;
     }
     return new ArrayList<>(byIndex.values());
+  }
+
+  /** The line that names a column: the header of a CSV file, the key in JSON. */
+  private static int where(Table t, String column) {
+    return t.declaredAt(column);
   }
 
   private static Object convert(String name, GeneratedApi.DataSetter s, Source src) throws DataError {

@@ -34,6 +34,7 @@ final class JsonReader {
   private final Predicate<String> wanted;
   private JsonParser p;
   private String key;
+  private int keyLine;
   private Table table;
   private int rows = -1;
   private String rowsFrom;
@@ -76,7 +77,7 @@ final class JsonReader {
     table = new Table(file, true, 0);
     for (t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       key = p.currentName();
-      int keyLine = line();
+      keyLine = line();
       JsonToken v = p.nextToken();
       if (!wanted.test(key)) {
         p.skipChildren();
@@ -173,7 +174,7 @@ final class JsonReader {
     if (table.has(column)) {
       throw error("gives column '" + column + "' a second time (it is also a key of its own or part of another)");
     }
-    table.add(column, values, lines);
+    table.add(column, values, lines, keyLine);
   }
 
   private double number(JsonToken t, String where) throws IOException, DataError {

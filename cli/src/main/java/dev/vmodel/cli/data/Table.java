@@ -19,6 +19,7 @@ public final class Table {
   private final int headerLine;
   private final Map<String, Column> values = new LinkedHashMap<>();
   private final Map<String, RowLines> lines = new LinkedHashMap<>();
+  private final Map<String, Integer> declared = new LinkedHashMap<>();
   private int rows;
 
   Table(String file, boolean json, int headerLine) {
@@ -27,9 +28,11 @@ public final class Table {
     this.headerLine = headerLine;
   }
 
-  void add(String column, Column values, RowLines lines) {
+  /** Adds a column named on line {@code declaredAt} (the header, or the JSON key). */
+  void add(String column, Column values, RowLines lines, int declaredAt) {
     this.values.put(column, values);
     this.lines.put(column, lines);
+    this.declared.put(column, declaredAt);
   }
 
   void rows(int rows) {
@@ -65,6 +68,11 @@ public final class Table {
 
   public Column column(String column) {
     return values.get(column);
+  }
+
+  /** The line that names a column: the CSV header, or the JSON key (0 if unknown). */
+  public int declaredAt(String column) {
+    return declared.getOrDefault(column, 0);
   }
 
   /** The file line of a row of a column, or 0 if unknown. */

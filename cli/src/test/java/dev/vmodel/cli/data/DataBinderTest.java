@@ -92,6 +92,9 @@ class DataBinderTest {
     String lateError = error(late);
     assertTrue(lateError.contains("has columns x1, x2 but no 'x0'"), lateError);
     Table twice = table("twice.csv", "c,y,x[1],x[01]\n1,1,1,2\n");
+    Table json = table("gap.json", "{\"c\": [1], \"y\": [1],\n \"x[1]\": [2]}");
+    assertEquals(json.file() + ":2: error: data 'x' has columns x[1] but no 'x[0]'; the columns of a vector are"
+        + " numbered 0, 1, 2, ... without a gap", error(json));
     String twiceError = error(twice);
     assertTrue(twiceError.contains("columns 'x[1]' and 'x[01]' both hold component 1 of data 'x'"), twiceError);
   }
