@@ -1,10 +1,9 @@
 package dev.vmodel.cli;
 
 import com.palantir.javapoet.JavaFile;
-import dev.vmodel.cli.data.CsvReader;
 import dev.vmodel.cli.data.DataBinder;
 import dev.vmodel.cli.data.DataError;
-import dev.vmodel.cli.data.JsonReader;
+import dev.vmodel.cli.data.DataFiles;
 import dev.vmodel.cli.data.Table;
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.codegen.GeneratedApi;
@@ -158,7 +157,7 @@ final class FitCommand implements Callable<Integer> {
         throw usage(err, "--data " + spec + ": the model has no data array '" + spec.substring(0, eq)
             + "'; it has " + String.join(", ", api.data().keySet()));
       }
-      Table t = readTable(Path.of(file), err);
+      Table t = readTable(Path.of(file), api, err);
       tables.add(t);
       if (name != null) {
         assigned.put(name, t);
@@ -277,9 +276,9 @@ final class FitCommand implements Callable<Integer> {
     throw usage(err, "no --data given and no bundled data file (data/" + stem + ".csv beside the model)");
   }
 
-  private static Table readTable(Path file, PrintWriter err) throws Stop {
+  private static Table readTable(Path file, GeneratedApi api, PrintWriter err) throws Stop {
     try {
-      return file.toString().endsWith(".json") ? JsonReader.read(file) : CsvReader.read(file);
+      return DataFiles.read(file, DataBinder.columnsOf(api));
     } catch (DataError e) {
       err.println(e.render());
       throw new Stop(VModelCli.EXIT_ERRORS);

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.vmodel.cli.Launcher.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -205,9 +209,11 @@ class FitIT {
   @Test
   void headerButNoRows() throws Exception {
     Path f = write("header.csv", "y\n");
-    fails(1, f + ": error: column 'y': has no values (no data rows)", "examples/coin.vmodel", "--data", f.toString());
+    fails(1, f + ": error: the data file has no rows, only a header; data 'y' needs at least one value",
+        "examples/coin.vmodel", "--data", f.toString());
     Path j = write("empty.json", "{\"y\": []}");
-    fails(1, j + ": error: column 'y': has no values", "examples/coin.vmodel", "--data", j.toString());
+    fails(1, j + ": error: the list 'y' is empty; data 'y' needs at least one value", "examples/coin.vmodel",
+        "--data", j.toString());
   }
 
   @Test
@@ -282,7 +288,7 @@ class FitIT {
   @Test
   void missingValueInACovariate() throws Exception {
     Path f = write("x.csv", "X[0],X[1],y\n1,2,3\n1,,4\n");
-    fails(1, f + ":3: error: column 'X[1]': is missing (an empty cell, NaN or null); missing values are allowed"
+    fails(1, f + ":3: error: column 'X[1]': is missing (an empty cell, NaN, NA or null); missing values are allowed"
         + " only in real-valued observed data, and 'X[1]' is a covariate",
         "examples/linear-regression.vmodel", "--data", f.toString());
   }
@@ -290,33 +296,34 @@ class FitIT {
   @Test
   void missingValueInAnIntegerArray() throws Exception {
     Path f = write("counts.csv", "y,other\n3,1\n,2\n");
-    fails(1, f + ":3: error: column 'y': is missing (an empty cell, NaN or null); missing values are allowed"
+    fails(1, f + ":3: error: column 'y': is missing (an empty cell, NaN, NA or null); missing values are allowed"
         + " only in real-valued observed data, and 'y' is count",
         "examples/poisson-gamma.vmodel", "--data", f.toString());
     Path j = write("counts.json", "{\"y\": [3, null]}");
-    fails(1, j + ": error: column 'y': entry 1: is missing", "examples/poisson-gamma.vmodel", "--data", j.toString());
+    fails(1, j + ":1: error: column 'y': entry 1: is missing", "examples/poisson-gamma.vmodel", "--data", j.toString());
   }
 
   @Test
   void malformedJson() throws Exception {
     Path f = write("bad.json", "{\"y\": [0, 1,\n }");
-    fails(1, f + ":2: error: column 'y': expected a number, found '}'", "examples/coin.vmodel", "--data", f.toString());
+    fails(1, f + ":2:2: error: column 'y': unexpected character ('}' (code 125)): expected a value",
+        "examples/coin.vmodel", "--data", f.toString());
     Path g = write("list.json", "[0, 1]");
-    fails(1, g + ":1: error: expected '{', found '['; the data file must be a JSON object of arrays",
+    fails(1, g + ":1: error: expected '{', found a list '['; the data file must be a JSON object of arrays",
         "examples/coin.vmodel", "--data", g.toString());
   }
 
   @Test
   void jsonRaggedRows() throws Exception {
     Path f = write("ragged.json", "{\"x\": [[1, 2], [3]]}");
-    fails(1, f + ": error: column 'x': entry 1 is not a list of 2 numbers like entry 0",
+    fails(1, f + ":1: error: column 'x': entry 1 has 1 number, but entry 0 has 2",
         "examples/gaussian-mixture.vmodel", "--data", f.toString());
   }
 
   @Test
   void jsonArraysOfDifferentLengths() throws Exception {
     Path f = write("two.json", "{\"X\": [[1, 2], [1, 3]],\n \"y\": [1, 2, 3]}");
-    fails(1, f + ":2: error: column 'y': has 3 entries, but earlier arrays have 2",
+    fails(1, f + ":2: error: column 'y': has 3 entries, but 'X' has 2",
         "examples/linear-regression.vmodel", "--data", f.toString());
   }
 
@@ -389,113 +396,53 @@ class FitIT {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** A strict parser for the JSON vmodel prints: objects, arrays, strings, numbers, booleans, null. */
+  /**
+   * The JSON vmodel prints, as plain values (objects as maps, arrays as lists, numbers as doubles),
+   * read strictly by jackson-core: no duplicate keys, nothing after the object.
+   */
   static final class Json {
-    private final String s;
-    private int i;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-    private Json(String s) {
-      this.s = s;
-    }
+    private Json() {}
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
-      Json p = new Json(text);
-      Object v = p.value();
-      p.ws();
-      if (p.i != text.length()) {
-        throw new AssertionError("trailing text after JSON at " + p.i + ":\n" + text);
-      }
-      return (Map<String, Object>) v;
-    }
-
-    private void ws() {
-      while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-        i++;
-      }
-    }
-
-    private void expect(char c) {
-      ws();
-      if (i >= s.length() || s.charAt(i) != c) {
-        throw new AssertionError("invalid JSON: expected '" + c + "' at " + i + ":\n" + s);
-      }
-      i++;
-    }
-
-    private Object value() {
-      ws();
-      char c = s.charAt(i);
-      if (c == '{') {
-        Map<String, Object> m = new LinkedHashMap<>();
-        i++;
-        ws();
-        if (s.charAt(i) == '}') {
-          i++;
-          return m;
+    static Map<String, Object> object(String text) throws IOException {
+      try (JsonParser p = FACTORY.createParser(text)) {
+        Object v = value(p, p.nextToken());
+        if (p.nextToken() != null) {
+          throw new AssertionError("text after the JSON object at " + p.currentTokenLocation() + ":\n" + text);
         }
-        do {
-          ws();
-          String k = string();
-          expect(':');
-          m.put(k, value());
-          ws();
-        } while (s.charAt(i++) == ',');
-        if (s.charAt(i - 1) != '}') {
-          throw new AssertionError("invalid JSON object at " + i + ":\n" + s);
+        if (!(v instanceof Map)) {
+          throw new AssertionError("not a JSON object:\n" + text);
+        }
+        return (Map<String, Object>) v;
+      }
+    }
+
+    private static Object value(JsonParser p, JsonToken t) throws IOException {
+      if (t == JsonToken.START_OBJECT) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String key = p.currentName();
+          m.put(key, value(p, p.nextToken()));
         }
         return m;
       }
-      if (c == '[') {
+      if (t == JsonToken.START_ARRAY) {
         List<Object> l = new ArrayList<>();
-        i++;
-        ws();
-        if (s.charAt(i) == ']') {
-          i++;
-          return l;
-        }
-        do {
-          l.add(value());
-          ws();
-        } while (s.charAt(i++) == ',');
-        if (s.charAt(i - 1) != ']') {
-          throw new AssertionError("invalid JSON array at " + i + ":\n" + s);
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+          l.add(value(p, e));
         }
         return l;
       }
-      if (c == '"') {
-        return string();
-      }
-      for (String lit : List.of("true", "false", "null")) {
-        if (s.startsWith(lit, i)) {
-          i += lit.length();
-          return lit.equals("null") ? null : Boolean.valueOf(lit);
-        }
-      }
-      int start = i;
-      while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-        i++;
-      }
-      String num = s.substring(start, i);
-      if (!num.matches("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?")) {
-        throw new AssertionError("invalid JSON number '" + num + "' at " + start + ":\n" + s);
-      }
-      return Double.parseDouble(num);
-    }
-
-    private String string() {
-      expect('"');
-      StringBuilder b = new StringBuilder();
-      while (s.charAt(i) != '"') {
-        char c = s.charAt(i++);
-        if (c == '\\') {
-          b.append(s.charAt(i++));
-        } else {
-          b.append(c);
-        }
-      }
-      i++;
-      return b.toString();
+      return switch (t) {
+        case VALUE_STRING -> p.getText();
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+        case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
+        case VALUE_NULL -> null;
+        default -> throw new AssertionError("unexpected " + t + " at " + p.currentTokenLocation());
+      };
     }
   }
 }

@@ -1,123 +1,158 @@
 package dev.vmodel.cli.data;
 
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Reads a CSV file with a header row: comma-separated, optional double quotes around cells, empty
- * cells and `NaN` as missing values. Every row must have as many cells as the header.
+ * Reads a CSV file with a header row (RFC 4180: comma-separated, cells optionally in double quotes,
+ * {@code ""} for a quote inside one; LF, CRLF or CR line ends) through jackson's streaming
+ * {@link CsvParser}, straight into {@link Column}s: a cell is parsed as it is read and only the
+ * columns {@code wanted} accepts are kept. Blank lines are skipped; every other row must have as
+ * many cells as the header. Cells are numbers as {@link CsvNumbers} defines them.
  */
-public final class CsvReader {
-  private CsvReader() {}
+final class CsvReader {
+  private static final CsvFactory FACTORY = CsvFactory.builder()
+      .disable(CsvParser.Feature.ALLOW_TRAILING_COMMA)
+      .disable(CsvParser.Feature.ALLOW_COMMENTS)
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(DataFiles.MAX_LINE).build())
+      .build();
 
-  public static Table read(Path path) throws DataError {
-    String file = path.toString();
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new DataError(file, 0, null, "no such file");
+  private final String file;
+  private final Predicate<String> wanted;
+  private final List<String> header = new ArrayList<>();
+  private Column[] kept;
+  /** The column and line being read, for errors from the parser. */
+  private String current;
+  private int rowLine;
+
+  private CsvReader(String file, Predicate<String> wanted) {
+    this.file = file;
+    this.wanted = wanted;
+  }
+
+  static Table read(String file, InputStream in, Predicate<String> wanted) throws DataError {
+    return new CsvReader(file, wanted).read(in);
+  }
+
+  private Table read(InputStream in) throws DataError {
+    DataInput input = new DataInput(in, DataFiles.MAX_LINE);
+    try (CsvParser p = (CsvParser) FACTORY.createParser(input)) {
+      return table(p);
     } catch (IOException e) {
-      throw new DataError(file, 0, null, "cannot read: " + e.getMessage());
+      throw DataFiles.fromParser(file, current, e);
     }
-    int first = 0;
-    while (first < lines.size() && lines.get(first).isBlank()) {
-      first++;
-    }
-    if (first >= lines.size()) {
+  }
+
+  private Table table(CsvParser p) throws IOException, DataError {
+    int headerLine = header(p);
+    if (headerLine == 0) {
       throw new DataError(file, 0, null, "the file is empty; expected a header row naming the columns");
     }
-    List<String> header = split(lines.get(first));
-    Set<String> seen = new HashSet<>();
+    Table table = new Table(file, false, headerLine);
+    RowLines lines = new RowLines();
+    kept = new Column[header.size()];
     for (int c = 0; c < header.size(); c++) {
-      String h = header.get(c).strip();
-      if (h.isEmpty()) {
-        throw new DataError(file, first + 1, null, "header cell " + (c + 1) + " is empty; every column needs a name");
+      if (wanted.test(header.get(c))) {
+        kept[c] = new Column();
+        table.add(header.get(c), kept[c], lines, headerLine);
       }
-      if (!seen.add(h)) {
-        throw new DataError(file, first + 1, h, "appears twice in the header");
-      }
-      header.set(c, h);
     }
-    List<double[]> rows = new ArrayList<>();
-    List<Integer> lineNumbers = new ArrayList<>();
-    for (int i = first + 1; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
+    int rows = 0;
+    while (p.nextToken() == JsonToken.START_ARRAY) {
+      if (row(p)) {
+        lines.add(rowLine);
+        rows++;
+      }
+    }
+    table.rows(rows);
+    return table;
+  }
+
+  /** Reads the header (the first row that is not blank); returns its line, or 0 if there is none. */
+  private int header(CsvParser p) throws IOException, DataError {
+    while (p.nextToken() == JsonToken.START_ARRAY) {
+      int line = 0;
+      header.clear();
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        if (line == 0) {
+          line = p.currentTokenLocation().getLineNr();
+        }
+        if (header.size() == DataFiles.MAX_COLUMNS) {
+          throw new DataError(file, line, null, "the header has more than " + DataFiles.MAX_COLUMNS
+              + " columns; a data file can have at most " + DataFiles.MAX_COLUMNS);
+        }
+        header.add(p.getText().strip());
+      }
+      if (header.size() == 1 && header.get(0).isEmpty()) {
         continue;
       }
-      List<String> cells = split(line);
-      if (cells.size() != header.size()) {
-        throw new DataError(file, i + 1, null, "has " + cells.size() + " cells, but the header has "
-            + header.size() + " columns");
-      }
-      double[] row = new double[cells.size()];
-      for (int c = 0; c < cells.size(); c++) {
-        row[c] = parse(cells.get(c).strip(), file, i + 1, header.get(c));
-      }
-      rows.add(row);
-      lineNumbers.add(i + 1);
-    }
-    Map<String, double[]> values = new LinkedHashMap<>();
-    for (int c = 0; c < header.size(); c++) {
-      double[] col = new double[rows.size()];
-      for (int r = 0; r < rows.size(); r++) {
-        col[r] = rows.get(r)[c];
-      }
-      values.put(header.get(c), col);
-    }
-    return new Table(file, header, values, lineNumbers.stream().mapToInt(Integer::intValue).toArray());
-  }
-
-  static double parse(String cell, String file, int line, String column) throws DataError {
-    if (cell.isEmpty() || cell.equalsIgnoreCase("nan") || cell.equalsIgnoreCase("na")) {
-      return Double.NaN;
-    }
-    try {
-      double v = Double.parseDouble(cell);
-      if (Double.isInfinite(v)) {
-        throw new DataError(file, line, column, "'" + cell + "' is not a finite number");
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new DataError(file, line, column, "'" + cell + "' is not a number");
-    }
-  }
-
-  private static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (quoted) {
-        if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cur.append(ch);
+      Set<String> seen = new HashSet<>();
+      for (int c = 0; c < header.size(); c++) {
+        String h = header.get(c);
+        if (h.isEmpty()) {
+          throw new DataError(file, line, null, "header cell " + (c + 1) + " is empty; every column needs a name");
         }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        out.add(cur.toString());
-        cur.setLength(0);
-      } else if (ch != '\r') {
-        cur.append(ch);
+        if (!seen.add(h)) {
+          throw new DataError(file, line, h, "appears twice in the header");
+        }
       }
+      return line;
     }
-    out.add(cur.toString());
-    return out;
+    return 0;
+  }
+
+  /**
+   * Reads one row into the kept columns; false for a blank line (one empty cell). The first cell
+   * is held back until the second is seen, so that a blank line adds nothing.
+   */
+  private boolean row(CsvParser p) throws IOException, DataError {
+    int cells = 0;
+    String first = null;
+    rowLine = 0;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      if (t == null) {
+        break;
+      }
+      if (cells == 0) {
+        rowLine = p.currentTokenLocation().getLineNr();
+        first = p.getText();
+      } else {
+        if (cells == 1) {
+          cell(0, first);
+        }
+        if (cells < header.size()) {
+          cell(cells, p.getText());
+        }
+      }
+      cells++;
+    }
+    current = null;
+    if (cells == 0 || cells == 1 && first.isBlank()) {
+      return false;
+    }
+    if (cells != header.size()) {
+      throw new DataError(file, rowLine, null, "has " + cells + " cell" + (cells == 1 ? "" : "s")
+          + ", but the header has " + header.size() + " column" + (header.size() == 1 ? "" : "s"));
+    }
+    if (cells == 1) {
+      cell(0, first);
+    }
+    return true;
+  }
+
+  private void cell(int c, String text) throws DataError {
+    if (c < kept.length && kept[c] != null) {
+      current = header.get(c);
+      kept[c].add(CsvNumbers.parse(text, file, rowLine, current));
+    }
   }
 }

@@ -1,194 +1,209 @@
 package dev.vmodel.cli.data;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * Reads a JSON object of arrays: {@code {"x": [[1.0, 2.0], ...], "y": [0, 1, ...]}}. A flat array
- * becomes column {@code y}; an array of equal-length arrays becomes columns {@code x[0]},
- * {@code x[1]}, ... ; {@code null} is a missing value. Only this shape of JSON is accepted.
+ * Reads a JSON object of arrays, {@code {"y": [0, 1, null], "x": [[1.0, 2.0], [0.5, 1.5], ...]}},
+ * through jackson-core's streaming parser, straight into {@link Column}s. Strict JSON (RFC 8259):
+ * its number grammar (no {@code 1.}, {@code 1.0d}, {@code 0x1p1}, {@code NaN}), string escapes,
+ * one object and nothing after it, no key twice, nesting at most 64 deep. A flat array is column
+ * {@code y}; an array of equal-length arrays is columns {@code x[0]}, {@code x[1]}, ...;
+ * {@code null} is a missing value. Keys that {@code wanted} rejects are skipped whatever their
+ * value; the arrays kept must all have the same length.
  */
-public final class JsonReader {
+final class JsonReader {
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(64)
+          .maxNumberLength(1000)
+          .maxStringLength(1 << 20)
+          .build())
+      .build();
+
   private final String file;
-  private final String text;
-  private int pos;
+  private final Predicate<String> wanted;
+  private JsonParser p;
+  private String key;
+  private int keyLine;
+  private Table table;
+  private int rows = -1;
+  private String rowsFrom;
 
-  private JsonReader(String file, String text) {
+  private JsonReader(String file, Predicate<String> wanted) {
     this.file = file;
-    this.text = text;
+    this.wanted = wanted;
   }
 
-  public static Table read(Path path) throws DataError {
-    String file = path.toString();
-    String text;
-    try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new DataError(file, 0, null, "no such file");
+  static Table read(String file, InputStream in, Predicate<String> wanted) throws DataError {
+    return new JsonReader(file, wanted).read(in);
+  }
+
+  private Table read(InputStream in) throws DataError {
+    try (JsonParser parser = FACTORY.createParser(new DataInput(in, 0))) {
+      p = parser;
+      return object();
     } catch (IOException e) {
-      throw new DataError(file, 0, null, "cannot read: " + e.getMessage());
-    }
-    return new JsonReader(file, text).table();
-  }
-
-  private Table table() throws DataError {
-    skip();
-    expect('{');
-    Map<String, double[]> values = new LinkedHashMap<>();
-    List<String> columns = new ArrayList<>();
-    int rows = -1;
-    skip();
-    if (peek() == '}') {
-      pos++;
-    } else {
-      while (true) {
-        skip();
-        String name = string();
-        skip();
-        expect(':');
-        skip();
-        List<Object> arr = array(name);
-        int n = arr.size();
-        if (rows >= 0 && n != rows) {
-          throw new DataError(file, line(), name, "has " + n + " entries, but earlier arrays have " + rows);
-        }
-        rows = n;
-        boolean nested = n > 0 && arr.get(0) instanceof double[];
-        if (nested) {
-          int width = ((double[]) arr.get(0)).length;
-          for (int c = 0; c < width; c++) {
-            double[] col = new double[n];
-            for (int r = 0; r < n; r++) {
-              if (!(arr.get(r) instanceof double[] row) || row.length != width) {
-                throw new DataError(file, 0, name, "entry " + r + " is not a list of " + width + " numbers like entry 0");
-              }
-              col[r] = row[c];
-            }
-            String col0 = name + "[" + c + "]";
-            columns.add(col0);
-            values.put(col0, col);
-          }
-        } else {
-          double[] col = new double[n];
-          for (int r = 0; r < n; r++) {
-            if (!(arr.get(r) instanceof Double d)) {
-              throw new DataError(file, 0, name, "entry " + r + " is a list, but entry 0 is a number");
-            }
-            col[r] = d;
-          }
-          columns.add(name);
-          values.put(name, col);
-        }
-        skip();
-        if (peek() == ',') {
-          pos++;
-          continue;
-        }
-        expect('}');
-        break;
-      }
-    }
-    int[] lines = new int[Math.max(0, rows)];
-    return new Table(file, columns, values, lines);
-  }
-
-  private List<Object> array(String name) throws DataError {
-    expect('[');
-    List<Object> out = new ArrayList<>();
-    skip();
-    if (peek() == ']') {
-      pos++;
-      return out;
-    }
-    while (true) {
-      skip();
-      if (peek() == '[') {
-        List<Object> inner = array(name);
-        double[] row = new double[inner.size()];
-        for (int i = 0; i < row.length; i++) {
-          if (!(inner.get(i) instanceof Double d)) {
-            throw new DataError(file, line(), name, "nested lists deeper than rows of numbers are not supported");
-          }
-          row[i] = d;
-        }
-        out.add(row);
-      } else {
-        out.add(number(name));
-      }
-      skip();
-      if (peek() == ',') {
-        pos++;
-        continue;
-      }
-      expect(']');
-      return out;
-    }
-  }
-
-  private Double number(String name) throws DataError {
-    int start = pos;
-    if (text.startsWith("null", pos)) {
-      pos += 4;
-      return Double.NaN;
-    }
-    while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
-      pos++;
-    }
-    String tok = text.substring(start, pos);
-    try {
-      return Double.parseDouble(tok);
-    } catch (NumberFormatException e) {
-      String found = pos < text.length() ? String.valueOf(text.charAt(pos)) : "end of file";
-      throw new DataError(file, line(), name, "expected a number, found '" + (tok.isEmpty() ? found : tok) + "'");
-    }
-  }
-
-  private String string() throws DataError {
-    expect('"');
-    int start = pos;
-    while (pos < text.length() && text.charAt(pos) != '"') {
-      pos++;
-    }
-    if (pos >= text.length()) {
-      throw new DataError(file, line(), null, "unterminated string");
-    }
-    return text.substring(start, pos++);
-  }
-
-  private void expect(char c) throws DataError {
-    skip();
-    if (pos >= text.length() || text.charAt(pos) != c) {
-      String found = pos >= text.length() ? "end of file" : "'" + text.charAt(pos) + "'";
-      throw new DataError(file, line(), null, "expected '" + c + "', found " + found
-          + "; the data file must be a JSON object of arrays, e.g. {\"x\": [1.5, 2.0]}");
-    }
-    pos++;
-  }
-
-  private char peek() {
-    return pos < text.length() ? text.charAt(pos) : '\0';
-  }
-
-  private void skip() {
-    while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-      pos++;
+      throw DataFiles.fromParser(file, key, e);
     }
   }
 
   private int line() {
-    int line = 1;
-    for (int i = 0; i < pos && i < text.length(); i++) {
-      if (text.charAt(i) == '\n') {
-        line++;
+    return Math.max(1, p.currentTokenLocation().getLineNr());
+  }
+
+  private DataError error(String message) {
+    return new DataError(file, line(), key, message);
+  }
+
+  private Table object() throws IOException, DataError {
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      throw new DataError(file, 0, null, "the file is empty; expected a JSON object of arrays, e.g. {\"y\": [1.5, 2.0]}");
+    }
+    if (t != JsonToken.START_OBJECT) {
+      throw new DataError(file, line(), null, "expected '{', found " + describe(t)
+          + "; the data file must be a JSON object of arrays, e.g. {\"y\": [1.5, 2.0]}");
+    }
+    table = new Table(file, true, 0);
+    for (t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      key = p.currentName();
+      keyLine = line();
+      JsonToken v = p.nextToken();
+      if (!wanted.test(key)) {
+        p.skipChildren();
+        key = null;
+        continue;
+      }
+      if (v != JsonToken.START_ARRAY) {
+        throw error("expected a list of numbers (or of lists of numbers), found " + describe(v));
+      }
+      int n = array();
+      if (rows >= 0 && n != rows) {
+        throw new DataError(file, keyLine, key, "has " + n + " entries, but '" + rowsFrom + "' has " + rows
+            + "; all arrays of a file must have the same length");
+      }
+      rows = n;
+      rowsFrom = key;
+      key = null;
+    }
+    // t is END_OBJECT: the parser has checked the object's syntax
+    JsonToken after = p.nextToken();
+    if (after != null) {
+      throw new DataError(file, line(), null, "found " + describe(after)
+          + " after the end of the JSON object; a data file holds exactly one object");
+    }
+    table.rows(Math.max(0, rows));
+    return table;
+  }
+
+  /** Reads the array of {@code key} (its '[' is current) into columns; returns its length. */
+  private int array() throws IOException, DataError {
+    RowLines lines = new RowLines();
+    Column flat = null;
+    List<Column> nested = null;
+    int r = 0;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), r++) {
+      if (t == JsonToken.START_ARRAY) {
+        if (flat != null) {
+          throw error("entry " + r + " is a list, but entry 0 is a number");
+        }
+        lines.add(line());
+        if (nested == null) {
+          nested = new ArrayList<>();
+        }
+        row(r, nested, lines);
+      } else {
+        if (nested != null) {
+          throw error("entry " + r + " is " + describe(t) + ", but entry 0 is a list of numbers");
+        }
+        if (flat == null) {
+          flat = new Column();
+          add(key, flat, lines);
+        }
+        lines.add(line());
+        flat.add(number(t, "entry " + r));
       }
     }
-    return line;
+    if (flat == null && nested == null) {
+      add(key, new Column(), lines);
+    }
+    return r;
+  }
+
+  /** Reads entry {@code r}, a list of numbers, into the columns key[0], key[1], .... */
+  private void row(int r, List<Column> columns, RowLines lines) throws IOException, DataError {
+    int c = 0;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), c++) {
+      if (t == JsonToken.START_ARRAY) {
+        throw error("entry " + r + " holds a list in a list; rows are lists of numbers, nested no deeper");
+      }
+      if (r == 0) {
+        if (c == DataFiles.MAX_COLUMNS) {
+          throw error("entry 0 has more than " + DataFiles.MAX_COLUMNS + " numbers; a row can have at most "
+              + DataFiles.MAX_COLUMNS);
+        }
+        Column col = new Column();
+        columns.add(col);
+        add(key + "[" + c + "]", col, lines);
+      } else if (c == columns.size()) {
+        throw error("entry " + r + " has more than " + columns.size() + " numbers, but entry 0 has "
+            + columns.size() + "; every entry must be a list of the same length");
+      }
+      columns.get(c).add(number(t, "entry " + r + ", position " + c));
+    }
+    if (r == 0 && c == 0) {
+      throw error("entry 0 is an empty list; rows are lists of one or more numbers");
+    }
+    if (c != columns.size()) {
+      throw error("entry " + r + " has " + c + " number" + (c == 1 ? "" : "s") + ", but entry 0 has "
+          + columns.size() + "; every entry must be a list of the same length");
+    }
+  }
+
+  private void add(String column, Column values, RowLines lines) throws DataError {
+    if (table.has(column)) {
+      throw error("gives column '" + column + "' a second time (it is also a key of its own or part of another)");
+    }
+    table.add(column, values, lines, keyLine);
+  }
+
+  private double number(JsonToken t, String where) throws IOException, DataError {
+    if (t == JsonToken.VALUE_NULL) {
+      return Double.NaN;
+    }
+    if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+      throw error(where + ": expected a number or null, found " + describe(t));
+    }
+    double v = p.getDoubleValue();
+    if (Double.isInfinite(v)) {
+      throw error(where + ": " + CsvNumbers.shorten(p.getText()) + " is not a finite number (too large for a double)");
+    }
+    return v;
+  }
+
+  private String describe(JsonToken t) throws IOException {
+    if (t == null) {
+      return "the end of the file";
+    }
+    return switch (t) {
+      case START_OBJECT -> "an object '{'";
+      case START_ARRAY -> "a list '['";
+      case END_OBJECT -> "'}'";
+      case END_ARRAY -> "']'";
+      case VALUE_STRING -> "the string \"" + CsvNumbers.shorten(p.getText()) + "\"";
+      case VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> p.getText();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "the number " + CsvNumbers.shorten(p.getText());
+      default -> "'" + CsvNumbers.shorten(String.valueOf(p.getText())) + "'";
+    };
   }
 }

@@ -1,8 +1,6 @@
 package dev.vmodel.compiler.codegen;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.vmodel.compiler.testdata.CsvFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +10,7 @@ import java.util.Map;
 /**
  * A CSV file of an example: a header, then one row per plate element. A scalar array is the
  * column `name`, a vector row `name[0]`, `name[1]`, ... (or `name_0`, ...). An empty cell is
- * a missing value (NaN). The format of examples/README.md, read with no library.
+ * a missing value (NaN). The format of examples/README.md, read by {@link CsvFile}.
  */
 record Table(List<String> header, List<String[]> rows) {
   Table {
@@ -21,25 +19,8 @@ record Table(List<String> header, List<String[]> rows) {
   }
 
   static Table read(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    List<String> header = List.of(lines.get(0).trim().split(",", -1));
-    List<String[]> rows = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      if (line.isBlank()) {
-        continue;
-      }
-      String[] cells = line.split(",", -1);
-      if (cells.length != header.size()) {
-        throw new IllegalArgumentException(file + ": row " + rows.size() + " has " + cells.length + " cells");
-      }
-      rows.add(cells);
-    }
-    return new Table(header, rows);
+    CsvFile csv = CsvFile.read(file);
+    return new Table(csv.header(), csv.rows());
   }
 
   int size() {

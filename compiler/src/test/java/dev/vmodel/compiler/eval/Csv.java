@@ -1,7 +1,6 @@
 package dev.vmodel.compiler.eval;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.vmodel.compiler.testdata.CsvFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A tiny CSV reader for the example data: a header row of column names (`y`, `x[0]`, `x_0`),
- * then one row per element of the first plate. Cells are numbers; an empty cell (or `NaN`) is
- * a missing value, read as NaN. No quoting: the data files have none.
+ * The example data as numbers: a header row of column names (`y`, `x[0]`, `x_0`), then one row
+ * per element of the first plate, read by {@link CsvFile}. Cells are numbers; an empty cell (or
+ * `NaN`) is a missing value, read as NaN.
  */
 final class Csv {
   private final List<String> header;
@@ -27,41 +26,24 @@ final class Csv {
   }
 
   static Csv read(Path file) {
-    try {
-      return parse(Files.readString(file));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file, e);
-    }
+    return of(CsvFile.read(file));
   }
 
   static Csv parse(String text) {
-    List<String> lines = new ArrayList<>();
-    for (String l : text.split("\\R")) {
-      if (!l.isBlank()) {
-        lines.add(l);
-      }
-    }
-    if (lines.isEmpty()) {
-      throw new IllegalArgumentException("empty CSV");
-    }
-    List<String> header = new ArrayList<>();
-    for (String h : lines.get(0).split(",", -1)) {
-      header.add(h.trim());
-    }
+    return of(CsvFile.parse("csv", text));
+  }
+
+  private static Csv of(CsvFile file) {
     List<double[]> rows = new ArrayList<>();
-    for (int r = 1; r < lines.size(); r++) {
-      String[] cells = lines.get(r).split(",", -1);
-      if (cells.length != header.size()) {
-        throw new IllegalArgumentException("row " + r + " has " + cells.length + " cells, header has " + header.size());
-      }
+    for (String[] cells : file.rows()) {
       double[] row = new double[cells.length];
       for (int c = 0; c < cells.length; c++) {
-        String s = cells[c].trim();
+        String s = cells[c];
         row[c] = s.isEmpty() || s.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(s);
       }
       rows.add(row);
     }
-    return new Csv(header, rows);
+    return new Csv(file.header(), rows);
   }
 
   /** `x_0` and `x[0]` name the same column. */

@@ -1,62 +1,66 @@
 package dev.vmodel.compiler.eval;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.vmodel.compiler.testdata.JsonTree;
+import java.util.List;
+import java.util.Map;
 
-/** Numbers from examples/data/*.truth.json, found by key inside a named object (no JSON library needed). */
+/** Numbers from examples/data/*.truth.json, found by key inside a named object. */
 final class Truth {
-  private final String text;
+  private final Map<String, Object> root;
 
-  private Truth(String text) {
-    this.text = text;
+  private Truth(Map<String, Object> root) {
+    this.root = root;
   }
 
   static Truth of(String stem) {
-    try {
-      return new Truth(Files.readString(Examples.examples().resolve("data").resolve(stem + ".truth.json")));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return new Truth(JsonTree.read(Examples.examples().resolve("data").resolve(stem + ".truth.json")));
   }
 
-  /** The value of {@code key} inside the first object named {@code object} (flat objects only). */
+  /** The value of {@code key} inside the first object named {@code object} (depth first). */
   double number(String object, String key) {
-    String body = object(object);
-    Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*([-+0-9.eE]+)").matcher(body);
-    if (!m.find()) {
-      throw new IllegalArgumentException("no " + object + "." + key);
-    }
-    return Double.parseDouble(m.group(1));
+    return ((Number) field(object, key)).doubleValue();
   }
 
   double[] array(String object, String key) {
-    String body = object(object);
-    Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(body);
-    if (!m.find()) {
-      throw new IllegalArgumentException("no " + object + "." + key);
-    }
-    String[] parts = m.group(1).split(",");
-    double[] out = new double[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      out[i] = Double.parseDouble(parts[i].trim());
+    List<?> list = (List<?>) field(object, key);
+    double[] out = new double[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((Number) list.get(i)).doubleValue();
     }
     return out;
   }
 
-  /** The text of the first object named {@code name}, up to its matching brace; its own keys come before nested ones. */
-  private String object(String name) {
-    Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\\{").matcher(text);
-    if (!m.find()) {
-      throw new IllegalArgumentException("no object " + name);
+  private Object field(String object, String key) {
+    Map<?, ?> o = find(root, object);
+    if (o == null) {
+      throw new IllegalArgumentException("no object " + object);
     }
-    int depth = 1;
-    int i = m.end();
-    while (depth > 0) {
-      char c = text.charAt(i++);
-      depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+    Object v = o.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("no " + object + "." + key);
     }
-    return text.substring(m.end(), i - 1);
+    return v;
+  }
+
+  private static Map<?, ?> find(Object node, String name) {
+    if (node instanceof Map<?, ?> m) {
+      if (m.get(name) instanceof Map<?, ?> hit) {
+        return hit;
+      }
+      for (Object v : m.values()) {
+        Map<?, ?> found = find(v, name);
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (node instanceof List<?> l) {
+      for (Object v : l) {
+        Map<?, ?> found = find(v, name);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 }
