@@ -16,12 +16,10 @@ import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.runtime.fit.DataException;
 import dev.vmodel.runtime.fit.FitOptions;
 import dev.vmodel.runtime.fit.FitResult;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,6 +138,8 @@ final class FitCommand implements Callable<Integer> {
     GeneratedApi api = GeneratedApi.of(plan, Optional.of("vmodel.generated"));
 
     // Data files: read and check them all before compiling anything.
+    List<OutputFile.Input> inputs = new ArrayList<>();
+    inputs.add(new OutputFile.Input(model, "the model file"));
     List<Table> tables = new ArrayList<>();
     Map<String, Table> assigned = new LinkedHashMap<>();
     List<String> files = data.isEmpty() ? bundledData(err) : data;
@@ -154,10 +154,20 @@ final class FitCommand implements Callable<Integer> {
         throw usage(err, "--data " + spec + ": the model has no data array '" + spec.substring(0, eq)
             + "'; it has " + String.join(", ", api.data().keySet()));
       }
+      inputs.add(new OutputFile.Input(Path.of(file), "a data file"));
       Table t = readTable(Path.of(file), err);
       tables.add(t);
       if (name != null) {
         assigned.put(name, t);
+      }
+    }
+    if (out != null) {
+      // Refuse an --out that would destroy an input, or cannot be written, before fitting.
+      try {
+        OutputFile.check(out, inputs, "give a file name to write the posterior to");
+      } catch (OutputFile.Failure f) {
+        err.println(out + ": error: " + f.getMessage());
+        throw new Stop(VModelCli.EXIT_ERRORS);
       }
     }
     long t1 = System.nanoTime();
@@ -174,9 +184,9 @@ final class FitCommand implements Callable<Integer> {
     }
     if (keepSources != null) {
       try {
-        java.writeTo(keepSources);
-      } catch (IOException e) {
-        err.println(keepSources + ": error: cannot write the generated source: " + e.getMessage());
+        CompileCommand.writeSource(java, keepSources, inputs);
+      } catch (OutputFile.Failure f) {
+        err.println(f.getMessage());
         throw new Stop(VModelCli.EXIT_ERRORS);
       }
     }
@@ -227,7 +237,13 @@ final class FitCommand implements Callable<Integer> {
     }
     long t4 = System.nanoTime();
     if (out != null) {
-      writeJson(result, plan, api, err);
+      try {
+        OutputFile.write(out, PosteriorJson.render(plan, api, result, 0), inputs,
+            "give a file name to write the posterior to");
+      } catch (OutputFile.Failure f) {
+        err.println(out + ": error: " + f.getMessage());
+        throw new Stop(VModelCli.EXIT_ERRORS);
+      }
     }
     if (!quiet) {
       if (format.equals("json")) {
@@ -340,19 +356,6 @@ final class FitCommand implements Callable<Integer> {
     err.println("vmodel fit: " + message);
     err.println("Try 'vmodel fit --help' for more information.");
     return new Stop(VModelCli.EXIT_USAGE);
-  }
-
-  private void writeJson(FitResult result, UpdatePlan plan, GeneratedApi api, PrintWriter err) throws Stop {
-    String json = PosteriorJson.render(plan, api, result, 0);
-    try {
-      Path parent = out.toAbsolutePath().getParent();
-      Path tmp = Files.createTempFile(parent, ".vmodel-", ".json");
-      Files.writeString(tmp, json);
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      err.println(out + ": error: cannot write: " + e.getMessage());
-      throw new Stop(VModelCli.EXIT_ERRORS);
-    }
   }
 
   /** Prints sweeps on stderr: a live line on a terminal, plain lines otherwise. */
