@@ -163,6 +163,10 @@ final class SessionFit {
         if (ex.getCause() instanceof IllegalArgumentException bad) {
           return "q(" + Summary.label(a.members(), idx) + "): " + bad.getMessage();
         }
+        if (ex.getCause() instanceof RuntimeException other) {
+          // e.g. a factorisation of a matrix that is no longer positive definite
+          return "q(" + Summary.label(a.members(), idx) + "): its posterior cannot be formed (" + other + ")";
+        }
         throw new IllegalStateException("accessor " + a.method() + " failed", ex.getCause());
       } catch (IllegalAccessException ex) {
         throw new IllegalStateException(ex);
