@@ -4,12 +4,7 @@ import dev.vmodel.compiler.diag.SourceFile;
 import dev.vmodel.compiler.driver.Compiler;
 import dev.vmodel.compiler.plan.PlanPrinter;
 import dev.vmodel.compiler.plan.UpdatePlan;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,12 +56,15 @@ final class ExplainCommand implements Callable<Integer> {
   Format format;
 
   @Option(
-      names = {"-o", "--output"},
+      names = {"-o", "--out", "--output"},
       paramLabel = "OUT",
       description = "Write the explanation to OUT instead of standard output (only if every file compiles).")
   Path output;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The end of the message for a directory given as the output. */
+  private static final String WHAT = "give a file name to write the explanation to";
 
   @Override
   public Integer call() {
@@ -77,6 +75,17 @@ final class ExplainCommand implements Callable<Integer> {
     int explained = 0;
     boolean internal = false;
     StringBuilder text = new StringBuilder();
+    List<OutputFile.Input> inputs = files.stream().map(f -> new OutputFile.Input(f, "a model file")).toList();
+    if (output != null) {
+      // An output that would destroy an input, or cannot be written, stops the run before any work.
+      try {
+        OutputFile.check(output, inputs, WHAT);
+      } catch (OutputFile.Failure f) {
+        err.println(output + ": error: " + f.getMessage());
+        err.flush();
+        return VModelCli.EXIT_ERRORS;
+      }
+    }
     for (Path file : files) {
       SourceFile source = SourceFiles.read(file, err);
       if (source == null) {
@@ -111,8 +120,13 @@ final class ExplainCommand implements Callable<Integer> {
       out.print(text);
     } else if (failed) {
       err.println(output + ": not written, because of the errors above");
-    } else if (!write(output, text.toString(), err)) {
-      errors++;
+    } else {
+      try {
+        OutputFile.write(output, text.toString(), inputs, WHAT);
+      } catch (OutputFile.Failure f) {
+        err.println(output + ": error: " + f.getMessage());
+        errors++;
+      }
     }
     if (errors > 0) {
       String summary = files.size() == 1 ? "1 file" : files.size() + " files";
@@ -123,28 +137,4 @@ final class ExplainCommand implements Callable<Integer> {
     out.flush();
     return internal ? VModelCli.EXIT_INTERNAL : errors > 0 ? VModelCli.EXIT_ERRORS : 0;
   }
-
-  private static boolean write(Path file, String text, PrintWriter err) {
-    try {
-      if (Files.isDirectory(file)) {
-        err.println(file + ": error: is a directory; give a file name to write the explanation to");
-        return false;
-      }
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-      return true;
-    } catch (NoSuchFileException e) {
-      err.println(file + ": error: no such directory: " + parentOf(file));
-    } catch (AccessDeniedException e) {
-      err.println(file + ": error: permission denied");
-    } catch (IOException e) {
-      err.println(file + ": error: cannot write: " + e.getMessage());
-    }
-    return false;
-  }
-
-  private static String parentOf(Path file) {
-    Path parent = file.toAbsolutePath().getParent();
-    return parent == null ? file.toString() : parent.toString();
-  }
-
 }

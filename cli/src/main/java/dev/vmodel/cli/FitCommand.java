@@ -14,13 +14,11 @@ import dev.vmodel.compiler.driver.InMemoryCompiler;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.runtime.fit.DataException;
 import dev.vmodel.runtime.fit.FitOptions;
-import dev.vmodel.runtime.fit.FitResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +44,25 @@ import picocli.CommandLine.Parameters;
     description = {"Fit a model to data and print the posterior.",
         "Without --data, uses the model's bundled data file (data/<model>.csv beside the model)."})
 final class FitCommand implements Callable<Integer> {
+  /** What is printed on stdout. */
+  enum Format {
+    TABLE,
+    JSON
+  }
+
+  /** `table` or `json`, in any case; anything else is a usage error naming the choices. */
+  static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
+    @Override
+    public Format convert(String value) {
+      for (Format f : Format.values()) {
+        if (f.name().equalsIgnoreCase(value)) {
+          return f;
+        }
+      }
+      throw new CommandLine.TypeConversionException("'" + value + "' is not a format; choose table or json");
+    }
+  }
+
   @Parameters(index = "0", paramLabel = "MODEL", description = "The .vmodel file.")
   Path model;
 
@@ -76,13 +94,15 @@ final class FitCommand implements Callable<Integer> {
       description = "Threads for the row loops (default: all processors; the result is the same for any T).")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Write the full posterior as JSON (docs/posterior-json.md).")
+  @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+      description = "Also write the full posterior as JSON to FILE (docs/posterior-json.md).")
   Path out;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "Summary format: table or json (default ${DEFAULT-VALUE}).")
-  String format = "table";
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", converter = FormatConverter.class,
+      description = "What stdout gets: table (the default) or json.")
+  Format format;
 
-  @Option(names = "--quiet", description = "No progress and no summary (errors still print).")
+  @Option(names = "--quiet", description = "No progress lines and no warnings (the summary or JSON and errors still print).")
   boolean quiet;
 
   @Option(names = "--keep-sources", paramLabel = "DIR", description = "Also write the generated Java source to DIR.")
@@ -96,6 +116,15 @@ final class FitCommand implements Callable<Integer> {
   boolean timings;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** What the run was doing, for the out-of-memory message. */
+  private String doing = "reading the model";
+
+  /** Bytes of the data files read, for the out-of-memory message. */
+  private long dataBytes = -1;
+
+  /** The sizes set with --set, by name, for the out-of-memory message. */
+  private final Map<String, String> sizesSet = new LinkedHashMap<>();
 
   /** A failure already explained to the user, with its exit status. */
   private static final class Stop extends Exception {
@@ -116,6 +145,9 @@ final class FitCommand implements Callable<Integer> {
       return run(stdout, err);
     } catch (Stop s) {
       return s.status;
+    } catch (OutOfMemoryError e) {
+      VModelCli.outOfMemory(err, doing, memoryDetail());
+      return VModelCli.EXIT_ERRORS;
     } finally {
       err.flush();
       stdout.flush();
@@ -123,17 +155,18 @@ final class FitCommand implements Callable<Integer> {
   }
 
   private int run(PrintWriter stdout, PrintWriter err) throws Stop {
-    if (!format.equals("table") && !format.equals("json")) {
-      throw usage(err, "--format must be 'table' or 'json', got '" + format + "'");
-    }
-    if (iterations < 1 || restarts < 1 || threads < 1 || !(tolerance >= 0)) {
-      throw usage(err, "--iters, --restarts and --threads must be at least 1 and --tol non-negative");
+    checkRange("--iters", iterations);
+    checkRange("--restarts", restarts);
+    checkRange("--threads", threads);
+    if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+      throw usage(err, "--tol must be a non-negative number, got " + tolerance);
     }
     long t0 = System.nanoTime();
     SourceFile source = SourceFiles.read(model, err);
     if (source == null) {
       throw new Stop(VModelCli.EXIT_ERRORS);
     }
+    doing = "checking the model";
     Compiler.Result compiled = Compiler.plan(source);
     SourceFiles.report(source, compiled.diagnostics(), err, !quiet);
     if (compiled.hasErrors()) {
@@ -141,11 +174,15 @@ final class FitCommand implements Callable<Integer> {
     }
     UpdatePlan plan = choosePlan(compiled.plans(), err);
     GeneratedApi api = GeneratedApi.of(plan, Optional.of("vmodel.generated"));
+    Map<String, String> setValues = parseSets(api, err);
 
     // Data files: read and check them all before compiling anything.
+    List<OutputFile.Input> inputs = new ArrayList<>();
+    inputs.add(new OutputFile.Input(model, "the model file"));
     List<Table> tables = new ArrayList<>();
     Map<String, Table> assigned = new LinkedHashMap<>();
     List<String> files = data.isEmpty() ? bundledData(err) : data;
+    dataBytes = 0;
     for (String spec : files) {
       String name = null;
       String file = spec;
@@ -157,54 +194,85 @@ final class FitCommand implements Callable<Integer> {
         throw usage(err, "--data " + spec + ": the model has no data array '" + spec.substring(0, eq)
             + "'; it has " + String.join(", ", api.data().keySet()));
       }
-      Table t = readTable(Path.of(file), api, err);
+      Path path = Path.of(file);
+      inputs.add(new OutputFile.Input(path, "a data file"));
+      try {
+        dataBytes += Files.isRegularFile(path) ? Files.size(path) : 0;
+      } catch (IOException e) {
+        // unreadable: the reader says so
+      }
+      doing = "reading " + file;
+      Table t = readTable(path, api, err);
       tables.add(t);
       if (name != null) {
         assigned.put(name, t);
       }
     }
+    if (out != null) {
+      // Refuse an --out that would destroy an input, or cannot be written, before fitting.
+      try {
+        OutputFile.check(out, inputs, "give a file name to write the posterior to");
+      } catch (OutputFile.Failure f) {
+        err.println(out + ": error: " + f.getMessage());
+        throw new Stop(VModelCli.EXIT_ERRORS);
+      }
+    }
     long t1 = System.nanoTime();
+    doing = "generating the model's Java class";
     JavaFile java = ModelWriter.write(plan, Optional.of("vmodel.generated"));
     long t2 = System.nanoTime();
     ClassLoader loader;
+    doing = "compiling the model's Java class";
     try {
       loader = ModelClasses.load(java, noCache, FitCommand.class.getClassLoader());
     } catch (InMemoryCompiler.CompilationFailed e) {
       err.println("vmodel: internal error: " + e.getMessage());
       err.println("This is a bug in vmodel; please report it with the model file.");
-      throw new Stop(70);
+      throw new Stop(VModelCli.EXIT_INTERNAL);
     }
     if (keepSources != null) {
       try {
-        java.writeTo(keepSources);
-      } catch (IOException e) {
-        err.println(keepSources + ": error: cannot write the generated source: " + e.getMessage());
+        CompileCommand.writeSource(java, keepSources, inputs);
+      } catch (OutputFile.Failure f) {
+        err.println(f.getMessage());
         throw new Stop(VModelCli.EXIT_ERRORS);
       }
     }
     long t3 = System.nanoTime();
-    FitResult result;
+    Fitted result;
     DataBinder binder = new DataBinder(api);
     Progress progress = new Progress(err, quiet);
     try {
       Class<?> cls = loader.loadClass(api.className());
       Object builder = cls.getMethod("builder").invoke(null);
-      applySets(builder, api, err);
+      applySets(builder, api, setValues, err);
       Object m = builder.getClass().getMethod("build").invoke(builder);
       Class<?> dataClass = loader.loadClass(api.className() + "$Data");
       Object d = dataClass.getConstructor().newInstance();
+      doing = "binding the data";
       binder.bind(d, tables, assigned);
       FitOptions options = FitOptions.defaults().withMaxIterations(iterations).withTolerance(tolerance)
-          .withSeed(seed).withRestarts(restarts).withThreads(threads).withListener(progress);
-      result = (FitResult) cls.getMethod("fit", dataClass, FitOptions.class).invoke(m, d, options);
+          .withSeed(seed).withRestarts(restarts).withThreads(threads);
+      doing = "fitting";
+      result = SessionFit.run(m, dataClass, d, options, progress, api);
       progress.done();
     } catch (DataError e) {
       progress.done();
       err.println(e.render());
       throw new Stop(VModelCli.EXIT_ERRORS);
+    } catch (SessionFit.Breakdown e) {
+      progress.done();
+      err.println(model + ": error: " + e.getMessage());
+      err.println("  = hint: values outside what the model's distributions allow cause this: check the data and"
+          + " hyperparameters this factor's update uses (for example a count above its number of trials, a"
+          + " negative count, or an extreme --set value)");
+      throw new Stop(VModelCli.EXIT_ERRORS);
     } catch (InvocationTargetException e) {
       progress.done();
       Throwable cause = e.getCause();
+      if (cause instanceof OutOfMemoryError oom) {
+        throw oom;
+      }
       if (cause instanceof DataException de) {
         String msg = de.getMessage();
         int colon = msg.indexOf(": ");
@@ -221,22 +289,34 @@ final class FitCommand implements Callable<Integer> {
       }
       err.println("vmodel: internal error: " + cause);
       err.println("This is a bug in vmodel; please report it with the model and data files.");
-      throw new Stop(70);
+      throw new Stop(VModelCli.EXIT_INTERNAL);
     } catch (ReflectiveOperationException e) {
       progress.done();
       err.println("vmodel: internal error: " + e);
-      throw new Stop(70);
+      throw new Stop(VModelCli.EXIT_INTERNAL);
     }
     long t4 = System.nanoTime();
+    doing = "writing the results";
     if (out != null) {
-      writeJson(result, plan, api, err);
-    }
-    if (!quiet) {
-      if (format.equals("json")) {
-        stdout.println(PosteriorJson.render(plan, api, result, (t4 - t3) / 1e9));
-      } else {
-        Summary.print(stdout, plan, api, result, source.path(), tables, (t4 - t3) / 1e9);
+      try {
+        OutputFile.write(out, PosteriorJson.render(plan, api, result, 0), inputs,
+            "give a file name to write the posterior to");
+      } catch (OutputFile.Failure f) {
+        err.println(out + ": error: " + f.getMessage());
+        throw new Stop(VModelCli.EXIT_ERRORS);
       }
+    }
+    if (format == Format.JSON) {
+      stdout.println(PosteriorJson.render(plan, api, result, (t4 - t3) / 1e9));
+    } else {
+      Summary.print(stdout, plan, api, result, source.path(), tables, (t4 - t3) / 1e9);
+    }
+    stdout.flush();
+    if (!result.converged() && !quiet) {
+      err.printf(Locale.ROOT, "vmodel fit: warning: stopped at the limit of %d sweeps before the ELBO converged"
+          + " (its last relative change %.1e is above --tol %.1e), so the posterior may not be the optimum yet;"
+          + " allow more sweeps (e.g. --iters %d) or accept a looser tolerance (--tol)%n", result.iterations(),
+          result.lastChange(), tolerance, suggestedIterations());
     }
     if (timings) {
       err.printf(Locale.ROOT, "timings: front end and derivation %.3f s, reading data included; generation %.3f s;"
@@ -244,6 +324,40 @@ final class FitCommand implements Callable<Integer> {
           (t3 - t2) / 1e9, ModelClasses.lastHit() ? " (from the cache)" : "", (t4 - t3) / 1e9);
     }
     return 0;
+  }
+
+  /**
+   * What is known of the problem's size when the heap ran out: the data files' size (the fit
+   * holds every value as an 8-byte double, several arrays of them) and the sizes set with --set
+   * (every array over such a size holds that many doubles per element of its other indices).
+   */
+  private String memoryDetail() {
+    List<String> parts = new ArrayList<>();
+    if (dataBytes >= 0) {
+      parts.add("the data files hold " + VModelCli.bytes(dataBytes) + " of text, and the fit keeps several arrays"
+          + " of 8-byte values per value read");
+    }
+    for (Map.Entry<String, String> e : sizesSet.entrySet()) {
+      try {
+        long n = Long.parseLong(e.getValue().replace("+", ""));
+        parts.add("an array over " + e.getKey() + " = " + n + " takes " + VModelCli.bytes(8 * n)
+            + " per element of its other indices");
+      } catch (NumberFormatException notANumber) {
+        // reported as a usage error before anything was allocated
+      }
+    }
+    return parts.isEmpty() ? null : String.join("; ", parts);
+  }
+
+  /** Four times the sweeps run, within int range. */
+  private int suggestedIterations() {
+    return (int) Math.min(Integer.MAX_VALUE, 4L * iterations);
+  }
+
+  private void checkRange(String option, int value) throws Stop {
+    if (value < 1) {
+      throw usage(spec.commandLine().getErr(), option + " must be at least 1, got " + value);
+    }
   }
 
   private UpdatePlan choosePlan(List<UpdatePlan> plans, PrintWriter err) throws Stop {
@@ -285,7 +399,17 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
-  private void applySets(Object builder, GeneratedApi api, PrintWriter err) throws Stop, ReflectiveOperationException {
+  /** Decimal numbers as written on a command line: no suffix (2d), hex, Infinity or NaN. */
+  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d+)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+  private static final Pattern WHOLE = Pattern.compile("[+-]?\\d+");
+
+  /**
+   * The --set options ({@code NAME=VALUE} as given) by name, each checked for its syntax and named at most once: a name set
+   * twice is an error naming both options, not the last one silently winning.
+   */
+  private Map<String, String> parseSets(GeneratedApi api, PrintWriter err) throws Stop {
+    Map<String, String> option = new LinkedHashMap<>();
     for (String s : sets) {
       int eq = s.indexOf('=');
       if (eq <= 0) {
@@ -293,68 +417,83 @@ final class FitCommand implements Callable<Integer> {
       }
       String name = s.substring(0, eq).strip();
       String value = s.substring(eq + 1).strip();
+      if (option.containsKey(name)) {
+        throw usage(err, "--set " + option.get(name) + " and --set " + s + " both set '" + name
+            + "'; give each name once");
+      }
+      GeneratedApi.Setter size = api.sizes().get(name);
+      GeneratedApi.Setter hyper = api.hypers().get(name);
+      if (size != null) {
+        if (!WHOLE.matcher(value).matches()) {
+          throw usage(err, "--set " + s + ": size " + name + " takes a whole number, got '" + value + "'");
+        }
+        sizesSet.put(name, value);
+      } else if (hyper != null) {
+        if (hyper.type() instanceof Type.Vector) {
+          for (String part : value.split(",", -1)) {
+            number(s, name, part.strip(), err);
+          }
+        } else if (hyper.type() instanceof Type.Scalar) {
+          number(s, name, value, err);
+        } else {
+          throw usage(err, "--set " + s + ": hyper " + name + " is a matrix; set it through the generated API");
+        }
+      } else {
+        List<String> known = new ArrayList<>(api.sizes().keySet());
+        known.addAll(api.hypers().keySet());
+        throw usage(err, "--set " + s + ": the model has no size or hyperparameter '" + name + "'; it has "
+            + (known.isEmpty() ? "none" : String.join(", ", known)));
+      }
+      option.put(name, s);
+    }
+    return option;
+  }
+
+  private void applySets(Object builder, GeneratedApi api, Map<String, String> values, PrintWriter err)
+      throws Stop, ReflectiveOperationException {
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      String name = e.getKey();
+      String s = e.getValue();
+      String value = s.substring(s.indexOf('=') + 1).strip();
       GeneratedApi.Setter size = api.sizes().get(name);
       GeneratedApi.Setter hyper = api.hypers().get(name);
       try {
         if (size != null) {
           int v;
           try {
-            v = Integer.parseInt(value);
-          } catch (NumberFormatException e) {
-            throw usage(err, "--set " + s + ": size " + name + " takes a whole number, got '" + value + "'");
+            v = Integer.parseInt(value.startsWith("+") ? value.substring(1) : value);
+          } catch (NumberFormatException tooLarge) {
+            throw usage(err, "--set " + s + ": size " + name + " must be at most " + Integer.MAX_VALUE
+                + ", got " + value);
           }
           builder.getClass().getMethod(size.method(), int.class).invoke(builder, v);
-        } else if (hyper != null) {
-          Type t = hyper.type();
-          if (t instanceof Type.Scalar) {
-            builder.getClass().getMethod(hyper.method(), double.class).invoke(builder, number(s, name, value, err));
-          } else if (t instanceof Type.Vector) {
-            String[] parts = value.split(",");
-            double[] v = new double[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-              v[i] = number(s, name, parts[i].strip(), err);
-            }
-            builder.getClass().getMethod(hyper.method(), double[].class).invoke(builder, (Object) v);
-          } else {
-            throw usage(err, "--set " + s + ": hyper " + name + " is a matrix; set it through the generated API");
+        } else if (hyper.type() instanceof Type.Vector) {
+          String[] parts = value.split(",", -1);
+          double[] v = new double[parts.length];
+          for (int i = 0; i < parts.length; i++) {
+            v[i] = number(s, name, parts[i].strip(), err);
           }
+          builder.getClass().getMethod(hyper.method(), double[].class).invoke(builder, (Object) v);
         } else {
-          List<String> known = new ArrayList<>(api.sizes().keySet());
-          known.addAll(api.hypers().keySet());
-          throw usage(err, "--set " + s + ": the model has no size or hyperparameter '" + name + "'; it has "
-              + (known.isEmpty() ? "none" : String.join(", ", known)));
+          builder.getClass().getMethod(hyper.method(), double.class).invoke(builder, number(s, name, value, err));
         }
-      } catch (InvocationTargetException e) {
-        throw usage(err, "--set " + s + ": " + e.getCause().getMessage());
+      } catch (InvocationTargetException ex) {
+        throw usage(err, "--set " + s + ": " + ex.getCause().getMessage());
       }
     }
   }
 
   private double number(String s, String name, String value, PrintWriter err) throws Stop {
-    try {
-      return Double.parseDouble(value);
-    } catch (NumberFormatException e) {
+    if (!NUMBER.matcher(value).matches()) {
       throw usage(err, "--set " + s + ": hyper " + name + " takes a number, got '" + value + "'");
     }
+    return Double.parseDouble(value);
   }
 
   private static Stop usage(PrintWriter err, String message) {
     err.println("vmodel fit: " + message);
     err.println("Try 'vmodel fit --help' for more information.");
     return new Stop(VModelCli.EXIT_USAGE);
-  }
-
-  private void writeJson(FitResult result, UpdatePlan plan, GeneratedApi api, PrintWriter err) throws Stop {
-    String json = PosteriorJson.render(plan, api, result, 0);
-    try {
-      Path parent = out.toAbsolutePath().getParent();
-      Path tmp = Files.createTempFile(parent, ".vmodel-", ".json");
-      Files.writeString(tmp, json);
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      err.println(out + ": error: cannot write: " + e.getMessage());
-      throw new Stop(VModelCli.EXIT_ERRORS);
-    }
   }
 
   /** Prints sweeps on stderr: a live line on a terminal, plain lines otherwise. */

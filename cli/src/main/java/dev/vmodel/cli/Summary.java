@@ -23,16 +23,23 @@ import java.util.Locale;
 
 /**
  * The human-readable fit report: a table per factor with posterior mean, sd and a central 95%
- * interval for every scalar and vector entry, mean matrices for matrix factors, and one line for
- * each local (per-datum) factor, whose values are in the JSON output.
+ * interval for every scalar and vector entry, and mean matrices for matrix factors. Factors with
+ * up to {@link #ALL_SHOWN} elements (eight schools' theta) are shown in full, local (per-datum)
+ * ones included; of larger ones the first elements, all of them being in the JSON output.
  */
 final class Summary {
-  /** Elements and coordinates shown per factor before eliding the rest. */
+  /** Elements of a global factor, and coordinates of a vector, shown before eliding the rest. */
   static final int SHOWN = 12;
+
+  /** A factor with up to this many elements is shown in full, a local (per-row) one too. */
+  static final int ALL_SHOWN = 20;
+
+  /** Elements of a larger local factor shown before eliding the rest. */
+  static final int LOCAL_SHOWN = 5;
 
   private Summary() {}
 
-  static void print(PrintWriter out, UpdatePlan plan, GeneratedApi api, FitResult r, String modelFile,
+  static void print(PrintWriter out, UpdatePlan plan, GeneratedApi api, Fitted r, String modelFile,
       List<Table> tables, double seconds) {
     List<String> sources = new ArrayList<>();
     for (Table t : tables) {
@@ -42,13 +49,13 @@ final class Summary {
     out.printf(Locale.ROOT, "%s after %d sweeps in %.3f s; ELBO = %.6f%n%n",
         r.converged() ? "converged" : "NOT converged (raise --iters or --tol)", r.iterations(), seconds, r.elbo());
     for (GeneratedApi.Accessor a : api.factors().values()) {
-      factor(out, plan, api, r, a);
+      factor(out, api, r.generated(), a);
     }
   }
 
-  private static void factor(PrintWriter out, UpdatePlan plan, GeneratedApi api, FitResult r, GeneratedApi.Accessor a) {
+  private static void factor(PrintWriter out, GeneratedApi api, FitResult r, GeneratedApi.Accessor a) {
     List<Integer> sizes = new ArrayList<>();
-    int elements = 1;
+    long elements = 1;
     for (Dim d : a.elementDims()) {
       int n = dimValue(d, api, r);
       sizes.add(n);
@@ -57,31 +64,39 @@ final class Summary {
     String name = String.join(", ", a.members());
     String over = a.elementDims().isEmpty() ? "" : ", one per " + String.join(" x ",
         a.elementDims().stream().map(Dim::text).toList());
-    if (a.local()) {
-      out.printf(Locale.ROOT, "q(%s) ~ %s%s: %d local factors (in --out / --format json)%n%n", name, a.family(), over,
-          elements);
-      return;
-    }
-    out.printf(Locale.ROOT, "q(%s) ~ %s%s%n", name, a.family(), over);
+    // Up to ALL_SHOWN elements are all shown; of more, the first few (fewer of local factors,
+    // one per data row, than of global ones).
+    long shown = elements <= ALL_SHOWN ? elements : a.local() ? LOCAL_SHOWN : SHOWN;
+    out.printf(Locale.ROOT, "q(%s) ~ %s%s%s%n", name, a.family(), over,
+        a.local() ? String.format(Locale.ROOT, ": %d local factors", elements) : "");
     out.printf(Locale.ROOT, "  %-22s %12s %12s %12s %12s%n", "", "mean", "sd", "2.5%", "97.5%");
-    int shown = 0;
-    for (int e = 0; e < elements; e++) {
-      if (shown >= SHOWN) {
-        out.printf(Locale.ROOT, "  ... %d more elements (see --out)%n", elements - shown);
-        break;
-      }
-      int[] idx = new int[sizes.size()];
-      int rest = e;
-      for (int i = sizes.size() - 1; i >= 0; i--) {
-        idx[i] = rest % sizes.get(i);
-        rest /= sizes.get(i);
-      }
+    for (long e = 0; e < shown; e++) {
+      int[] idx = index(e, sizes);
       Object post = invoke(r, a.method(), idx);
       String label = idx.length == 0 ? "" : indexText(idx);
       rows(out, a.members(), label, post);
-      shown++;
+    }
+    if (shown < elements) {
+      out.printf(Locale.ROOT, "  ... %d more elements (all in --out / --format json)%n", elements - shown);
     }
     out.println();
+  }
+
+  /** The index of the {@code e}-th element (row-major) of an array with these sizes. */
+  static int[] index(long e, List<Integer> sizes) {
+    int[] idx = new int[sizes.size()];
+    long rest = e;
+    for (int i = sizes.size() - 1; i >= 0; i--) {
+      idx[i] = (int) (rest % sizes.get(i));
+      rest /= sizes.get(i);
+    }
+    return idx;
+  }
+
+  /** {@code mu[2], Lambda[2]}: the members of a factor at an element index. */
+  static String label(List<String> members, int[] idx) {
+    String text = idx.length == 0 ? "" : indexText(idx);
+    return String.join(", ", members.stream().map(m -> m + text).toList());
   }
 
   private static void rows(PrintWriter out, List<String> members, String label, Object post) {
@@ -182,7 +197,7 @@ final class Summary {
     return label.isEmpty() ? "[" + i + "]" : label.substring(0, label.length() - 1) + "][" + i + "]";
   }
 
-  static int dimValue(Dim d, GeneratedApi api, FitResult r) {
+  static int dimValue(Dim d, GeneratedApi api, Object r) {
     if (d instanceof Dim.Fixed f) {
       return f.n();
     }

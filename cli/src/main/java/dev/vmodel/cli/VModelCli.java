@@ -67,6 +67,35 @@ public final class VModelCli implements Runnable {
       err.println("This is a bug in vmodel; please report it with the model file that caused it.");
       return EXIT_INTERNAL;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      outOfMemory(err, null, null);
+      return EXIT_ERRORS;
+    }
+  }
+
+  /**
+   * Says that the Java heap ran out, while {@code doing} what (or null), with what is known of
+   * the size of the problem ({@code detail}, or null), and how to raise the limit.
+   */
+  static void outOfMemory(PrintWriter err, String doing, String detail) {
+    err.println("vmodel: error: out of memory" + (doing == null ? "" : " while " + doing) + ": the Java heap limit is "
+        + bytes(Runtime.getRuntime().maxMemory()) + (detail == null ? "" : "; " + detail));
+    err.println("  = hint: give Java more memory with -Xmx in VMODEL_OPTS (or JAVA_OPTS), e.g."
+        + " VMODEL_OPTS=-Xmx8g bin/vmodel ...; the limit must stay below the machine's free memory");
+    err.flush();
+  }
+
+  /** {@code 12.3 MB}: a size in bytes for messages (powers of 1024). */
+  static String bytes(long n) {
+    String[] units = {"bytes", "kB", "MB", "GB", "TB"};
+    double v = n;
+    int u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return u == 0 ? n + " bytes" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }

@@ -52,7 +52,9 @@ class FitIT {
   void everyExampleFitsItsBundledData(String example) throws Exception {
     Run run = Launcher.vmodel("fit", example, "--quiet", "--iters", ITERS);
     assertEquals(0, run.exitCode(), run::toString);
-    assertEquals("", run.stdout(), run::toString);
+    // --quiet silences progress and warnings, not the summary
+    assertContains(run.stdout(), " sweeps in ", run);
+    assertContains(run.stdout(), "; ELBO = ", run);
     assertEquals("", run.stderr(), run::toString);
   }
 
@@ -85,7 +87,8 @@ class FitIT {
     Path out = tmp.resolve("posterior.json");
     Run run = Launcher.vmodel("fit", "examples/coin.vmodel", "--quiet", "--out", out.toString());
     assertEquals(0, run.exitCode(), run::toString);
-    assertEquals("", run.stdout(), run::toString);
+    assertEquals("", run.stderr(), run::toString);
+    assertContains(run.stdout(), "q(p) ~ Beta", run);
     Map<String, Object> json = Json.object(Files.readString(out));
     assertTrue(json.containsKey("elbo") && json.containsKey("factors") && json.containsKey("elboTrace"),
         json::toString);
@@ -356,6 +359,32 @@ class FitIT {
   }
 
   @Test
+  void setTakesPlainDecimalNumbersOnly() throws Exception {
+    for (String v : List.of("2d", "2f", "0x1p1", "Infinity", "NaN", "1.", "1,5", "")) {
+      fails(2, "vmodel fit: --set a=" + v + ": hyper a takes a number, got '" + v + "'",
+          "examples/coin.vmodel", "--set", "a=" + v);
+    }
+    fails(2, "vmodel fit: --set m0=0,2d: hyper m0 takes a number, got '2d'",
+        "examples/gaussian-mixture.vmodel", "--set", "m0=0,2d");
+    fails(2, "vmodel fit: --set K=3L: size K takes a whole number, got '3L'",
+        "examples/gaussian-mixture.vmodel", "--set", "K=3L");
+    // what is accepted: signs, fractions without a leading digit, exponents
+    Path out = tmp.resolve("p.json");
+    Run run = Launcher.vmodel("fit", "examples/coin.vmodel", "--quiet", "--set", "a=+.5e1", "--set", "b=2E0",
+        "--out", out.toString());
+    assertEquals(0, run.exitCode(), run::toString);
+    Map<?, ?> params = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Json.object(Files.readString(out)).get("factors"))
+        .get("p")).get("parameters");
+    assertEquals(List.of(29.0), params.get("a"));
+  }
+
+  @Test
+  void aRepeatedSetIsAnErrorNamingBoth() throws Exception {
+    fails(2, "vmodel fit: --set a=2 and --set a=3 both set 'a'; give each name once",
+        "examples/coin.vmodel", "--set", "a=2", "--set", "b=1", "--set", "a=3");
+  }
+
+  @Test
   void dataForAnUnknownArray() throws Exception {
     fails(2, "vmodel fit: --data q=examples/data/coin.csv: the model has no data array 'q'; it has y",
         "examples/coin.vmodel", "--data", "q=examples/data/coin.csv");
@@ -363,15 +392,42 @@ class FitIT {
 
   @Test
   void bogusFormat() throws Exception {
-    Run run = fails(2, "vmodel fit: --format must be 'table' or 'json', got 'bogus'",
+    Run run = fails(2, "vmodel: invalid value for option '--format': 'bogus' is not a format; choose table or json",
         "examples/coin.vmodel", "--format", "bogus");
     assertContains(run.stderr(), "Try 'vmodel fit --help' for more information.", run);
   }
 
   @Test
-  void threadsBelowOne() throws Exception {
-    fails(2, "vmodel fit: --iters, --restarts and --threads must be at least 1 and --tol non-negative",
-        "examples/coin.vmodel", "--threads", "0");
+  void formatInAnyCase() throws Exception {
+    for (String f : List.of("JSON", "Json")) {
+      Run run = Launcher.vmodel("fit", "examples/coin.vmodel", "--format", f, "--quiet");
+      assertEquals(0, run.exitCode(), run::toString);
+      assertEquals("Coin", Json.object(run.stdout()).get("model"), run::toString);
+    }
+    Run table = Launcher.vmodel("fit", "examples/coin.vmodel", "--format", "TABLE", "--quiet");
+    assertEquals(0, table.exitCode(), table::toString);
+    assertContains(table.stdout(), "q(p) ~ Beta", table);
+  }
+
+  @Test
+  void quietJsonPrintsTheJsonAndNothingElse() throws Exception {
+    Run run = Launcher.vmodel("fit", "examples/gaussian-mixture.vmodel", "--quiet", "--format", "json",
+        "--iters", "5");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertEquals("GaussianMixture", Json.object(run.stdout()).get("model"), run::toString);
+    assertEquals("", run.stderr(), "--quiet: no progress and no warning\n" + run);
+  }
+
+  @Test
+  void optionRangesNameTheOption() throws Exception {
+    fails(2, "vmodel fit: --threads must be at least 1, got 0", "examples/coin.vmodel", "--threads", "0");
+    fails(2, "vmodel fit: --restarts must be at least 1, got -2", "examples/coin.vmodel", "--restarts", "-2");
+    fails(2, "vmodel fit: --tol must be a non-negative number, got -1.0", "examples/coin.vmodel", "--tol", "-1");
+    fails(2, "vmodel fit: --tol must be a non-negative number, got NaN", "examples/coin.vmodel", "--tol", "NaN");
+    // --iters last: fails() adds its own --iters, and the last one given counts
+    Run run = Launcher.vmodel("fit", "examples/coin.vmodel", "--iters", "0");
+    assertEquals(2, run.exitCode(), run::toString);
+    assertContains(run.stderr(), "vmodel fit: --iters must be at least 1, got 0\n", run);
   }
 
   @Test
@@ -392,6 +448,122 @@ class FitIT {
   void unknownModelName() throws Exception {
     fails(2, "vmodel fit: no model named 'Foo' in examples/coin.vmodel; it declares Coin",
         "examples/coin.vmodel", "--model", "Foo");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The summary table shows plate-indexed latents
+
+  @Test
+  void fewLocalFactorsAreShownInFull() throws Exception {
+    Run run = Launcher.vmodel("fit", "examples/eight-schools.vmodel", "--quiet");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertContains(run.stdout(), "q(theta) ~ Normal, one per J: 8 local factors\n", run);
+    for (int j = 0; j < 8; j++) {
+      assertTrue(run.stdout().matches("(?s).*\n  theta\\[" + j + "\\] +-?[0-9.]+ +[0-9.]+ .*"), run::toString);
+    }
+    assertFalse(run.stdout().contains("more elements"), run::toString);
+  }
+
+  @Test
+  void manyLocalFactorsAreSummarised() throws Exception {
+    Run run = Launcher.vmodel("fit", "examples/gaussian-mixture.vmodel", "--quiet", "--iters", ITERS);
+    assertEquals(0, run.exitCode(), run::toString);
+    assertContains(run.stdout(), "q(z) ~ Categorical, one per N: 400 local factors\n", run);
+    assertContains(run.stdout(), "  P(z[4] = 0)", run);
+    assertFalse(run.stdout().contains("P(z[5] = 0)"), run::toString);
+    assertContains(run.stdout(), "  ... 395 more elements (all in --out / --format json)\n", run);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // A fit that breaks down numerically is an error naming the factor, never a result
+
+  /** Exit 1 with an error naming the factor that broke down, or the data file that a check rejected. */
+  private void breaksDown(String factor, Path dataFile, String... args) throws Exception {
+    Run run = fails(1, "error: ", args);
+    assertTrue(run.stderr().contains("the fit broke down numerically in sweep 1: " + factor + ": ")
+        || run.stderr().startsWith(dataFile + ":"), run::toString);
+    assertFalse(run.stderr().contains("internal error"), run::toString);
+  }
+
+  @Test
+  void normalGammaWithAnExtremePriorMeanBreaksDown() throws Exception {
+    Run run = fails(1, "examples/normal-gamma.vmodel: error: the fit broke down numerically in sweep 1: q(",
+        "examples/normal-gamma.vmodel", "--set", "mu0=1e200");
+    assertContains(run.stderr(), "(the ELBO is NaN)\n", run);
+    assertContains(run.stderr(), "  = hint: ", run);
+  }
+
+  @Test
+  void betaBinomialWithMoreSuccessesThanTrialsIsNotAResult() throws Exception {
+    // Either the data check (y <= trials) or the breakdown check stops it; never exit 0.
+    Path f = write("bb.csv", "trials,y\n3,10\n2,1\n");
+    breaksDown("q(p)", f, "examples/beta-binomial.vmodel", "--data", f.toString());
+  }
+
+  @Test
+  void dirichletMultinomialWithANegativeCountIsNotAResult() throws Exception {
+    Path f = write("dm.csv", "trials,counts[0],counts[1]\n3,5,-2\n");
+    breaksDown("q(p)", f, "examples/dirichlet-multinomial.vmodel", "--data", f.toString());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // A fit stopped by --iters warns; memory
+
+  @Test
+  void aFitStoppedByTheIterationLimitWarns() throws Exception {
+    Run run = Launcher.vmodel("fit", "examples/gaussian-mixture.vmodel", "--iters", "3", "--format", "json");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertEquals(Boolean.FALSE, Json.object(run.stdout()).get("converged"), run::toString);
+    assertTrue(run.stderr().matches("(?s).*\nvmodel fit: warning: stopped at the limit of 3 sweeps before the ELBO"
+        + " converged \\(its last relative change [0-9.e+-]+ is above --tol 1\\.0e-08\\), so the posterior may not"
+        + " be the optimum yet; allow more sweeps \\(e\\.g\\. --iters 12\\) or accept a looser tolerance"
+        + " \\(--tol\\)\n"), run::toString);
+    Run converged = Launcher.vmodel("fit", "examples/coin.vmodel");
+    assertEquals(0, converged.exitCode(), converged::toString);
+    assertFalse(converged.stderr().contains("warning"), converged::toString);
+  }
+
+  @Test
+  void aHugeIterationLimitAllocatesNothingUpFront() throws Exception {
+    Run run = Launcher.withEnv(Map.of("VMODEL_OPTS", "-Xmx64m"), "fit", "examples/coin.vmodel", "--quiet",
+        "--iters", "1000000000");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertContains(run.stdout(), "converged after 2 sweeps", run);
+  }
+
+  @Test
+  void outOfMemorySaysHowToRaiseTheHeap() throws Exception {
+    Path model = write("cat.vmodel", """
+        model Cat {
+          size N, K;
+          latent p: simplex[K] ~ Dirichlet(rep(1, K));
+          data y[n in N]: cat[K] ~ Categorical(p);
+        }
+        """);
+    Path data = write("cat.csv", "y\n0\n1\n1\n");
+    Path out = tmp.resolve("cat.json");
+    Run run = Launcher.withEnv(Map.of("VMODEL_OPTS", "-Xmx64m"), "fit", model.toString(), "--data", data.toString(),
+        "--set", "K=50000000", "--out", out.toString());
+    assertEquals(1, run.exitCode(), run::toString);
+    assertTrue(run.stderr().matches("(?s)(.*\n)?vmodel: error: out of memory while [a-z ]+: the Java heap limit is"
+        + " [0-9.]+ MB; .*an array over K = 50000000 takes 381\\.5 MB per element of its other indices\n"
+        + "  = hint: give Java more memory with -Xmx in VMODEL_OPTS \\(or JAVA_OPTS\\), .*"), run::toString);
+    assertFalse(run.stderr().contains("internal error"), run::toString);
+    assertFalse(run.stderr().contains("\tat "), run::toString);
+    assertFalse(Files.exists(out), "--out written although the fit failed");
+  }
+
+  @Test
+  void theLauncherPassesJavaOptsAndVmodelOptsToTheJvm() throws Exception {
+    Run vmodelOpts = Launcher.withEnv(Map.of("VMODEL_OPTS", "-Xmx123m -XshowSettings:vm"), "--version");
+    assertEquals(0, vmodelOpts.exitCode(), vmodelOpts::toString);
+    assertContains(vmodelOpts.stderr(), "Max. Heap Size: 123.00M", vmodelOpts);
+    Run javaOpts = Launcher.withEnv(Map.of("JAVA_OPTS", "-Xmx77m -XshowSettings:vm"), "--version");
+    assertContains(javaOpts.stderr(), "Max. Heap Size: 77.00M", javaOpts);
+    // VMODEL_OPTS comes after JAVA_OPTS, so it wins
+    Run both = Launcher.withEnv(Map.of("JAVA_OPTS", "-Xmx77m -XshowSettings:vm", "VMODEL_OPTS", "-Xmx99m"),
+        "--version");
+    assertContains(both.stderr(), "Max. Heap Size: 99.00M", both);
   }
 
   // ---------------------------------------------------------------------------------------------
