@@ -87,8 +87,9 @@ public final class Checker {
       // A declaration with a syntax error is only partly recovered (`Beta[1, 1]` becomes a call
       // without arguments): what the checker finds inside it follows from the syntax error,
       // which is the one diagnostic reported for that declaration.
+      Set<Decl> broken = brokenDeclarations(model, syntaxErrors);
       local.all().stream()
-          .filter(d -> !insideBrokenDeclaration(d.span(), model, syntaxErrors))
+          .filter(d -> broken.isEmpty() || !broken.contains(declarationAt(model, d.span())))
           .forEach(diagnostics::add);
       if (checked != null && !local.hasErrors()) {
         out.add(checked);
@@ -97,16 +98,40 @@ public final class Checker {
     return diagnostics.hasErrors() ? List.of() : out;
   }
 
-  private static boolean insideBrokenDeclaration(Span at, ModelDecl model, List<Span> syntaxErrors) {
-    if (syntaxErrors.isEmpty()) {
-      return false;
-    }
-    for (Decl d : model.decls()) {
-      if (contains(d.span(), at) && syntaxErrors.stream().anyMatch(e -> contains(d.span(), e))) {
-        return true;
+  /**
+   * The declarations of a model that contain a syntax error, found by binary search over the
+   * declarations (in source order, not overlapping): linear, where testing every diagnostic
+   * against every declaration and every syntax error was cubic in a large broken file.
+   */
+  private static Set<Decl> brokenDeclarations(ModelDecl model, List<Span> syntaxErrors) {
+    Set<Decl> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Span e : syntaxErrors) {
+      Decl d = declarationAt(model, e);
+      if (d != null) {
+        out.add(d);
       }
     }
-    return false;
+    return out;
+  }
+
+  /** The last declaration starting at or before {@code at}, if it contains it. */
+  private static Decl declarationAt(ModelDecl model, Span at) {
+    List<Decl> decls = model.decls();
+    int lo = 0;
+    int hi = decls.size() - 1;
+    Decl found = null;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      Span s = decls.get(mid).span();
+      boolean startsBefore = s.line() < at.line() || (s.line() == at.line() && s.column() <= at.column());
+      if (startsBefore) {
+        found = decls.get(mid);
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found != null && contains(found.span(), at) ? found : null;
   }
 
   /** Whether {@code inner} starts within {@code outer}. */

@@ -122,7 +122,7 @@ final class DomainChecker {
       case SPD:
         return "use an spd[D] value, e.g. identity(D), diag(v) of a positive vector, or a Wishart latent";
       case SIMPLEX:
-        return "use a simplex[K] value, e.g. a latent with a Dirichlet prior";
+        return "use a simplex[K] value, e.g. a latent with a Dirichlet prior, or the constant rep(1.0 / K, K)";
       case UNIT:
         return "declare it unit (e.g. a Beta prior)";
       default:

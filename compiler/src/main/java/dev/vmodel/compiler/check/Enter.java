@@ -51,7 +51,8 @@ final class Enter {
 
   private SymbolTable run() {
     collectSymbols();
-    TypeResolver types = new TypeResolver(symbols, diags, used);
+    NameIndex names = new NameIndex(symbols.keySet());
+    TypeResolver types = new TypeResolver(symbols, names, diags, used);
     Map<String, Type> hyperTypes = new HashMap<>();
     Set<String> failedHyperTypes = new HashSet<>();
     Map<String, Signature> signatures = new HashMap<>();
@@ -75,7 +76,7 @@ final class Enter {
     List<Decl> order = new ArrayList<>();
     int acyclic = dependencyOrder(order);
     return new SymbolTable(model, symbols, indexBindings, indexOwners, hyperTypes, failedHyperTypes, signatures,
-        order, acyclic, used);
+        order, acyclic, used, names);
   }
 
   private void collectSymbols() {

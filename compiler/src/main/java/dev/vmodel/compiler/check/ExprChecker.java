@@ -160,7 +160,7 @@ final class ExprChecker {
                         scope.indices.keySet().stream().map(i -> "'" + i + "'").toList()));
         return null;
       }
-      TypeResolver.undeclared(diags, table.symbols().keySet(), n.id(), scope.indices.keySet(),
+      TypeResolver.undeclared(diags, table.names(), n.id(), scope.indices.keySet(),
           "declare it, e.g. `hyper " + n.name() + " = 1.0;` or `latent " + n.name() + ": real ~ Normal(0, 1);`");
       return null;
     }

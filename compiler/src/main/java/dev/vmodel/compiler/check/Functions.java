@@ -29,7 +29,7 @@ final class Functions {
     this.ctx = ctx;
     this.exprs = exprs;
     this.diags = ctx.diags;
-    this.types = new TypeResolver(ctx.table.symbols(), ctx.diags, ctx.used);
+    this.types = new TypeResolver(ctx.table.symbols(), ctx.table.names(), ctx.diags, ctx.used);
   }
 
   Type checkCall(Expr.Call c, Scope scope) {

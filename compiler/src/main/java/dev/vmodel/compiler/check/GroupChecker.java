@@ -33,7 +33,7 @@ final class GroupChecker {
         boolean repeated = !inThisGroup.add(m.name());
         Decl target = table.get(m.name());
         if (target == null) {
-          TypeResolver.undeclared(diags, table.symbols().keySet(), m, List.of(), "only declared latents can be grouped");
+          TypeResolver.undeclared(diags, table.names(), m, List.of(), "only declared latents can be grouped");
           ok = false;
         } else if (!(target instanceof Decl.LatentDecl)) {
           diags.error(

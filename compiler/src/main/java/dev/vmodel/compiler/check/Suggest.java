@@ -17,9 +17,13 @@ public final class Suggest {
         best = c;
       }
     }
-    // One- and two-letter names (sizes, indices) are suggested only when they differ by case.
-    int allowed = name.length() <= 2 ? 0 : Math.max(1, Math.min(2, name.length() / 3));
+    int allowed = allowed(name);
     return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+  }
+
+  /** How far a suggestion may be from the name: one- and two-letter names (sizes, indices) only by case. */
+  static int allowed(String name) {
+    return name.length() <= 2 ? 0 : Math.max(1, Math.min(2, name.length() / 3));
   }
 
   /** Levenshtein distance with adjacent transpositions (optimal string alignment). */

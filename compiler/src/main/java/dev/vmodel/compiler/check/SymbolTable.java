@@ -31,6 +31,7 @@ import java.util.Set;
  * @param acyclic how many declarations at the start of {@code order} are on no cycle and depend
  *     on none
  * @param usedInSignatures the sizes that some type or plate refers to
+ * @param names the declared names, for "did you mean" suggestions
  */
 record SymbolTable(
     ModelDecl model,
@@ -42,7 +43,8 @@ record SymbolTable(
     Map<String, Signature> signatures,
     List<Decl> order,
     int acyclic,
-    Set<String> usedInSignatures) {
+    Set<String> usedInSignatures,
+    NameIndex names) {
 
   /**
    * The signature of a `data` or `latent` declaration: its plate as resolved (indices whose

@@ -40,8 +40,11 @@ final class TypeResolver {
   private final Diagnostics diags;
   private final Set<String> used;
 
-  TypeResolver(Map<String, Decl> symbols, Diagnostics diags, Set<String> used) {
+  private final NameIndex names;
+
+  TypeResolver(Map<String, Decl> symbols, NameIndex names, Diagnostics diags, Set<String> used) {
     this.symbols = symbols;
+    this.names = names;
     this.diags = diags;
     this.used = used;
   }
@@ -131,7 +134,7 @@ final class TypeResolver {
             notASizeHint(n.name(), d));
         return null;
       }
-      undeclared(diags, symbols.keySet(), n.id(), List.of(), "declare it with `size " + n.name() + ";`");
+      undeclared(diags, names, n.id(), List.of(), "declare it with `size " + n.name() + ";`");
       return null;
     }
     if (e instanceof Expr.Number num && Domain.POSITIVE_INT.contains(num.value())) {
@@ -163,7 +166,7 @@ final class TypeResolver {
           notASizeHint(size.name(), d));
       return null;
     }
-    undeclared(diags, symbols.keySet(), size, List.of(), "declare it with `size " + size.name() + ";`");
+    undeclared(diags, names, size, List.of(), "declare it with `size " + size.name() + ";`");
     return null;
   }
 
@@ -177,10 +180,8 @@ final class TypeResolver {
 
   /** E010 for a name nothing declares, suggesting the closest declared name or index. */
   static void undeclared(
-      Diagnostics diags, Collection<String> declared, Ident id, Collection<String> indices, String fallbackHint) {
-    List<String> candidates = new ArrayList<>(declared);
-    candidates.addAll(indices);
-    Optional<String> close = Suggest.closest(id.name(), candidates);
+      Diagnostics diags, NameIndex declared, Ident id, Collection<String> indices, String fallbackHint) {
+    Optional<String> close = declared.closest(id.name(), indices);
     String hint = close.map(c -> "did you mean '" + c + "'?").orElse(fallbackHint);
     diags.error(Code.UNDECLARED, id.span(), "undeclared name '" + id.name() + "'", hint);
   }

@@ -117,12 +117,18 @@ final class SyntaxErrorListener extends BaseErrorListener {
     return false;
   }
 
+  private List<Diagnostic> lexicalErrors;
+
   /** Whether a stray character or an unterminated comment lies between the two tokens. */
   private boolean afterLexicalError(Token previous, Token found) {
-    for (Diagnostic d : diagnostics.all()) {
-      if (d.code() != Code.BAD_CHARACTER && d.code() != Code.UNTERMINATED_COMMENT) {
-        continue;
-      }
+    if (lexicalErrors == null) {
+      // Lexing is over before parsing starts: its errors are read once, not at every syntax
+      // error (a copy of every diagnostic per syntax error was quadratic in a broken file).
+      lexicalErrors = diagnostics.all().stream()
+          .filter(d -> d.code() == Code.BAD_CHARACTER || d.code() == Code.UNTERMINATED_COMMENT)
+          .toList();
+    }
+    for (Diagnostic d : lexicalErrors) {
       int line = d.span().line();
       int col = d.span().column();
       boolean afterPrevious = previous == null

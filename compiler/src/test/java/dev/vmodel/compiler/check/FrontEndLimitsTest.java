@@ -144,6 +144,26 @@ class FrontEndLimitsTest {
   }
 
   @Test
+  void aLargeBrokenFileIsReportedInLinearTime() {
+    // 10^4 declarations, half of them without their ';', all with an undeclared name: the
+    // "did you mean" search over every declared name and the filter of findings inside broken
+    // declarations took 216 s together.
+    StringBuilder b = new StringBuilder("model Broken {\n  size N;\n");
+    for (int i = 0; i < 5_000; i++) {
+      b.append("  latent m").append(i).append(": real ~ Normal(undeclared").append(i).append(", 1)\n");
+      b.append("  hyper h").append(i).append(" = nothere").append(i).append(";\n");
+    }
+    b.append("  data y[n in N]: real ~ Normal(m0, 1);\n}\n");
+    long start = System.nanoTime();
+    Frontend.Result r = Frontend.check(new SourceFile("broken.vmodel", b.toString()));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    // Each broken latent: its E010 and the missing ';' (reported past its end); each hyper: E010.
+    assertEquals(5_000, r.diagnostics().stream().filter(d -> d.code().id().equals("E001")).count());
+    assertEquals(10_000, r.diagnostics().stream().filter(d -> d.code().id().equals("E010")).count());
+    assertTrue(seconds < 30, "a broken file of 10^4 declarations took " + seconds + " s to check");
+  }
+
+  @Test
   void everyLineEndingGivesTheSameLinesAndColumns() {
     String model = "model Ends {\n  size N;\n  latent mu: real ~ Normal(0, 1);\n"
         + "  data y[n in N]: real ~ Normal(muu, 1);\n  hyper h = 1 / 0;\n}\n";
