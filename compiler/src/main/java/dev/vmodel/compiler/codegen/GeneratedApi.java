@@ -58,7 +58,7 @@ public record GeneratedApi(
     }
     Map<String, Accessor> factors = new LinkedHashMap<>();
     for (Layout.FactorStorage fs : layout.factors.values()) {
-      factors.put(fs.update().factor().name(), new Accessor(fs.base(), fs.update().family().kind().title(),
+      factors.put(fs.update().factor().name(), new Accessor(fs.base(), fs.update().family().title(),
           fs.update().factor().members(), fs.elementDims(), fs.update().local()));
     }
     return new GeneratedApi(className, sizes, hypers, data, factors);

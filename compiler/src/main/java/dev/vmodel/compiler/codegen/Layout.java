@@ -1,10 +1,10 @@
 package dev.vmodel.compiler.codegen;
 
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.check.CheckedModel;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Domain;
 import dev.vmodel.compiler.check.Type;
+import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.graph.ModelGraph;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import java.util.ArrayList;

@@ -11,7 +11,6 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.vmodel.compiler.algebra.Atom;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.algebra.Poly;
@@ -22,6 +21,7 @@ import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Domain;
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.conjugacy.Constants;
+import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.graph.IrPrinter;
 import dev.vmodel.compiler.graph.ModelGraph;
@@ -209,7 +209,7 @@ public final class ModelWriter {
       String members = String.join(", ", u.factor().members().stream()
           .map(x -> idx.isEmpty() ? x : x + "[" + String.join(", ", idx) + "]").toList());
       lines.add(new String[] {"r." + fs.base() + "(" + String.join(", ", idx) + ");",
-          "q(" + members + "): " + u.family().kind().title()});
+          "q(" + members + "): " + u.family().title()});
     }
     int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
     for (String[] l : lines) {
@@ -1680,7 +1680,7 @@ public final class ModelWriter {
     }
     m.addStatement("return new $T($L)", post, CodeBlock.join(args, ",$W"));
     m.returns(post).addJavadoc("The posterior factor q($L)$L: $L.\n", u.factor().name(),
-        idx.isEmpty() ? "" : " of element [" + String.join(", ", idx) + "]", u.family().kind().title());
+        idx.isEmpty() ? "" : " of element [" + String.join(", ", idx) + "]", u.family().title());
     t.addMethod(m.build());
   }
 
@@ -1705,7 +1705,7 @@ public final class ModelWriter {
     CodeBlock sd = fs.moments().containsKey("x2") ? CodeBlock.of("sd(s.$L, s.$L)", mean, fs.moments().get("x2"))
         : CodeBlock.of("new double[0]");
     return CodeBlock.builder().addStatement("out.put($S, new $T.Posterior($S, $L,$Wparameters(new String[] {$L}, $L),$W"
-        + "s.$L.clone(),$W$L))", fs.update().factor().name(), FIT_RESULT, fs.update().family().kind().title(), elements,
+        + "s.$L.clone(),$W$L))", fs.update().factor().name(), FIT_RESULT, fs.update().family().title(), elements,
         CodeBlock.join(names, ", "), CodeBlock.join(values, ", "), mean, sd).build();
   }
 

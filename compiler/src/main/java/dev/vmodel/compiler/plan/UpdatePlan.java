@@ -1,9 +1,9 @@
 package dev.vmodel.compiler.plan;
 
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.diag.Span;
+import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.graph.ModelGraph;
 import java.util.List;
 
