@@ -369,10 +369,10 @@ final class PolyCode {
               : CodeBlock.of("$T.lnMultiGamma((int) Math.rint($L), $L)", SPECIAL, args.get(0), args.get(1));
       }
     } else if (a instanceof Atom.MatrixFn mf) {
-      String key = mf.f() + ":" + IrPrinter.print(mf.matrix());
-      MatrixConstant c = matrixConstants.computeIfAbsent(key, k -> new MatrixConstant(
-          layout.claim((mf.f() == Atom.MatFunc.INVERSE ? "inv" : "lnDet") + Layout.cap(javaWord(mf.matrix()))),
-          mf.f(), mf.matrix(), ((Type.Matrix) mf.matrix().type()).rows()));
+      MatrixConstant c = matrixConstants.get(matrixKey(mf));
+      if (c == null) {
+        throw new InternalCompilerError("matrix function not registered before writing: " + mf);
+      }
       if (mf.f() == Atom.MatFunc.LOGDET) {
         return CodeBlock.of("$L", c.field());
       }
@@ -382,6 +382,28 @@ final class PolyCode {
       throw new InternalCompilerError("random atom left in a plan: " + r);
     }
     throw new InternalCompilerError("unknown atom " + a);
+  }
+
+  /**
+   * Decides, before any code is written, the once-per-fit fields of the known-matrix functions
+   * that {@code p} reads (inverses and log-determinants of hyper matrices).
+   */
+  void register(Poly p) {
+    for (Monomial m : p.terms()) {
+      for (Atom a : m.atoms()) {
+        if (a instanceof Atom.MatrixFn mf) {
+          matrixConstants.computeIfAbsent(matrixKey(mf), k -> new MatrixConstant(
+              layout.claim((mf.f() == Atom.MatFunc.INVERSE ? "inv" : "lnDet") + Layout.cap(javaWord(mf.matrix()))),
+              mf.f(), mf.matrix(), ((Type.Matrix) mf.matrix().type()).rows()));
+        } else if (a instanceof Atom.Fn fn) {
+          fn.args().forEach(this::register);
+        }
+      }
+    }
+  }
+
+  private static String matrixKey(Atom.MatrixFn mf) {
+    return mf.f() + ":" + IrPrinter.print(mf.matrix());
   }
 
   private static boolean isSize(Poly p) {

@@ -1,0 +1,331 @@
+package dev.vmodel.compiler.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.vmodel.compiler.algebra.Atom;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Monomial;
+import dev.vmodel.compiler.algebra.Poly;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.diag.InternalCompilerError;
+import dev.vmodel.compiler.family.Family;
+import dev.vmodel.compiler.plan.PlanPrinter;
+import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
+import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
+import dev.vmodel.compiler.plan.UpdatePlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the writers of one model class share, decided before any code is written: the {@link
+ * Layout} of every array, the row fusion and data-only sums, which updates run in chunks (with
+ * their workspaces and the thread-count field), which natural-parameter terms are scattered into
+ * workspaces, and the known-matrix functions computed once per fit. Writing a method reads these
+ * and claims no names of fields.
+ */
+final class ModelContext {
+  static final String RT = "dev.vmodel.runtime";
+  static final ClassName KMEANS = ClassName.get(RT + ".fit", "KMeansPlusPlus");
+  static final ClassName FIT_OPTIONS = ClassName.get(RT + ".fit", "FitOptions");
+  static final ClassName FIT_RESULT = ClassName.get(RT + ".fit", "FitResult");
+  static final ClassName DATA_EXCEPTION = ClassName.get(RT + ".fit", "DataException");
+  static final ClassName ELBO_DECREASED = ClassName.get(RT + ".fit", "ElboDecreasedException");
+  static final ClassName SPECIAL = ClassName.get(RT, "SpecialFunctions");
+  static final ClassName LIN_ALG = ClassName.get(RT, "LinAlg");
+  static final ClassName CHUNKS = ClassName.get(RT + ".fit", "Chunks");
+  static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+
+  final UpdatePlan plan;
+  final Layout layout;
+  final PolyCode polys;
+  final FamilyCode families;
+  /** {@code vmodel explain}'s text of the plan, quoted in the javadoc. */
+  final String explain;
+  final String packageName;
+  final ClassName model;
+  /** The fused pass over a local categorical factor's plate, or null (see {@link RowFusion}). */
+  final FusedUpdate fused;
+  /** Sums over plates of data alone, computed once per fit. */
+  final DataSums dataSums;
+  /** The natural parameters each update evaluates (row statistics and data sums read where found). */
+  private final Map<FactorUpdate, List<NaturalParam>> evaluated = new LinkedHashMap<>();
+  /** The ELBO's log-joint terms with their data-only sums read from precomputed arrays. */
+  final List<Poly> elboTerms = new ArrayList<>();
+  /** The updates whose element loop runs in chunks, in parallel. */
+  private final Set<FactorUpdate> chunked = new LinkedHashSet<>();
+  /**
+   * Per-chunk natural-parameter workspaces ({@code double[chunks][width]}) of the factors whose
+   * element loop runs in chunks, by the natural parameter's holder name.
+   */
+  final Map<String, String> chunkWorkspaces = new LinkedHashMap<>();
+  /** The State field holding {@code options.threads()}, or null if no update runs in chunks. */
+  final String threadsField;
+  /** Workspaces of scattered natural-parameter terms, by the natural parameter's holder. */
+  final Map<String, Scatter> scatters = new LinkedHashMap<>();
+  /** The order in which init() starts the factors: each prior reads only moments already set. */
+  final List<FactorUpdate> initOrder;
+
+  /** A workspace holding, for all elements of a factor, the terms of one natural parameter that are scattered. */
+  record Scatter(String field, String length) {}
+
+  ModelContext(UpdatePlan plan, String packageName) {
+    this.plan = plan;
+    this.layout = new Layout(plan);
+    this.polys = new PolyCode(layout);
+    this.families = new FamilyCode(layout);
+    this.explain = PlanPrinter.text(plan);
+    this.packageName = packageName;
+    this.model = ClassName.get(packageName, plan.graph().name());
+    for (FactorUpdate u : plan.updates()) {
+      if (isChunked(u)) {
+        chunked.add(u);
+      }
+    }
+    RowFusion fusion = RowFusion.analyze(plan, this::chunked);
+    this.fused = fusion == null ? null : new FusedUpdate(fusion, layout, polys);
+    this.dataSums = new DataSums(layout, polys);
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      if (chunked(fs.update())) {
+        for (Family.Stat s : fs.update().family().naturalStats()) {
+          if (s.arity() > 0) {
+            String eta = families.eta(fs, s.name());
+            chunkWorkspaces.put(eta, layout.claim(eta + "Chunks"));
+          }
+        }
+      }
+    }
+    this.threadsField = chunked.isEmpty() ? null : layout.claim("threads");
+    this.initOrder = initOrder();
+    for (FactorUpdate u : plan.updates()) {
+      List<NaturalParam> params = naturalParams(u);
+      if (!(isFused(u) && fused.separable())) {
+        planScatters(layout.factors.get(u.factor().name()), params);
+      }
+      params.forEach(p -> polys.register(p.value()));
+    }
+    for (UpdatePlan.LogJointTerm term : plan.elbo().terms()) {
+      Poly value = dataSums.rewrite(term.value(), List.of());
+      elboTerms.add(value);
+      polys.register(value);
+    }
+    for (FactorUpdate u : initOrder) {
+      if (!(u.local() && u.family().kind() == Family.Kind.CATEGORICAL)) {
+        planScatters(layout.factors.get(u.factor().name()), u.prior());
+        u.prior().forEach(p -> polys.register(p.value()));
+      }
+    }
+    for (UpdatePlan.Predictive p : plan.predictives()) {
+      polys.register(p.mean());
+    }
+  }
+
+  /** The natural parameters the generated update evaluates: the plan's, with row statistics read where fused. */
+  List<NaturalParam> naturalParams(FactorUpdate u) {
+    return evaluated.computeIfAbsent(u, x -> {
+      List<NaturalParam> params = fused != null && fused.f.rewritten.containsKey(u.factor().name())
+          ? fused.f.rewritten.get(u.factor().name()) : u.natural();
+      List<NaturalParam> out = new ArrayList<>();
+      for (NaturalParam p : params) {
+        List<Idx> open = new ArrayList<>(u.elementIndices());
+        open.addAll(p.components());
+        out.add(new NaturalParam(p.stat(), p.components(), dataSums.rewrite(p.value(), open)));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Decides the scatter workspaces of a factor's natural parameters: terms whose deltas solve an
+   * element index ({@code [doc[t] = d]}) are added into a workspace over all elements.
+   */
+  private void planScatters(Layout.FactorStorage fs, List<NaturalParam> params) {
+    List<Idx> el = fs.update().elementIndices();
+    for (NaturalParam p : params) {
+      List<Idx> open = new ArrayList<>(el);
+      open.addAll(p.components());
+      if (!scattered(p, open, el).isEmpty()) {
+        String eta = families.eta(fs, p.stat().name());
+        scatters.computeIfAbsent(eta, k -> new Scatter(layout.claim(eta + "All"),
+            width(layout.product(fs.elementDims()), fs.dim(), p.components().size())));
+      }
+    }
+  }
+
+  /** The sum terms of a natural parameter whose deltas solve an element index. */
+  static List<Monomial> scattered(NaturalParam p, List<Idx> open, List<Idx> el) {
+    List<Monomial> out = new ArrayList<>();
+    for (Monomial m : PolyCode.sumTerms(p.value())) {
+      if (PolyCode.eliminate(m, open).solved().keySet().stream().anyMatch(el::contains)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  boolean isFused(FactorUpdate u) {
+    return fused != null && fused.f.local == u;
+  }
+
+  /**
+   * Whether a factor's element loop runs in chunks, in parallel: a local factor with elements
+   * whose update reads no moment of its own factor (an element's update must not read other
+   * elements of the same factor; reading none at all is the plan's usual case).
+   */
+  private static boolean isChunked(FactorUpdate u) {
+    if (!u.local() || u.elementIndices().isEmpty()) {
+      return false;
+    }
+    Set<String> reads = new LinkedHashSet<>();
+    for (NaturalParam p : u.natural()) {
+      collectFactors(p.value(), reads);
+    }
+    return !reads.contains(u.factor().name());
+  }
+
+  boolean chunked(FactorUpdate u) {
+    return chunked.contains(u);
+  }
+
+  /** The per-chunk workspace field of a natural parameter's holder. */
+  String chunkWorkspace(String eta) {
+    String f = chunkWorkspaces.get(eta);
+    if (f == null) {
+      throw new InternalCompilerError("no chunk workspace decided for " + eta);
+    }
+    return f;
+  }
+
+  /** Whether the state has {@code elboAfterSweep()}: the fused update's log-normalisers give the ELBO. */
+  boolean hasElboAfterSweep() {
+    return fused != null && fused.lnNorm != null;
+  }
+
+  /** The ELBO after a sweep of state {@code s}, as {@code fit} and a session record it. */
+  String elboAfterSweep() {
+    return hasElboAfterSweep() ? "options.checkMonotone() ? s.elbo() : s.elboAfterSweep()" : "s.elbo()";
+  }
+
+  String width(String elements, Dim dim, int arity) {
+    String w = elements;
+    for (int i = 0; i < arity; i++) {
+      w = w.equals("1") ? layout.dim(dim) : w + " * " + layout.dim(dim);
+    }
+    return w;
+  }
+
+  /** Factors in an order where each prior reads only moments already initialised. */
+  private List<FactorUpdate> initOrder() {
+    List<FactorUpdate> remaining = new ArrayList<>(plan.updates());
+    List<FactorUpdate> out = new ArrayList<>();
+    Set<String> done = new LinkedHashSet<>();
+    while (!remaining.isEmpty()) {
+      FactorUpdate next = null;
+      for (FactorUpdate u : remaining) {
+        Set<String> needs = new LinkedHashSet<>();
+        if (!(u.local() && u.family().kind() == Family.Kind.CATEGORICAL)) {
+          for (NaturalParam p : u.prior()) {
+            collectFactors(p.value(), needs);
+          }
+        }
+        needs.remove(u.factor().name());
+        if (done.containsAll(needs)) {
+          next = u;
+          break;
+        }
+      }
+      if (next == null) {
+        next = remaining.get(0);
+      }
+      remaining.remove(next);
+      out.add(next);
+      done.add(next.factor().name());
+    }
+    return out;
+  }
+
+  static void collectFactors(Poly p, Set<String> out) {
+    for (Monomial m : p.terms()) {
+      for (Atom a : m.atoms()) {
+        if (a instanceof Atom.Moment mo) {
+          out.add(mo.factor());
+        }
+      }
+    }
+  }
+
+  ClassName builderName() {
+    return model.nestedClass("Builder");
+  }
+
+  ClassName dataName() {
+    return model.nestedClass("Data");
+  }
+
+  ClassName stateName() {
+    return model.nestedClass("State");
+  }
+
+  ClassName resultName() {
+    return model.nestedClass("Result");
+  }
+
+  ClassName sessionName() {
+    return model.nestedClass("Session");
+  }
+
+  String updateName(FactorUpdate u) {
+    return "update" + Layout.cap(layout.factors.get(u.factor().name()).base());
+  }
+
+  /**
+   * The update's javadoc: the factor's section of {@code vmodel explain} ({@link
+   * PlanPrinter#text}), so that the formula a reader sees beside the code is the derivation the
+   * code was generated from.
+   */
+  CodeBlock updateDoc(FactorUpdate u) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add("Sets q($L) to its optimum given the current other factors (one step of coordinate ascent):\n\n",
+        u.factor().name());
+    b.add("<pre>\n$L</pre>\n", escape(explainSection("q(" + u.factor().name() + "): ")));
+    return b.build();
+  }
+
+  /** The notation paragraph of {@code vmodel explain}, for the State javadoc. */
+  CodeBlock notation() {
+    String[] sections = explain.split("\n\n");
+    String text = sections.length > 1 ? sections[1].stripTrailing() : "";
+    return CodeBlock.of("<pre>\n$L\n</pre>\n\n", escape(text));
+  }
+
+  /** The paragraph of {@code vmodel explain} that starts with {@code head}. */
+  String explainSection(String head) {
+    for (String section : explain.split("\n\n")) {
+      if (section.startsWith(head)) {
+        return section.stripTrailing() + "\n";
+      }
+    }
+    throw new IllegalStateException("no section '" + head + "' in the explanation of " + plan.graph().name());
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*/", "*&#47;")
+        .replace("@", "&#64;");
+  }
+
+  /** A loop variable's name: the wanted one unless a field or an enclosing loop has it. */
+  String localName(String wanted, Set<String> inScope) {
+    return layout.local(wanted, inScope);
+  }
+
+  String qualifySizes(String code) {
+    String out = code;
+    for (String s : layout.sizeNames.values()) {
+      out = out.replaceAll("\\b" + java.util.regex.Pattern.quote(s) + "\\b", "s." + s);
+    }
+    return out;
+  }
+}

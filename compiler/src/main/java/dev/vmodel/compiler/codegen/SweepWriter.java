@@ -1,0 +1,277 @@
+package dev.vmodel.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.vmodel.compiler.algebra.Atom;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Poly;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.conjugacy.Constants;
+import dev.vmodel.compiler.family.Family;
+import dev.vmodel.compiler.graph.IrPrinter;
+import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
+import dev.vmodel.compiler.plan.UpdatePlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the sweep, the ELBO (with its check mode), the initialisation, {@code prepare()}'s
+ * once-per-fit constants and the posterior predictive means.
+ */
+final class SweepWriter extends WriterPart {
+  private final UpdateWriter updates;
+
+  SweepWriter(ModelContext ctx, UpdateWriter updates) {
+    super(ctx);
+    this.updates = updates;
+  }
+
+  /** Functions of known matrices (inverses, log-determinants of hyperparameters), once per fit. */
+  MethodSpec prepare() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Computes what depends only on sizes, hyperparameters and data, once per fit.\n");
+    for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
+      String d = layout.dim(c.dim());
+      Idx i = Idx.fresh("i", c.dim());
+      Idx j = Idx.fresh("j", c.dim());
+      Poly entry = Constants.entry(c.matrix(), i, j);
+      String text = IrPrinter.print(c.matrix());
+      m.addCode("$L", CodeBlock.builder().add("{\n").indent().build());
+      m.addComment("$L of $L", c.f() == Atom.MatFunc.INVERSE ? "inverse" : "log-determinant", text);
+      m.addStatement("double[] a = new double[$L * $L]", d, d);
+      m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+      m.beginControlFlow("for (int j = 0; j < $L; j++)", d);
+      m.addStatement("a[i * $L + j] = $L", d, polys.inline(entry, Map.of(i, "i", j, "j")));
+      m.endControlFlow();
+      m.endControlFlow();
+      m.addStatement("double lnDet = $T.spdInverseLogDet(a, 0, a, 0, $L)", LIN_ALG, d);
+      m.beginControlFlow("if (Double.isNaN(lnDet))");
+      m.addStatement("throw new IllegalArgumentException($S)", text + " must be symmetric positive definite");
+      m.endControlFlow();
+      if (c.f() == Atom.MatFunc.INVERSE) {
+        m.addStatement("$L = a", c.field());
+      } else {
+        m.addStatement("$L = lnDet", c.field());
+      }
+      m.addCode("$L", CodeBlock.builder().unindent().add("}\n").build());
+    }
+    m.addCode(dataSums.compute());
+    return m.build();
+  }
+
+  MethodSpec sweep() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("sweep").addParameter(TypeName.INT, "iteration")
+        .addParameter(TypeName.BOOLEAN, "check")
+        .addJavadoc("One sweep of coordinate ascent in the plan's schedule. With {@code check}, the ELBO is"
+            + " recomputed after\nevery update, and a decrease throws.\n");
+    m.addStatement("double last = check ? elbo() : 0.0");
+    for (String f : plan.schedule()) {
+      m.addStatement("$L()", updateName(plan.update(f)));
+      m.beginControlFlow("if (check)");
+      m.addStatement("last = checkedElbo($S, iteration, last)", f);
+      m.endControlFlow();
+    }
+    return m.build();
+  }
+
+  MethodSpec checkedElbo() {
+    return MethodSpec.methodBuilder("checkedElbo").addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
+        .addParameter(String.class, "factor").addParameter(TypeName.INT, "iteration")
+        .addParameter(TypeName.DOUBLE, "before")
+        .addJavadoc("The ELBO after updating {@code factor}: coordinate ascent never lowers it, so a decrease"
+            + " beyond 1e-9\nrelative (rounding) is a bug, reported with the factor's name.\n")
+        .addStatement("double after = elbo()")
+        .beginControlFlow("if (after < before - 1e-9 * Math.max(1.0, Math.abs(before)))")
+        .addStatement("throw new $T(factor, iteration, before, after)", ELBO_DECREASED)
+        .endControlFlow()
+        .addStatement("return after").build();
+  }
+
+  /** The posterior predictive mean of one entry of an observed array whose entries may be missing. */
+  MethodSpec predictive(UpdatePlan.Predictive p) {
+    Layout.DataArray d = layout.data.get(p.node());
+    MethodSpec.Builder m = MethodSpec.methodBuilder("predict" + Layout.cap(d.field())).returns(TypeName.DOUBLE)
+        .addJavadoc("E_q[mean of $L's distribution]: the posterior predictive mean of one entry.\n", p.node());
+    Map<Idx, String> free = new LinkedHashMap<>();
+    for (Idx i : p.element()) {
+      m.addParameter(TypeName.INT, i.name());
+      free.put(i, i.name());
+    }
+    m.addStatement("double mean = 0.0");
+    m.addCode(polys.accumulate("mean", p.mean(), free));
+    m.addStatement("return mean");
+    return m.build();
+  }
+
+  /**
+   * {@code elbo()}, or with {@code afterSweep} {@code elboAfterSweep()}: the same value right after
+   * the fused factor's update, its terms in that factor and its entropy replaced by the sum of
+   * log-normalisers the update computed (no pass over the rows).
+   */
+  MethodSpec elbo(boolean afterSweep) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(afterSweep ? "elboAfterSweep" : "elbo").returns(TypeName.DOUBLE);
+    if (afterSweep) {
+      String z = fused.f.local.factor().name();
+      m.addJavadoc("{@link #elbo()} right after a sweep, computed without a pass over the rows: the update of q($L)"
+          + "\nleft q($L) at its optimum given the other factors, where the ELBO's terms in q($L) plus H[q($L)]"
+          + "\nequal sum_n ln sum_c exp eta($L[n]=c), which the update added up in {@code $L}. Only valid"
+          + "\nuntil another factor that eta($L) reads is updated.\n", z, z, z, z, z, fused.lnNorm, z);
+    } else {
+      m.addJavadoc("The evidence lower bound, a lower bound on ln p(X) with every constant:\n\n<pre>\n$L</pre>\n",
+          escape(ctx.explainSection("ELBO")));
+    }
+    Set<String> scope = new LinkedHashSet<>();
+    String lp = localName("logJoint", scope);
+    String h = localName("entropy", scope);
+    m.addStatement("double $L = 0.0", lp);
+    for (int ti = 0; ti < plan.elbo().terms().size(); ti++) {
+      UpdatePlan.LogJointTerm term = plan.elbo().terms().get(ti);
+      Poly value = ctx.elboTerms.get(ti);
+      if (afterSweep) {
+        value = new Poly(value.terms().stream().filter(t -> !fused.f.readsLocal(t)).toList());
+        if (value.terms().isEmpty()) {
+          continue;
+        }
+      }
+      m.addComment("E[ln p($L | ...)]$L", term.node(), afterSweep && value.terms().size() < term.value().terms().size()
+          ? ", the terms without q(" + fused.f.local.factor().name() + ")" : "");
+      m.addCode(polys.accumulate(lp, value, Map.of()));
+    }
+    m.addStatement("double $L = 0.0", h);
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      if (afterSweep && fs.update() == fused.f.local) {
+        m.addComment("E[ln p(...)] terms in q($L) + H[q($L)]", fs.update().factor().name(), fs.update().factor().name());
+        m.addStatement("$L += $L", h, fused.lnNorm);
+        continue;
+      }
+      m.addComment("H[q($L)]", fs.update().factor().name());
+      if (fs.elementDims().isEmpty()) {
+        m.addStatement("$L += $L", h, families.entropy(fs, "0"));
+        continue;
+      }
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+      m.addStatement("$L += $L", h, families.entropy(fs, "e"));
+      m.endControlFlow();
+    }
+    m.addStatement("return $L + $L", lp, h);
+    return m.build();
+  }
+
+  /**
+   * The real-valued observed array whose rows a local categorical factor indexes (its first
+   * plate is the factor's plate), for k-means++ seeding; null where there is none.
+   */
+  private Layout.DataArray kmeansData(Layout.FactorStorage fs) {
+    if (fs.elementDims().size() != 1) {
+      return null;
+    }
+    for (Layout.DataArray d : layout.data.values()) {
+      if (d.modeled() && !d.integer() && !d.plateDims().isEmpty() && d.plateDims().get(0).equals(fs.elementDims().get(0))) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  MethodSpec init() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("init").addParameter(SplittableRandom.class, "rng")
+        .addParameter(FIT_OPTIONS, "options")
+        .addJavadoc("Global factors start at their priors; local (per-datum) factors start at random.\n");
+    if (threadsField() != null) {
+      m.addStatement("$L = options.threads()", threadsField());
+    }
+    for (FactorUpdate u : ctx.initOrder) {
+      Layout.FactorStorage fs = layout.factors.get(u.factor().name());
+      m.addComment("q($L)", u.factor().name());
+      if (chunked(u) && !updates.workspaceLocals(fs, "0").isEmpty()) {
+        // The workspaces of chunk 0 serve the (sequential) initialisation.
+        m.addCode("{\n$>");
+        m.addCode(updates.workspaceLocals(fs, "0"));
+        initFactor(m, u, fs);
+        m.addCode("$<}\n");
+      } else {
+        initFactor(m, u, fs);
+      }
+    }
+    if (fused != null && fused.hasStatistics()) {
+      m.addComment("the row statistics of the first sweep's updates");
+      m.addStatement("statistics()");
+    }
+    return m.build();
+  }
+
+  private void initFactor(MethodSpec.Builder m, FactorUpdate u, Layout.FactorStorage fs) {
+    if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL) {
+      String d = layout.dim(fs.dim());
+      String eta = families.eta(fs, "onehot");
+      Layout.DataArray seedData = kmeansData(fs);
+      if (seedData != null) {
+        List<Dim> rest = new ArrayList<>(seedData.plateDims().subList(1, seedData.plateDims().size()));
+        rest.addAll(seedData.componentDims());
+        m.beginControlFlow("if (options.init() == $T.Init.KMEANS_PLUS_PLUS)", FIT_OPTIONS);
+        m.addComment("k-means++ on the rows of $L: most responsibility on the nearest seeded centre", seedData.node());
+        String p = fs.params().get("p");
+        m.addComment("(the seeding writes logits into $L, which the softmax then turns into responsibilities)", p);
+        m.addStatement("$T.seed($L, $L, $L, $L, $L, rng, $L)", KMEANS, seedData.field(),
+            seedData.allowsMissing() ? seedData.observedField() : "null", layout.product(fs.elementDims()),
+            layout.product(rest), d, p);
+        m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+        m.addStatement("System.arraycopy($L, e * $L, $L, 0, $L)", p, d, eta, d);
+        m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
+        m.endControlFlow();
+        m.nextControlFlow("else");
+      }
+      m.addComment("responsibilities uniform on the simplex: the softmax of the logs of Exp(1) draws");
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+      m.beginControlFlow("for (int c = 0; c < $L; c++)", d);
+      m.addStatement("$L[c] = Math.log(-Math.log(1.0 - rng.nextDouble()))", eta);
+      m.endControlFlow();
+      m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
+      m.endControlFlow();
+      if (seedData != null) {
+        m.endControlFlow();
+      }
+      return;
+    }
+    m.addCode(updates.evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
+    if ((u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
+      m.addComment("local factors: means drawn around the prior, so that the first sweep breaks symmetry");
+      randomizeMeans(m, fs);
+    }
+  }
+
+  private void randomizeMeans(MethodSpec.Builder m, Layout.FactorStorage fs) {
+    String elements = layout.product(fs.elementDims());
+    if (fs.update().family().kind() == Family.Kind.NORMAL) {
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
+      m.addStatement("double mean = $L[e] + rng.nextGaussian() / Math.sqrt($L[e])", fs.params().get("mean"),
+          fs.params().get("precision"));
+      m.addStatement("$L[e] = mean", fs.params().get("mean"));
+      m.addStatement("$L[e] = mean", fs.moments().get("x"));
+      m.addStatement("$L[e] = mean * mean + 1.0 / $L[e]", fs.moments().get("x2"), fs.params().get("precision"));
+      m.endControlFlow();
+      return;
+    }
+    String d = layout.dim(fs.dim());
+    m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
+    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    m.addStatement("$L[e * $L + i] += rng.nextGaussian()", fs.params().get("mean"), d);
+    m.addStatement("$L[e * $L + i] = $L[e * $L + i]", fs.moments().get("x"), d, fs.params().get("mean"), d);
+    m.endControlFlow();
+    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
+    m.beginControlFlow("for (int j = 0; j < $L; j++)", d);
+    m.addStatement("$L[(e * $L + i) * $L + j] = $L[(e * $L + i) * $L + j] + $L[e * $L + i] * $L[e * $L + j]",
+        fs.moments().get("xxT"), d, d, fs.params().get("cov"), d, d, fs.params().get("mean"), d,
+        fs.params().get("mean"), d);
+    m.endControlFlow();
+    m.endControlFlow();
+    m.endControlFlow();
+  }
+}

@@ -1,0 +1,235 @@
+package dev.vmodel.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Monomial;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.diag.InternalCompilerError;
+import dev.vmodel.compiler.family.Family;
+import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
+import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the factor updates: each factor's element loops, natural parameters (scattered terms
+ * first) and the family's conversion to parameters and moments, in chunks where the elements
+ * run in parallel.
+ */
+final class UpdateWriter extends WriterPart {
+  UpdateWriter(ModelContext ctx) {
+    super(ctx);
+  }
+
+  List<MethodSpec> update(FactorUpdate u) {
+    Layout.FactorStorage fs = layout.factors.get(u.factor().name());
+    if (isFused(u) && fused.separable()) {
+      return fused.update(updateName(u), ctx.updateDoc(u), threadsField());
+    }
+    MethodSpec.Builder m = MethodSpec.methodBuilder(updateName(u)).addModifiers(Modifier.PRIVATE);
+    m.addJavadoc(ctx.updateDoc(u));
+    if (fused != null && fused.f.rewritten.containsKey(u.factor().name())) {
+      m.addJavadoc(fused.readsDoc());
+    }
+    if (!chunked(u)) {
+      m.addCode(evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false));
+      return List.of(m.build());
+    }
+    boolean fusedRows = isFused(u);
+    Parts parts = evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false, true, fusedRows);
+    String chunkName = updateName(u) + (fusedRows ? "Block" : "Chunk");
+    m.addCode(parts.prelude());
+    if (fusedRows) {
+      m.addJavadoc(fused.unseparatedDoc());
+      m.addStatement("$T.forEach($L, $L, $L, this::$L)", CHUNKS, threadsField(),
+          layout.dim(u.elementIndices().get(0).range()), fused.blocks, chunkName);
+      m.addCode(fused.afterPass());
+    } else {
+      m.addStatement("$T.forEach($L, $L, this::$L)", CHUNKS, threadsField(),
+          layout.dim(u.elementIndices().get(0).range()), chunkName);
+    }
+    MethodSpec.Builder c = MethodSpec.methodBuilder(chunkName).addModifiers(Modifier.PRIVATE)
+        .addParameter(TypeName.INT, parts.chunk()).addParameter(TypeName.INT, parts.from())
+        .addParameter(TypeName.INT, parts.to())
+        .addJavadoc("{@link #$L()} for the elements {@code $L} to {@code $L - 1}$L.\nEach element reads only"
+            + " other factors' moments and writes only its own parameters and moments,\nso chunks run in parallel"
+            + " and the result does not depend on the thread count.\n", updateName(u), parts.from(), parts.to(),
+            workspaceLocals(fs, parts.chunk()).isEmpty() ? ""
+                : CodeBlock.of(", with chunk {@code $L}'s workspace", parts.chunk()));
+    c.addCode(parts.loop());
+    return List.of(m.build(), c.build());
+  }
+
+  /** Declares the local names of a chunked factor's workspaces: chunk {@code chunk}'s arrays. */
+  CodeBlock workspaceLocals(Layout.FactorStorage fs, String chunk) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (Family.Stat s : fs.update().family().naturalStats()) {
+      if (s.arity() > 0) {
+        String eta = families.eta(fs, s.name());
+        b.addStatement("double[] $L = $L[$L]", eta, chunkWorkspace(eta), chunk);
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * The code of {@link #evaluateAndConvert(Layout.FactorStorage, List, String, boolean)} in two parts: the
+   * scatters over all elements, and the element loop. With {@code chunked}, the outermost element
+   * loop runs from {@code from} to {@code to - 1} and starts by taking chunk {@code chunk}'s workspaces.
+   */
+  record Parts(CodeBlock prelude, CodeBlock loop, String chunk, String from, String to) {}
+
+  /**
+   * Element loops, natural parameters, and the family's conversion. Terms whose deltas solve an
+   * element index ({@code [doc[t] = d]}) are first scattered into a workspace over all elements
+   * (one pass over t instead of one per element); every other term is evaluated per element.
+   * {@code block} wraps an element-free factor in braces (init() converts several factors).
+   */
+  CodeBlock evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
+      boolean block) {
+    Parts parts = evaluateAndConvert(fs, params, label, block, false, false);
+    return CodeBlock.builder().add(parts.prelude()).add(parts.loop()).build();
+  }
+
+  Parts evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
+      boolean block, boolean chunked, boolean fusedRows) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    List<Idx> el = fs.update().elementIndices();
+    Set<String> inScope = new LinkedHashSet<>();
+    Map<Idx, String> elementNames = new LinkedHashMap<>();
+    for (Idx i : el) {
+      elementNames.put(i, localName(i.name(), inScope));
+    }
+    String chunk = chunked ? localName("chunk", inScope) : null;
+    String from = chunked ? localName("from", inScope) : null;
+    String to = chunked ? localName("to", inScope) : null;
+    String d = fs.dim() == null ? null : layout.dim(fs.dim());
+    Map<NaturalParam, Map<Idx, String>> componentNames = new LinkedHashMap<>();
+    Map<NaturalParam, List<Monomial>> perElement = new LinkedHashMap<>();
+    Map<NaturalParam, ModelContext.Scatter> scattered = new LinkedHashMap<>();
+    for (NaturalParam p : params) {
+      Set<String> scope = new LinkedHashSet<>(inScope);
+      Map<Idx, String> comps = new LinkedHashMap<>();
+      for (Idx c : p.components()) {
+        String wanted = p.components().size() == 1 ? componentWord(c) : comps.isEmpty() ? "i" : "j";
+        comps.put(c, localName(wanted, scope));
+      }
+      componentNames.put(p, comps);
+      List<Idx> open = new ArrayList<>(el);
+      open.addAll(p.components());
+      List<Monomial> scatter = ModelContext.scattered(p, open, el);
+      List<Monomial> local = new ArrayList<>(PolyCode.sumTerms(p.value()));
+      local.removeAll(scatter);
+      perElement.put(p, local);
+      if (scatter.isEmpty()) {
+        continue;
+      }
+      String eta = families.eta(fs, p.stat().name());
+      ModelContext.Scatter sc = ctx.scatters.get(eta);
+      if (sc == null) {
+        throw new InternalCompilerError("no scatter workspace decided for " + eta);
+      }
+      scattered.put(p, sc);
+      Map<Idx, String> openNames = new LinkedHashMap<>(elementNames);
+      openNames.putAll(comps);
+      b.addStatement("$T.fill($L, 0.0)", Arrays.class, sc.field());
+      b.add(polys.loops(scatter, openNames, Map.of(), names -> sc.field() + "["
+          + layout.flat(open.stream().map(names::get).toList(), dims(fs, p.components().size())) + "]"));
+    }
+    CodeBlock prelude = b.build();
+    b = CodeBlock.builder();
+    boolean braces = block && el.isEmpty();
+    if (braces) {
+      b.add("{\n").indent();
+    }
+    if (chunked) {
+      b.add(workspaceLocals(fs, chunk));
+    }
+    if (fusedRows) {
+      b.add(fused.blockStart(chunk, inScope));
+    }
+    boolean first = true;
+    for (Map.Entry<Idx, String> i : elementNames.entrySet()) {
+      String v = i.getValue();
+      if (chunked && first) {
+        b.beginControlFlow("for (int $L = $L; $L < $L; $L++)", v, from, v, to, v);
+      } else {
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", v, v, layout.dim(i.getKey().range()), v);
+      }
+      first = false;
+    }
+    List<String> elementVars = new ArrayList<>(elementNames.values());
+    String e = layout.flat(elementVars, fs.elementDims());
+    for (NaturalParam p : params) {
+      String eta = families.eta(fs, p.stat().name());
+      Map<Idx, String> comps = componentNames.get(p);
+      List<String> all = new ArrayList<>(elementVars);
+      all.addAll(comps.values());
+      ModelContext.Scatter sc = scattered.get(p);
+      List<String> extra = sc == null ? List.of()
+          : List.of(sc.field() + "[" + layout.flat(all, dims(fs, comps.size())) + "]");
+      Map<Idx, String> names = new LinkedHashMap<>(elementNames);
+      names.putAll(comps);
+      CodeBlock initial = polys.sum(PolyCode.plainTerms(p.value()), names, extra);
+      if (comps.isEmpty()) {
+        b.addStatement("double $L = $L", eta, initial);
+        b.add(polys.loops(perElement.get(p), Map.of(), elementNames, n -> eta));
+        continue;
+      }
+      for (String c : comps.values()) {
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, d, c);
+      }
+      b.addStatement("$L[$L] = $L", eta, componentIndex(new ArrayList<>(comps.values()), d), initial);
+      for (int c = 0; c < comps.size(); c++) {
+        b.endControlFlow();
+      }
+      List<Idx> compIdx = new ArrayList<>(comps.keySet());
+      b.add(polys.loops(perElement.get(p), comps, elementNames, n -> eta + "["
+          + componentIndex(compIdx.stream().map(n::get).toList(), d) + "]"));
+    }
+    b.add(families.convert(fs, e, label, inScope, fusedRows ? fused.lnNormLocal() : null));
+    if (fusedRows) {
+      b.add(fused.rowEnd(elementVars.get(0), inScope));
+    }
+    for (int i = 0; i < el.size(); i++) {
+      b.endControlFlow();
+    }
+    if (fusedRows) {
+      b.add(fused.blockEnd(chunk));
+    }
+    if (braces) {
+      b.unindent().add("}\n");
+    }
+    return new Parts(prelude, b.build(), chunk, from, to);
+  }
+
+  /** Element dims then {@code arity} component dims of a factor. */
+  private static List<Dim> dims(Layout.FactorStorage fs, int arity) {
+    List<Dim> out = new ArrayList<>(fs.elementDims());
+    for (int c = 0; c < arity; c++) {
+      out.add(fs.dim());
+    }
+    return out;
+  }
+
+  /** Index into a one-element workspace: {@code c}, or {@code i * d + j}. */
+  private static String componentIndex(List<String> comps, String d) {
+    return comps.size() == 1 ? comps.get(0) : comps.get(0) + " * " + d + " + " + comps.get(1);
+  }
+
+  /** A component loop's name: the lower-cased size it ranges over ({@code v} over V), else its own. */
+  private static String componentWord(Idx c) {
+    if (c.range() instanceof Dim.Named n && n.size().length() == 1) {
+      return n.size().toLowerCase(java.util.Locale.ROOT);
+    }
+    return c.name();
+  }
+}
