@@ -12,7 +12,6 @@ import dev.vmodel.compiler.ast.AstPrinter;
 import dev.vmodel.compiler.check.CheckedModel;
 import dev.vmodel.compiler.check.Domain;
 import dev.vmodel.compiler.check.Type;
-import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import java.util.ArrayList;
@@ -161,7 +160,7 @@ final class ApiWriter extends WriterPart {
   private List<Layout.FactorStorage> settableLocals() {
     List<Layout.FactorStorage> out = new ArrayList<>();
     for (Layout.FactorStorage fs : layout.factors.values()) {
-      if (fs.update().local() && fs.update().family().kind() == Family.Kind.CATEGORICAL) {
+      if (fs.update().responsibilities()) {
         out.add(fs);
       }
     }

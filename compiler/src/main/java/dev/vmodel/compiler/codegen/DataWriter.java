@@ -14,7 +14,6 @@ import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Domain;
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.conjugacy.Constants;
-import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.graph.ModelGraph;
 import java.util.ArrayList;

@@ -2,8 +2,6 @@ package dev.vmodel.compiler.codegen;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.vmodel.compiler.family.FactorJava;
-import dev.vmodel.compiler.family.Families;
-import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.family.FamilySpec;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -145,9 +143,10 @@ final class FamilyCode {
     return spec(fs).entropy(element(fs, e, fs.update().factor().name(), Set.of(), null));
   }
 
-  /** Length of a parameter array per element. */
-  int paramWidth(Family.Kind kind, String param) {
-    return Families.of(kind).paramWidth(param);
+  /** Statements that draw the means of all elements around their prior at initialisation, or null. */
+  CodeBlock jitter(Layout.FactorStorage fs) {
+    return spec(fs).jitter(element(fs, "e", fs.update().factor().name(), Set.of("e"), null),
+        layout.product(fs.elementDims()));
   }
 
   private static FamilySpec spec(Layout.FactorStorage fs) {

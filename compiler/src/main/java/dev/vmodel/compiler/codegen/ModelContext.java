@@ -113,7 +113,7 @@ final class ModelContext {
       polys.register(value);
     }
     for (FactorUpdate u : initOrder) {
-      if (!(u.local() && u.family().kind() == Family.Kind.CATEGORICAL)) {
+      if (!u.responsibilities()) {
         planScatters(layout.factors.get(u.factor().name()), u.prior());
         u.prior().forEach(p -> polys.register(p.value()));
       }
@@ -226,7 +226,7 @@ final class ModelContext {
       FactorUpdate next = null;
       for (FactorUpdate u : remaining) {
         Set<String> needs = new LinkedHashSet<>();
-        if (!(u.local() && u.family().kind() == Family.Kind.CATEGORICAL)) {
+        if (!u.responsibilities()) {
           for (NaturalParam p : u.prior()) {
             collectFactors(p.value(), needs);
           }

@@ -15,6 +15,7 @@ import dev.vmodel.compiler.check.CheckedModel;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.family.Family;
+import dev.vmodel.compiler.family.FamilySpec;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import java.util.ArrayList;
@@ -223,15 +224,16 @@ public final class ModelWriter extends WriterPart {
     // Factor storage.
     for (Layout.FactorStorage fs : layout.factors.values()) {
       String elements = layout.product(fs.elementDims());
-      Family.Kind k = fs.update().family().kind();
+      FamilySpec spec = fs.update().family().spec();
       for (Map.Entry<String, String> p : fs.params().entrySet()) {
-        int w = families.paramWidth(k, p.getKey());
+        int w = spec.paramWidth(p.getKey());
         m.addStatement("$L = new double[$L]", p.getValue(), width(elements, fs.dim(), w));
       }
       for (Map.Entry<String, String> mo : fs.moments().entrySet()) {
-        if (k == Family.Kind.CATEGORICAL && mo.getKey().equals("onehot")) {
-          // E[onehot(z)] = p: one array serves as both (N x K doubles held once).
-          m.addStatement("$L = $L", mo.getValue(), fs.params().get("p"));
+        String shared = spec.momentSharing(mo.getKey());
+        if (shared != null) {
+          // One array serves as both (E[onehot(z)] = p: N x K doubles held once).
+          m.addStatement("$L = $L", mo.getValue(), fs.params().get(shared));
           continue;
         }
         m.addStatement("$L = new double[$L]", mo.getValue(), width(elements, fs.dim(), fs.momentArity().get(mo.getKey())));

@@ -6,7 +6,6 @@ import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
-import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
@@ -134,7 +133,7 @@ final class RowFusion {
    */
   static RowFusion analyze(UpdatePlan plan, java.util.function.Predicate<FactorUpdate> chunked) {
     for (FactorUpdate u : plan.updates()) {
-      if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL && u.elementIndices().size() == 1
+      if (u.responsibilities() && u.elementIndices().size() == 1
           && u.natural().size() == 1 && u.natural().get(0).components().size() == 1 && chunked.test(u)) {
         RowFusion f = new RowFusion(u, plan);
         if (f.weights == null && f.rewritten.isEmpty()) {

@@ -8,7 +8,6 @@ import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.conjugacy.Constants;
-import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.graph.IrPrinter;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan;
@@ -208,7 +207,7 @@ final class SweepWriter extends WriterPart {
   }
 
   private void initFactor(MethodSpec.Builder m, FactorUpdate u, Layout.FactorStorage fs) {
-    if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL) {
+    if (u.responsibilities()) {
       String d = layout.dim(fs.dim());
       String eta = families.eta(fs, "onehot");
       Layout.DataArray seedData = kmeansData(fs);
@@ -241,37 +240,10 @@ final class SweepWriter extends WriterPart {
       return;
     }
     m.addCode(updates.evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
-    if ((u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
+    CodeBlock jitter = families.jitter(fs);
+    if (jitter != null) {
       m.addComment("local factors: means drawn around the prior, so that the first sweep breaks symmetry");
-      randomizeMeans(m, fs);
+      m.addCode(jitter);
     }
-  }
-
-  private void randomizeMeans(MethodSpec.Builder m, Layout.FactorStorage fs) {
-    String elements = layout.product(fs.elementDims());
-    if (fs.update().family().kind() == Family.Kind.NORMAL) {
-      m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
-      m.addStatement("double mean = $L[e] + rng.nextGaussian() / Math.sqrt($L[e])", fs.params().get("mean"),
-          fs.params().get("precision"));
-      m.addStatement("$L[e] = mean", fs.params().get("mean"));
-      m.addStatement("$L[e] = mean", fs.moments().get("x"));
-      m.addStatement("$L[e] = mean * mean + 1.0 / $L[e]", fs.moments().get("x2"), fs.params().get("precision"));
-      m.endControlFlow();
-      return;
-    }
-    String d = layout.dim(fs.dim());
-    m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
-    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    m.addStatement("$L[e * $L + i] += rng.nextGaussian()", fs.params().get("mean"), d);
-    m.addStatement("$L[e * $L + i] = $L[e * $L + i]", fs.moments().get("x"), d, fs.params().get("mean"), d);
-    m.endControlFlow();
-    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    m.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-    m.addStatement("$L[(e * $L + i) * $L + j] = $L[(e * $L + i) * $L + j] + $L[e * $L + i] * $L[e * $L + j]",
-        fs.moments().get("xxT"), d, d, fs.params().get("cov"), d, d, fs.params().get("mean"), d,
-        fs.params().get("mean"), d);
-    m.endControlFlow();
-    m.endControlFlow();
-    m.endControlFlow();
   }
 }

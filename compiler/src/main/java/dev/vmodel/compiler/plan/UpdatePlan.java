@@ -67,6 +67,15 @@ public record UpdatePlan(
       sources = List.copyOf(sources);
     }
 
+    /**
+     * Whether this is a local factor of probabilities over categories (its family's {@link
+     * dev.vmodel.compiler.family.FamilySpec#responsibilities}): the responsibilities, which a fit
+     * starts from random or k-means++ values rather than from the prior.
+     */
+    public boolean responsibilities() {
+      return local && family.spec().responsibilities();
+    }
+
     public NaturalParam natural(String stat) {
       return natural.stream().filter(n -> n.stat().name().equals(stat)).findFirst().orElseThrow();
     }
