@@ -29,8 +29,11 @@ import java.util.Set;
  *       ({@link #predictiveDensity}).
  * </ul>
  *
- * <p>Adding a family is a class here (plus its {@link Family.Kind} identifier and its line in
- * {@link Families}), and its runtime class and posterior record.
+ * <p>Adding a family is a class here, named in this interface's {@code permits}, in {@link
+ * Family.Kind} (an identifier) and in the {@link Families} list, plus its runtime class (entropy and
+ * helpers) and its posterior record in the runtime. A family whose prior is a new distribution
+ * also needs that distribution (the distribution table and its log density), and a statistic of
+ * a new form needs its notation in the printer; neither is a family.
  */
 public sealed interface FamilySpec
     permits NormalFamily, MultiNormalFamily, GammaFamily, InvGammaFamily, BetaFamily, DirichletFamily,
@@ -107,7 +110,9 @@ public sealed interface FamilySpec
   /**
    * Whether the factor holds probabilities over categories normalised by a softmax (the
    * responsibilities, for a local factor): explain says what q(z = k) is, and a fit may start
-   * from given responsibilities instead of from the prior.
+   * from given responsibilities instead of from the prior. Such a family keeps its probabilities
+   * in parameter {@code p}, shared with the moment of its statistic {@code onehot}: the row
+   * fusion of local updates and the k-means++ start read them by those names.
    */
   default boolean responsibilities() {
     return false;
