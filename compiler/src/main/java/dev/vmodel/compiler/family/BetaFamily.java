@@ -6,32 +6,14 @@ import java.util.List;
 import java.util.Set;
 
 /** q(x) = Beta(a, b): statistics (ln x, ln(1 - x)); also supplies E[x]. */
-public final class BetaFamily implements FamilySpec {
+public final class BetaFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Beta");
 
-  @Override
-  public Family.Kind kind() {
-    return Family.Kind.BETA;
-  }
-
-  @Override
-  public String title() {
-    return "Beta";
-  }
-
-  @Override
-  public Set<String> priors() {
-    return Set.of("Beta");
-  }
-
-  @Override
-  public List<StatDef> statistics() {
-    return List.of(new StatDef("lnx", 0, "ln %1$s", "LN0"), new StatDef("ln1mx", 0, "ln(1 - %1$s)", "LN1M0"));
-  }
-
-  @Override
-  public List<StatDef> extraMoments() {
-    return List.of(new StatDef("x", 0, "%1$s", "ID0"));
+  public BetaFamily() {
+    super(Family.Kind.BETA, "Beta", Set.of("Beta"),
+        List.of(stat("lnx", 0, "ln %1$s", "LN0"), stat("ln1mx", 0, "ln(1 - %1$s)", "LN1M0")),
+        List.of(stat("x", 0, "%1$s", "ID0")),
+        List.of("a", "b"), "x", "BetaPosterior");
   }
 
   @Override
@@ -39,16 +21,6 @@ public final class BetaFamily implements FamilySpec {
     return t.tex()
         ? "Parameters: $" + t.q() + " = \\mathrm{Beta}(" + t.label("lnx") + " + 1,\\ " + t.label("ln1mx") + " + 1)$."
         : "Parameters: " + t.q() + " = Beta(" + t.label("lnx") + " + 1, " + t.label("ln1mx") + " + 1)";
-  }
-
-  @Override
-  public List<String> params() {
-    return List.of("a", "b");
-  }
-
-  @Override
-  public String meanMoment() {
-    return "x";
   }
 
   @Override
@@ -60,8 +32,8 @@ public final class BetaFamily implements FamilySpec {
     String psi = j.local("psiAB");
     b.addStatement("double $L = $L + 1.0", a, j.eta("lnx"));
     b.addStatement("double $L = $L + 1.0", bb, j.eta("ln1mx"));
-    b.addStatement("$L[$L] = $L", j.param("a"), e, a);
-    b.addStatement("$L[$L] = $L", j.param("b"), e, bb);
+    j.store(b, j.param("a"), a);
+    j.store(b, j.param("b"), bb);
     b.addStatement("double $L = $T.digamma($L + $L)", psi, SPECIAL, a, bb);
     b.addStatement("$L[$L] = $T.digamma($L) - $L", j.moment("lnx"), e, SPECIAL, a, psi);
     b.addStatement("$L[$L] = $T.digamma($L) - $L", j.moment("ln1mx"), e, SPECIAL, bb, psi);
@@ -73,11 +45,6 @@ public final class BetaFamily implements FamilySpec {
   public CodeBlock entropy(FactorJava j) {
     String e = j.element();
     return CodeBlock.of("$T.entropy($L[$L], $L[$L])", RUNTIME_CLASS, j.param("a"), e, j.param("b"), e);
-  }
-
-  @Override
-  public ClassName posterior() {
-    return ClassName.get(POSTERIOR, "BetaPosterior");
   }
 
   @Override

@@ -8,27 +8,14 @@ import java.util.List;
 import java.util.Set;
 
 /** q(z) = Categorical(p): statistics [z = k]; p is the softmax of the natural parameters. */
-public final class CategoricalFamily implements FamilySpec {
+public final class CategoricalFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Categorical");
 
-  @Override
-  public Family.Kind kind() {
-    return Family.Kind.CATEGORICAL;
-  }
-
-  @Override
-  public String title() {
-    return "Categorical";
-  }
-
-  @Override
-  public Set<String> priors() {
-    return Set.of("Categorical");
-  }
-
-  @Override
-  public List<StatDef> statistics() {
-    return List.of(new StatDef("onehot", 1, "[%1$s = k]", "ONEHOT1"));
+  public CategoricalFamily() {
+    super(Family.Kind.CATEGORICAL, "Categorical", Set.of("Categorical"),
+        List.of(stat("onehot", 1, "[%1$s = k]", "ONEHOT1")),
+        List.of(),
+        List.of("p"), "onehot", "CategoricalPosterior");
   }
 
   @Override
@@ -55,11 +42,6 @@ public final class CategoricalFamily implements FamilySpec {
   }
 
   @Override
-  public List<String> params() {
-    return List.of("p");
-  }
-
-  @Override
   public int paramWidth(String param) {
     return 1;
   }
@@ -68,11 +50,6 @@ public final class CategoricalFamily implements FamilySpec {
   public String momentSharing(String moment) {
     // E[onehot(z)] = p: one array serves as both (N x K doubles held once).
     return moment.equals("onehot") ? "p" : null;
-  }
-
-  @Override
-  public String meanMoment() {
-    return "onehot";
   }
 
   @Override
@@ -90,11 +67,6 @@ public final class CategoricalFamily implements FamilySpec {
   @Override
   public CodeBlock entropy(FactorJava j) {
     return CodeBlock.of("$T.entropy($L, $L, $L)", RUNTIME_CLASS, j.param("p"), j.at("0"), j.dim());
-  }
-
-  @Override
-  public ClassName posterior() {
-    return ClassName.get(POSTERIOR, "CategoricalPosterior");
   }
 
   @Override

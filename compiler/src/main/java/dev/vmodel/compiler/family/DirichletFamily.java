@@ -6,32 +6,14 @@ import java.util.List;
 import java.util.Set;
 
 /** q(x) = Dirichlet(alpha): statistics ln x[k]; also supplies E[x[k]]. */
-public final class DirichletFamily implements FamilySpec {
+public final class DirichletFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Dirichlet");
 
-  @Override
-  public Family.Kind kind() {
-    return Family.Kind.DIRICHLET;
-  }
-
-  @Override
-  public String title() {
-    return "Dirichlet";
-  }
-
-  @Override
-  public Set<String> priors() {
-    return Set.of("Dirichlet");
-  }
-
-  @Override
-  public List<StatDef> statistics() {
-    return List.of(new StatDef("lnx", 1, "ln %1$s", "LN1"));
-  }
-
-  @Override
-  public List<StatDef> extraMoments() {
-    return List.of(new StatDef("x", 1, "%1$s", "ID1"));
+  public DirichletFamily() {
+    super(Family.Kind.DIRICHLET, "Dirichlet", Set.of("Dirichlet"),
+        List.of(stat("lnx", 1, "ln %1$s", "LN1")),
+        List.of(stat("x", 1, "%1$s", "ID1")),
+        List.of("alpha"), "x", "DirichletPosterior");
   }
 
   @Override
@@ -49,18 +31,8 @@ public final class DirichletFamily implements FamilySpec {
   }
 
   @Override
-  public List<String> params() {
-    return List.of("alpha");
-  }
-
-  @Override
   public int paramWidth(String param) {
     return 1;
-  }
-
-  @Override
-  public String meanMoment() {
-    return "x";
   }
 
   @Override
@@ -89,11 +61,6 @@ public final class DirichletFamily implements FamilySpec {
   @Override
   public CodeBlock entropy(FactorJava j) {
     return CodeBlock.of("$T.entropy($L, $L, $L)", RUNTIME_CLASS, j.param("alpha"), j.at("0"), j.dim());
-  }
-
-  @Override
-  public ClassName posterior() {
-    return ClassName.get(POSTERIOR, "DirichletPosterior");
   }
 
   @Override

@@ -38,6 +38,11 @@ public interface FactorJava {
   /** The local a softmax adds its log-normaliser to, or null. */
   String lnNormSum();
 
+  /** {@code array[e] = value;} for the element's entry of a scalar parameter or moment. */
+  default void store(CodeBlock.Builder b, String array, String value) {
+    b.addStatement("$L[$L] = $L", array, element(), value);
+  }
+
   /** Entry (i, j) of a D x D block at {@code off} ("" for the start). */
   default String cell(String off, String i, String j) {
     return plus(off, i + " * " + dim() + " + " + j);

@@ -29,15 +29,14 @@ import java.util.Set;
  *       ({@link #predictiveDensity}).
  * </ul>
  *
- * <p>Adding a family is a class here, named in this interface's {@code permits}, in {@link
+ * <p>Adding a family is a class here extending {@link FamilyBase} (and named in its {@code
+ * permits}), in {@link
  * Family.Kind} (an identifier) and in the {@link Families} list, plus its runtime class (entropy and
  * helpers) and its posterior record in the runtime. A family whose prior is a new distribution
  * also needs that distribution (the distribution table and its log density), and a statistic of
  * a new form needs its notation in the printer; neither is a family.
  */
-public sealed interface FamilySpec
-    permits NormalFamily, MultiNormalFamily, GammaFamily, InvGammaFamily, BetaFamily, DirichletFamily,
-        CategoricalFamily, WishartFamily, NormalGammaFamily, NormalWishartFamily {
+public sealed interface FamilySpec permits FamilyBase {
 
   /** The runtime package: one class per family with its entropy and helpers. */
   String RUNTIME = "dev.vmodel.runtime";

@@ -6,32 +6,14 @@ import java.util.List;
 import java.util.Set;
 
 /** q(x) = InvGamma(shape, scale): statistics (1/x, ln x); also supplies E[x]. */
-public final class InvGammaFamily implements FamilySpec {
+public final class InvGammaFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "InvGamma");
 
-  @Override
-  public Family.Kind kind() {
-    return Family.Kind.INV_GAMMA;
-  }
-
-  @Override
-  public String title() {
-    return "InvGamma";
-  }
-
-  @Override
-  public Set<String> priors() {
-    return Set.of("InvGamma");
-  }
-
-  @Override
-  public List<StatDef> statistics() {
-    return List.of(new StatDef("invx", 0, "1/%1$s", "INV0"), new StatDef("lnx", 0, "ln %1$s", "LN0"));
-  }
-
-  @Override
-  public List<StatDef> extraMoments() {
-    return List.of(new StatDef("x", 0, "%1$s", "ID0"));
+  public InvGammaFamily() {
+    super(Family.Kind.INV_GAMMA, "InvGamma", Set.of("InvGamma"),
+        List.of(stat("invx", 0, "1/%1$s", "INV0"), stat("lnx", 0, "ln %1$s", "LN0")),
+        List.of(stat("x", 0, "%1$s", "ID0")),
+        List.of("shape", "scale"), "x", "InvGammaPosterior");
   }
 
   @Override
@@ -44,16 +26,6 @@ public final class InvGammaFamily implements FamilySpec {
   }
 
   @Override
-  public List<String> params() {
-    return List.of("shape", "scale");
-  }
-
-  @Override
-  public String meanMoment() {
-    return "x";
-  }
-
-  @Override
   public CodeBlock convert(FactorJava j) {
     CodeBlock.Builder b = CodeBlock.builder();
     String e = j.element();
@@ -61,8 +33,8 @@ public final class InvGammaFamily implements FamilySpec {
     String scale = j.local("scale");
     b.addStatement("double $L = -$L - 1.0", shape, j.eta("lnx"));
     b.addStatement("double $L = -$L", scale, j.eta("invx"));
-    b.addStatement("$L[$L] = $L", j.param("shape"), e, shape);
-    b.addStatement("$L[$L] = $L", j.param("scale"), e, scale);
+    j.store(b, j.param("shape"), shape);
+    j.store(b, j.param("scale"), scale);
     b.addStatement("$L[$L] = $L / $L", j.moment("invx"), e, shape, scale);
     b.addStatement("$L[$L] = Math.log($L) - $T.digamma($L)", j.moment("lnx"), e, scale, SPECIAL, shape);
     b.addStatement("$L[$L] = $L / ($L - 1.0)", j.moment("x"), e, scale, shape);
@@ -73,11 +45,6 @@ public final class InvGammaFamily implements FamilySpec {
   public CodeBlock entropy(FactorJava j) {
     String e = j.element();
     return CodeBlock.of("$T.entropy($L[$L], $L[$L])", RUNTIME_CLASS, j.param("shape"), e, j.param("scale"), e);
-  }
-
-  @Override
-  public ClassName posterior() {
-    return ClassName.get(POSTERIOR, "InvGammaPosterior");
   }
 
   @Override

@@ -6,27 +6,14 @@ import java.util.List;
 import java.util.Set;
 
 /** q(x) = MultiNormal(mean, precision matrix): statistics (x, x x^T). */
-public final class MultiNormalFamily implements FamilySpec {
+public final class MultiNormalFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "MultiNormal");
 
-  @Override
-  public Family.Kind kind() {
-    return Family.Kind.MULTI_NORMAL;
-  }
-
-  @Override
-  public String title() {
-    return "MultiNormal";
-  }
-
-  @Override
-  public Set<String> priors() {
-    return Set.of("MultiNormal");
-  }
-
-  @Override
-  public List<StatDef> statistics() {
-    return List.of(new StatDef("x", 1, "%1$s", "ID1"), new StatDef("xxT", 2, "%1$s %1$s^T", "ID1,ID1"));
+  public MultiNormalFamily() {
+    super(Family.Kind.MULTI_NORMAL, "MultiNormal", Set.of("MultiNormal"),
+        List.of(stat("x", 1, "%1$s", "ID1"), stat("xxT", 2, "%1$s %1$s^T", "ID1,ID1")),
+        List.of(),
+        List.of("mean", "precision", "cov", "lnDetPrecision"), "x", "MultiNormalPosterior");
   }
 
   @Override
@@ -43,40 +30,22 @@ public final class MultiNormalFamily implements FamilySpec {
   }
 
   @Override
-  public List<String> params() {
-    return List.of("mean", "precision", "cov", "lnDetPrecision");
-  }
-
-  @Override
   public int paramWidth(String param) {
     return param.equals("mean") ? 1 : param.equals("lnDetPrecision") ? 0 : 2;
   }
 
   @Override
-  public String meanMoment() {
-    return "x";
-  }
-
-  @Override
   public CodeBlock convert(FactorJava fj) {
     CodeBlock.Builder b = CodeBlock.builder();
-    String e = fj.element();
     String d = fj.dim();
     String off = fj.matrixOffset(b);
     String i = fj.local("i");
     String j = fj.local("j");
     String lnDet = fj.local("lnDet");
     String mean = fj.local("mean");
-    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
-    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
-    b.addStatement("$L[$L] = -($L[$L] + $L[$L])", fj.param("precision"), fj.cell(off, i, j), fj.eta("xxT"),
-        fj.cell("", i, j), fj.eta("xxT"), fj.cell("", j, i));
-    b.endControlFlow();
-    b.endControlFlow();
-    b.addStatement("double $L = $T.spdInverseLogDet($L, $L, $L, $L, $L)", lnDet, LIN_ALG, fj.param("precision"),
-        off.isEmpty() ? "0" : off, fj.param("cov"), off.isEmpty() ? "0" : off, d);
-    fj.notPositiveDefinite(b, lnDet, "precision");
-    b.addStatement("$L[$L] = $L", fj.param("lnDetPrecision"), e, lnDet);
+    MatrixCode.minusTwiceSymmetric(b, fj, fj.param("precision"), off, i, j, fj.eta("xxT"));
+    MatrixCode.spdInverse(b, fj, lnDet, "", fj.param("precision"), fj.param("cov"), off, "precision");
+    fj.store(b, fj.param("lnDetPrecision"), lnDet);
     b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
     b.addStatement("double $L = 0.0", mean);
     b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
@@ -117,11 +86,6 @@ public final class MultiNormalFamily implements FamilySpec {
     m.endControlFlow();
     m.endControlFlow();
     return m.build();
-  }
-
-  @Override
-  public ClassName posterior() {
-    return ClassName.get(POSTERIOR, "MultiNormalPosterior");
   }
 
   @Override

@@ -6,27 +6,14 @@ import java.util.List;
 import java.util.Set;
 
 /** q(x) = Normal(mean, precision): statistics (x, x^2). */
-public final class NormalFamily implements FamilySpec {
+public final class NormalFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Normal");
 
-  @Override
-  public Family.Kind kind() {
-    return Family.Kind.NORMAL;
-  }
-
-  @Override
-  public String title() {
-    return "Normal";
-  }
-
-  @Override
-  public Set<String> priors() {
-    return Set.of("Normal");
-  }
-
-  @Override
-  public List<StatDef> statistics() {
-    return List.of(new StatDef("x", 0, "%1$s", "ID0"), new StatDef("x2", 0, "%1$s^2", "ID0,ID0"));
+  public NormalFamily() {
+    super(Family.Kind.NORMAL, "Normal", Set.of("Normal"),
+        List.of(stat("x", 0, "%1$s", "ID0"), stat("x2", 0, "%1$s^2", "ID0,ID0")),
+        List.of(),
+        List.of("mean", "precision"), "x", "NormalPosterior");
   }
 
   @Override
@@ -39,16 +26,6 @@ public final class NormalFamily implements FamilySpec {
   }
 
   @Override
-  public List<String> params() {
-    return List.of("mean", "precision");
-  }
-
-  @Override
-  public String meanMoment() {
-    return "x";
-  }
-
-  @Override
   public CodeBlock convert(FactorJava j) {
     CodeBlock.Builder b = CodeBlock.builder();
     String e = j.element();
@@ -56,9 +33,9 @@ public final class NormalFamily implements FamilySpec {
     String mean = j.local("mean");
     b.addStatement("double $L = -2.0 * $L", precision, j.eta("x2"));
     b.addStatement("double $L = $L / $L", mean, j.eta("x"), precision);
-    b.addStatement("$L[$L] = $L", j.param("mean"), e, mean);
-    b.addStatement("$L[$L] = $L", j.param("precision"), e, precision);
-    b.addStatement("$L[$L] = $L", j.moment("x"), e, mean);
+    j.store(b, j.param("mean"), mean);
+    j.store(b, j.param("precision"), precision);
+    j.store(b, j.moment("x"), mean);
     b.addStatement("$L[$L] = $L * $L + 1.0 / $L", j.moment("x2"), e, mean, mean, precision);
     return b.build();
   }
@@ -79,11 +56,6 @@ public final class NormalFamily implements FamilySpec {
     m.addStatement("$L[e] = mean * mean + 1.0 / $L[e]", j.moment("x2"), j.param("precision"));
     m.endControlFlow();
     return m.build();
-  }
-
-  @Override
-  public ClassName posterior() {
-    return ClassName.get(POSTERIOR, "NormalPosterior");
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.vmodel.compiler.family;
 
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.vmodel.compiler.algebra.Atom;
 import dev.vmodel.compiler.algebra.Monomial;
@@ -11,33 +10,20 @@ import java.util.Set;
  * q(mu, tau) = Normal(mu | m, (beta tau)^-1) Gamma(tau | a, b), a grouped mean and precision:
  * statistics (tau, ln tau, tau mu, tau mu^2); also supplies E[mu].
  */
-public final class NormalGammaFamily implements FamilySpec {
+public final class NormalGammaFamily extends FamilyBase {
   private static final Set<String> PRECISION_PRIORS = Set.of("Gamma", "Exponential");
 
-  @Override
-  public Family.Kind kind() {
-    return Family.Kind.NORMAL_GAMMA;
-  }
-
-  @Override
-  public String title() {
-    return "Normal-Gamma";
+  public NormalGammaFamily() {
+    super(Family.Kind.NORMAL_GAMMA, "Normal-Gamma", Set.of(),
+        List.of(stat("tau", 0, "%2$s", null), stat("lntau", 0, "ln %2$s", null),
+            stat("taumu", 0, "%2$s %1$s", null), stat("taumu2", 0, "%2$s %1$s^2", null)),
+        List.of(stat("mu", 0, "%1$s", null)),
+        List.of("m", "beta", "a", "b"), "mu", "NormalGammaPosterior");
   }
 
   @Override
   public boolean joins(String meanPrior, String precisionPrior) {
     return meanPrior.equals("Normal") && PRECISION_PRIORS.contains(precisionPrior);
-  }
-
-  @Override
-  public List<StatDef> statistics() {
-    return List.of(new StatDef("tau", 0, "%2$s", null), new StatDef("lntau", 0, "ln %2$s", null),
-        new StatDef("taumu", 0, "%2$s %1$s", null), new StatDef("taumu2", 0, "%2$s %1$s^2", null));
-  }
-
-  @Override
-  public List<StatDef> extraMoments() {
-    return List.of(new StatDef("mu", 0, "%1$s", null));
   }
 
   @Override
@@ -81,16 +67,6 @@ public final class NormalGammaFamily implements FamilySpec {
   }
 
   @Override
-  public List<String> params() {
-    return List.of("m", "beta", "a", "b");
-  }
-
-  @Override
-  public String meanMoment() {
-    return "mu";
-  }
-
-  @Override
   public CodeBlock convert(FactorJava j) {
     CodeBlock.Builder b = CodeBlock.builder();
     String e = j.element();
@@ -102,15 +78,15 @@ public final class NormalGammaFamily implements FamilySpec {
     b.addStatement("double $L = $L / $L", mean, j.eta("taumu"), beta);
     b.addStatement("double $L = $L + 0.5", a, j.eta("lntau"));
     b.addStatement("double $L = -$L - 0.5 * $L * $L * $L", bb, j.eta("tau"), beta, mean, mean);
-    b.addStatement("$L[$L] = $L", j.param("m"), e, mean);
-    b.addStatement("$L[$L] = $L", j.param("beta"), e, beta);
-    b.addStatement("$L[$L] = $L", j.param("a"), e, a);
-    b.addStatement("$L[$L] = $L", j.param("b"), e, bb);
+    j.store(b, j.param("m"), mean);
+    j.store(b, j.param("beta"), beta);
+    j.store(b, j.param("a"), a);
+    j.store(b, j.param("b"), bb);
     b.addStatement("$L[$L] = $L / $L", j.moment("tau"), e, a, bb);
     b.addStatement("$L[$L] = $T.digamma($L) - Math.log($L)", j.moment("lntau"), e, SPECIAL, a, bb);
     b.addStatement("$L[$L] = $L / $L * $L", j.moment("taumu"), e, a, bb, mean);
     b.addStatement("$L[$L] = 1.0 / $L + $L / $L * $L * $L", j.moment("taumu2"), e, beta, a, bb, mean, mean);
-    b.addStatement("$L[$L] = $L", j.moment("mu"), e, mean);
+    j.store(b, j.moment("mu"), mean);
     return b.build();
   }
 
@@ -121,11 +97,6 @@ public final class NormalGammaFamily implements FamilySpec {
     return CodeBlock.of("$T.entropy($L[$L], $L[$L]) + 0.5 * (1.0 + $T.LN_2PI) - 0.5 * Math.log($L[$L])"
         + " - 0.5 * $L[$L]", GammaFamily.RUNTIME_CLASS, j.param("a"), e, j.param("b"), e, SPECIAL, j.param("beta"),
         e, j.moment("lntau"), e);
-  }
-
-  @Override
-  public ClassName posterior() {
-    return ClassName.get(POSTERIOR, "NormalGammaPosterior");
   }
 
   @Override

@@ -14,33 +14,20 @@ import java.util.Set;
  * and precision matrix: statistics (Lambda, ln|Lambda|, Lambda mu, mu^T Lambda mu); also supplies
  * E[mu].
  */
-public final class NormalWishartFamily implements FamilySpec {
+public final class NormalWishartFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "NormalWishart");
 
-  @Override
-  public Family.Kind kind() {
-    return Family.Kind.NORMAL_WISHART;
-  }
-
-  @Override
-  public String title() {
-    return "Normal-Wishart";
+  public NormalWishartFamily() {
+    super(Family.Kind.NORMAL_WISHART, "Normal-Wishart", Set.of(),
+        List.of(stat("Lambda", 2, "%2$s", null), stat("lnDetLambda", 0, "ln|%2$s|", null),
+            stat("Lambdamu", 1, "%2$s %1$s", null), stat("muLambdamu", 0, "%1$s^T %2$s %1$s", null)),
+        List.of(stat("mu", 1, "%1$s", null)),
+        List.of("m", "beta", "W", "nu", "lnDetW"), "mu", "NormalWishartPosterior");
   }
 
   @Override
   public boolean joins(String meanPrior, String precisionPrior) {
     return meanPrior.equals("MultiNormal") && precisionPrior.equals("Wishart");
-  }
-
-  @Override
-  public List<StatDef> statistics() {
-    return List.of(new StatDef("Lambda", 2, "%2$s", null), new StatDef("lnDetLambda", 0, "ln|%2$s|", null),
-        new StatDef("Lambdamu", 1, "%2$s %1$s", null), new StatDef("muLambdamu", 0, "%1$s^T %2$s %1$s", null));
-  }
-
-  @Override
-  public List<StatDef> extraMoments() {
-    return List.of(new StatDef("mu", 1, "%1$s", null));
   }
 
   @Override
@@ -109,18 +96,8 @@ public final class NormalWishartFamily implements FamilySpec {
   }
 
   @Override
-  public List<String> params() {
-    return List.of("m", "beta", "W", "nu", "lnDetW");
-  }
-
-  @Override
   public int paramWidth(String param) {
     return param.equals("m") ? 1 : param.equals("W") ? 2 : 0;
-  }
-
-  @Override
-  public String meanMoment() {
-    return "mu";
   }
 
   @Override
@@ -149,12 +126,10 @@ public final class NormalWishartFamily implements FamilySpec {
         fj.param("m"), fj.at(j));
     b.endControlFlow();
     b.endControlFlow();
-    b.addStatement("double $L = -$T.spdInverseLogDet($L, $L, $L, $L, $L)", lnDetW, LIN_ALG, fj.param("W"),
-        off.isEmpty() ? "0" : off, fj.param("W"), off.isEmpty() ? "0" : off, d);
-    fj.notPositiveDefinite(b, lnDetW, "scale matrix");
-    b.addStatement("$L[$L] = $L", fj.param("beta"), e, beta);
-    b.addStatement("$L[$L] = $L", fj.param("nu"), e, nu);
-    b.addStatement("$L[$L] = $L", fj.param("lnDetW"), e, lnDetW);
+    MatrixCode.spdInverse(b, fj, lnDetW, "-", fj.param("W"), fj.param("W"), off, "scale matrix");
+    fj.store(b, fj.param("beta"), beta);
+    fj.store(b, fj.param("nu"), nu);
+    fj.store(b, fj.param("lnDetW"), lnDetW);
     b.addStatement("double $L = 0.0", quad);
     b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
     b.addStatement("double $L = 0.0", lm);
@@ -178,11 +153,6 @@ public final class NormalWishartFamily implements FamilySpec {
     String e = j.element();
     return CodeBlock.of("$T.entropy($L, $L[$L], $L[$L], $L[$L])", RUNTIME_CLASS, j.dim(), j.param("beta"), e,
         j.param("lnDetW"), e, j.param("nu"), e);
-  }
-
-  @Override
-  public ClassName posterior() {
-    return ClassName.get(POSTERIOR, "NormalWishartPosterior");
   }
 
   @Override

@@ -6,27 +6,14 @@ import java.util.List;
 import java.util.Set;
 
 /** q(X) = Wishart(W, nu): statistics (X, ln|X|). */
-public final class WishartFamily implements FamilySpec {
+public final class WishartFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Wishart");
 
-  @Override
-  public Family.Kind kind() {
-    return Family.Kind.WISHART;
-  }
-
-  @Override
-  public String title() {
-    return "Wishart";
-  }
-
-  @Override
-  public Set<String> priors() {
-    return Set.of("Wishart");
-  }
-
-  @Override
-  public List<StatDef> statistics() {
-    return List.of(new StatDef("X", 2, "%1$s", "ID2"), new StatDef("lnDet", 0, "ln|%1$s|", "LNDET0"));
+  public WishartFamily() {
+    super(Family.Kind.WISHART, "Wishart", Set.of("Wishart"),
+        List.of(stat("X", 2, "%1$s", "ID2"), stat("lnDet", 0, "ln|%1$s|", "LNDET0")),
+        List.of(),
+        List.of("W", "nu", "lnDetW"), "X", "WishartPosterior");
   }
 
   @Override
@@ -40,18 +27,8 @@ public final class WishartFamily implements FamilySpec {
   }
 
   @Override
-  public List<String> params() {
-    return List.of("W", "nu", "lnDetW");
-  }
-
-  @Override
   public int paramWidth(String param) {
     return param.equals("W") ? 2 : 0;
-  }
-
-  @Override
-  public String meanMoment() {
-    return "X";
   }
 
   @Override
@@ -65,17 +42,10 @@ public final class WishartFamily implements FamilySpec {
     String nu = fj.local("nu");
     String lnDetW = fj.local("lnDetW");
     b.addStatement("double $L = 2.0 * $L + $L + 1.0", nu, fj.eta("lnDet"), d);
-    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
-    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
-    b.addStatement("$L[$L] = -($L[$L] + $L[$L])", fj.param("W"), fj.cell(off, i, j), fj.eta("X"),
-        fj.cell("", i, j), fj.eta("X"), fj.cell("", j, i));
-    b.endControlFlow();
-    b.endControlFlow();
-    b.addStatement("double $L = -$T.spdInverseLogDet($L, $L, $L, $L, $L)", lnDetW, LIN_ALG, fj.param("W"),
-        off.isEmpty() ? "0" : off, fj.param("W"), off.isEmpty() ? "0" : off, d);
-    fj.notPositiveDefinite(b, lnDetW, "scale matrix");
-    b.addStatement("$L[$L] = $L", fj.param("nu"), e, nu);
-    b.addStatement("$L[$L] = $L", fj.param("lnDetW"), e, lnDetW);
+    MatrixCode.minusTwiceSymmetric(b, fj, fj.param("W"), off, i, j, fj.eta("X"));
+    MatrixCode.spdInverse(b, fj, lnDetW, "-", fj.param("W"), fj.param("W"), off, "scale matrix");
+    fj.store(b, fj.param("nu"), nu);
+    fj.store(b, fj.param("lnDetW"), lnDetW);
     b.beginControlFlow("for (int $L = 0; $L < $L * $L; $L++)", i, i, d, d, i);
     b.addStatement("$L[$L] = $L * $L[$L]", fj.moment("X"), FactorJava.plus(off, i), nu, fj.param("W"),
         FactorJava.plus(off, i));
@@ -89,11 +59,6 @@ public final class WishartFamily implements FamilySpec {
     String e = j.element();
     return CodeBlock.of("$T.entropy($L, $L[$L], $L[$L])", RUNTIME_CLASS, j.dim(), j.param("lnDetW"), e,
         j.param("nu"), e);
-  }
-
-  @Override
-  public ClassName posterior() {
-    return ClassName.get(POSTERIOR, "WishartPosterior");
   }
 
   @Override
