@@ -29,12 +29,11 @@ import java.util.Set;
  *       ({@link #predictiveDensity}).
  * </ul>
  *
- * <p>Adding a family is a class here extending {@link FamilyBase} (and named in its {@code
- * permits}), in {@link
- * Family.Kind} (an identifier) and in the {@link Families} list, plus its runtime class (entropy and
- * helpers) and its posterior record in the runtime. A family whose prior is a new distribution
- * also needs that distribution (the distribution table and its log density), and a statistic of
- * a new form needs its notation in the printer; neither is a family.
+ * <p>Adding a family is a class here extending {@link FamilyBase} and named in its {@code
+ * permits}, in {@link Family.Kind} (an identifier) and in the {@link Families} list, plus its
+ * runtime class (entropy and helpers) and its posterior record in the runtime. A family whose
+ * prior is a new distribution also needs that distribution (the distribution table and its log
+ * density), and a statistic of a new form its notation in the printer; neither is a family.
  */
 public sealed interface FamilySpec permits FamilyBase {
 
@@ -53,10 +52,8 @@ public sealed interface FamilySpec permits FamilyBase {
   // ---------------------------------------------------------------------------------------------
   // Conjugacy
 
-  /** The prior distributions of a lone latent that put its factor in this family. */
-  default Set<String> priors() {
-    return Set.of();
-  }
+  /** The prior distributions of a lone latent that put its factor in this family (none for a group). */
+  Set<String> priors();
 
   /**
    * For a joint factor of a mean and its precision (a group): whether a mean with prior
@@ -83,9 +80,7 @@ public sealed interface FamilySpec permits FamilyBase {
   List<StatDef> statistics();
 
   /** The moments q supplies to its neighbours beyond its sufficient statistics. */
-  default List<StatDef> extraMoments() {
-    return List.of();
-  }
+  List<StatDef> extraMoments();
 
   /**
    * Reads target atoms as one of the sufficient statistics (or, with {@code moments}, one of the
