@@ -9,7 +9,7 @@ import java.util.Set;
 public final class BetaFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Beta");
 
-  public BetaFamily() {
+  BetaFamily() {
     super(Family.Kind.BETA, "Beta", Set.of("Beta"),
         List.of(stat("lnx", 0, "ln %1$s", "LN0"), stat("ln1mx", 0, "ln(1 - %1$s)", "LN1M0")),
         List.of(stat("x", 0, "%1$s", "ID0")),

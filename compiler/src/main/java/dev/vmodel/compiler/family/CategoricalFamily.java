@@ -11,7 +11,7 @@ import java.util.Set;
 public final class CategoricalFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Categorical");
 
-  public CategoricalFamily() {
+  CategoricalFamily() {
     super(Family.Kind.CATEGORICAL, "Categorical", Set.of("Categorical"),
         List.of(stat("onehot", 1, "[%1$s = k]", "ONEHOT1")),
         List.of(),

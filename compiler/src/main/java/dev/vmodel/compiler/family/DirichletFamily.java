@@ -9,7 +9,7 @@ import java.util.Set;
 public final class DirichletFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Dirichlet");
 
-  public DirichletFamily() {
+  DirichletFamily() {
     super(Family.Kind.DIRICHLET, "Dirichlet", Set.of("Dirichlet"),
         List.of(stat("lnx", 1, "ln %1$s", "LN1")),
         List.of(stat("x", 1, "%1$s", "ID1")),

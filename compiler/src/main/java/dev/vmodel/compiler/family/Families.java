@@ -2,7 +2,7 @@ package dev.vmodel.compiler.family;
 
 import java.util.List;
 
-/** The registry of families: the one list a new family is added to. */
+/** The registry of families: the one instance of each, and the one list a new family is added to. */
 public final class Families {
   private static final List<FamilySpec> ALL = List.of(
       new NormalFamily(), new MultiNormalFamily(), new GammaFamily(), new InvGammaFamily(), new BetaFamily(),

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class GammaFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Gamma");
 
-  public GammaFamily() {
+  GammaFamily() {
     super(Family.Kind.GAMMA, "Gamma", Set.of("Gamma", "Exponential"),
         List.of(stat("x", 0, "%1$s", "ID0"), stat("lnx", 0, "ln %1$s", "LN0")),
         List.of(stat("x2", 0, "%1$s^2", "ID0,ID0"), stat("invx", 0, "1/%1$s", "INV0")),

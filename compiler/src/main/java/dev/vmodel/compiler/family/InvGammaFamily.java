@@ -9,7 +9,7 @@ import java.util.Set;
 public final class InvGammaFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "InvGamma");
 
-  public InvGammaFamily() {
+  InvGammaFamily() {
     super(Family.Kind.INV_GAMMA, "InvGamma", Set.of("InvGamma"),
         List.of(stat("invx", 0, "1/%1$s", "INV0"), stat("lnx", 0, "ln %1$s", "LN0")),
         List.of(stat("x", 0, "%1$s", "ID0")),

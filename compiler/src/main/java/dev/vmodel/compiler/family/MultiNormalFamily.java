@@ -9,7 +9,7 @@ import java.util.Set;
 public final class MultiNormalFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "MultiNormal");
 
-  public MultiNormalFamily() {
+  MultiNormalFamily() {
     super(Family.Kind.MULTI_NORMAL, "MultiNormal", Set.of("MultiNormal"),
         List.of(stat("x", 1, "%1$s", "ID1"), stat("xxT", 2, "%1$s %1$s^T", "ID1,ID1")),
         List.of(),

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class NormalFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Normal");
 
-  public NormalFamily() {
+  NormalFamily() {
     super(Family.Kind.NORMAL, "Normal", Set.of("Normal"),
         List.of(stat("x", 0, "%1$s", "ID0"), stat("x2", 0, "%1$s^2", "ID0,ID0")),
         List.of(),

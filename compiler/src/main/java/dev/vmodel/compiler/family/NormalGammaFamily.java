@@ -13,7 +13,7 @@ import java.util.Set;
 public final class NormalGammaFamily extends FamilyBase {
   private static final Set<String> PRECISION_PRIORS = Set.of("Gamma", "Exponential");
 
-  public NormalGammaFamily() {
+  NormalGammaFamily() {
     super(Family.Kind.NORMAL_GAMMA, "Normal-Gamma", Set.of(),
         List.of(stat("tau", 0, "%2$s", null), stat("lntau", 0, "ln %2$s", null),
             stat("taumu", 0, "%2$s %1$s", null), stat("taumu2", 0, "%2$s %1$s^2", null)),

@@ -17,7 +17,7 @@ import java.util.Set;
 public final class NormalWishartFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "NormalWishart");
 
-  public NormalWishartFamily() {
+  NormalWishartFamily() {
     super(Family.Kind.NORMAL_WISHART, "Normal-Wishart", Set.of(),
         List.of(stat("Lambda", 2, "%2$s", null), stat("lnDetLambda", 0, "ln|%2$s|", null),
             stat("Lambdamu", 1, "%2$s %1$s", null), stat("muLambdamu", 0, "%1$s^T %2$s %1$s", null)),

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class WishartFamily extends FamilyBase {
   static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Wishart");
 
-  public WishartFamily() {
+  WishartFamily() {
     super(Family.Kind.WISHART, "Wishart", Set.of("Wishart"),
         List.of(stat("X", 2, "%1$s", "ID2"), stat("lnDet", 0, "ln|%1$s|", "LNDET0")),
         List.of(),
