@@ -1,6 +1,7 @@
 package dev.vmodel.compiler.family;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,10 @@ import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.diag.SourceFile;
+import dev.vmodel.compiler.driver.Compiler;
+import dev.vmodel.compiler.plan.PlanPrinter;
+import dev.vmodel.compiler.plan.UpdatePlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +108,37 @@ class FamiliesTest {
     assertEquals("muLambdamu", f.matchNatural(List.of(muI, lam, muJ), quad).stat());
     // j is not summed: Lambda[i, j] mu[j] with j free is no statistic.
     assertNull(f.matchNatural(List.of(lam, muJ), new Monomial(1.0, List.of(), List.of(lam, muJ))));
+  }
+
+  /**
+   * Every family explains its parameters, in plain text and in Markdown, with every natural
+   * parameter it names found (a misspelt statistic fails or prints "null"): models that use all ten.
+   */
+  @Test
+  void everyFamilyExplainsItsParameters() throws IOException {
+    List<Path> models = new ArrayList<>();
+    try (Stream<Path> s = Files.list(Path.of("../examples"))) {
+      s.filter(p -> p.toString().endsWith(".vmodel")).sorted().forEach(models::add);
+    }
+    for (String m : List.of("wishart-precision", "normal-gamma-grouped", "normal-wishart-grouped")) {
+      models.add(Path.of("src/test/resources/eval/" + m + ".vmodel"));
+    }
+    Set<Family.Kind> seen = new HashSet<>();
+    for (Path p : models) {
+      Compiler.Result r = Compiler.plan(new SourceFile(p.toString(), Files.readString(p)));
+      assertFalse(r.hasErrors(), () -> p + ": " + r.diagnostics());
+      for (UpdatePlan plan : r.plans()) {
+        for (String out : List.of(PlanPrinter.text(plan), PlanPrinter.markdown(plan))) {
+          for (String line : out.split("\n")) {
+            if (line.contains("Parameters")) {
+              assertFalse(line.contains("null"), p + ": " + line);
+            }
+          }
+        }
+        plan.updates().forEach(u -> seen.add(u.family().kind()));
+      }
+    }
+    assertEquals(Set.of(Family.Kind.values()), seen);
   }
 
   /**
