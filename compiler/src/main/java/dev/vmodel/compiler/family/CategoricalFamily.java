@@ -57,7 +57,7 @@ public final class CategoricalFamily extends FamilyBase {
     CodeBlock.Builder b = CodeBlock.builder();
     String off = j.at("0");
     String lnNormSum = j.lnNormSum();
-    b.addStatement("System.arraycopy($L, 0, $L, $L, $L)", j.eta("onehot"), j.param("p"), off, j.dim());
+    b.addStatement("$T.arraycopy($L, 0, $L, $L, $L)", SYSTEM, j.eta("onehot"), j.param("p"), off, j.dim());
     b.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNormSum == null ? "" : lnNormSum + " += ", SPECIAL,
         j.param("p"), off, j.dim());
     // The moment onehot is the same array as p: E[onehot(z)] = p.

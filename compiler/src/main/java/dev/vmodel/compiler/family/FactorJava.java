@@ -55,8 +55,8 @@ public interface FactorJava {
 
   /** Fails the sweep, naming the factor, where an updated matrix is not positive definite. */
   default void notPositiveDefinite(CodeBlock.Builder b, String var, String what) {
-    b.beginControlFlow("if (Double.isNaN($L))", var);
-    b.addStatement("throw new ArithmeticException($S)",
+    b.beginControlFlow("if ($T.isNaN($L))", FamilySpec.DOUBLE, var);
+    b.addStatement("throw new $T($S)", FamilySpec.ARITHMETIC,
         "q(" + factorLabel() + "): the updated " + what + " is not positive definite (numerical breakdown)");
     b.endControlFlow();
   }

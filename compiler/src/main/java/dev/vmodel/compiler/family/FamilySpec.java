@@ -43,6 +43,11 @@ public sealed interface FamilySpec permits FamilyBase {
   String POSTERIOR = RUNTIME + ".posterior";
   ClassName SPECIAL = ClassName.get(RUNTIME, "SpecialFunctions");
   ClassName LIN_ALG = ClassName.get(RUNTIME, "LinAlg");
+  /** java.lang types through {@code $T}, so that a model's name (a hyperparameter Math) cannot shadow them. */
+  ClassName MATH = ClassName.get(Math.class);
+  ClassName SYSTEM = ClassName.get(System.class);
+  ClassName DOUBLE = ClassName.get(Double.class);
+  ClassName ARITHMETIC = ClassName.get(ArithmeticException.class);
 
   Family.Kind kind();
 

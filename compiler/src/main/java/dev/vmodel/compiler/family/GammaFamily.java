@@ -35,7 +35,7 @@ public final class GammaFamily extends FamilyBase {
     j.store(b, j.param("shape"), shape);
     j.store(b, j.param("rate"), rate);
     b.addStatement("$L[$L] = $L / $L", j.moment("x"), e, shape, rate);
-    b.addStatement("$L[$L] = $T.digamma($L) - Math.log($L)", j.moment("lnx"), e, SPECIAL, shape, rate);
+    b.addStatement("$L[$L] = $T.digamma($L) - $T.log($L)", j.moment("lnx"), e, SPECIAL, shape, MATH, rate);
     b.addStatement("$L[$L] = $L * ($L + 1.0) / ($L * $L)", j.moment("x2"), e, shape, shape, rate, rate);
     b.addStatement("$L[$L] = $L / ($L - 1.0)", j.moment("invx"), e, rate, shape);
     return b.build();

@@ -36,7 +36,7 @@ public final class InvGammaFamily extends FamilyBase {
     j.store(b, j.param("shape"), shape);
     j.store(b, j.param("scale"), scale);
     b.addStatement("$L[$L] = $L / $L", j.moment("invx"), e, shape, scale);
-    b.addStatement("$L[$L] = Math.log($L) - $T.digamma($L)", j.moment("lnx"), e, scale, SPECIAL, shape);
+    b.addStatement("$L[$L] = $T.log($L) - $T.digamma($L)", j.moment("lnx"), e, MATH, scale, SPECIAL, shape);
     b.addStatement("$L[$L] = $L / ($L - 1.0)", j.moment("x"), e, scale, shape);
     return b.build();
   }

@@ -49,7 +49,7 @@ public final class NormalFamily extends FamilyBase {
   public CodeBlock jitter(FactorJava j, String elements) {
     CodeBlock.Builder m = CodeBlock.builder();
     m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
-    m.addStatement("double mean = $L[e] + rng.nextGaussian() / Math.sqrt($L[e])", j.param("mean"),
+    m.addStatement("double mean = $L[e] + rng.nextGaussian() / $T.sqrt($L[e])", j.param("mean"), MATH,
         j.param("precision"));
     m.addStatement("$L[e] = mean", j.param("mean"));
     m.addStatement("$L[e] = mean", j.moment("x"));

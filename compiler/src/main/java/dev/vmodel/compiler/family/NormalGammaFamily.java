@@ -83,7 +83,7 @@ public final class NormalGammaFamily extends FamilyBase {
     j.store(b, j.param("a"), a);
     j.store(b, j.param("b"), bb);
     b.addStatement("$L[$L] = $L / $L", j.moment("tau"), e, a, bb);
-    b.addStatement("$L[$L] = $T.digamma($L) - Math.log($L)", j.moment("lntau"), e, SPECIAL, a, bb);
+    b.addStatement("$L[$L] = $T.digamma($L) - $T.log($L)", j.moment("lntau"), e, SPECIAL, a, MATH, bb);
     b.addStatement("$L[$L] = $L / $L * $L", j.moment("taumu"), e, a, bb, mean);
     b.addStatement("$L[$L] = 1.0 / $L + $L / $L * $L * $L", j.moment("taumu2"), e, beta, a, bb, mean, mean);
     j.store(b, j.moment("mu"), mean);
@@ -94,9 +94,9 @@ public final class NormalGammaFamily extends FamilyBase {
   public CodeBlock entropy(FactorJava j) {
     String e = j.element();
     // H[q(tau)] + E_q(tau)[H[q(mu | tau)]], with q(mu | tau) = Normal(m, beta tau).
-    return CodeBlock.of("$T.entropy($L[$L], $L[$L]) + 0.5 * (1.0 + $T.LN_2PI) - 0.5 * Math.log($L[$L])"
-        + " - 0.5 * $L[$L]", GammaFamily.RUNTIME_CLASS, j.param("a"), e, j.param("b"), e, SPECIAL, j.param("beta"),
-        e, j.moment("lntau"), e);
+    return CodeBlock.of("$T.entropy($L[$L], $L[$L]) + 0.5 * (1.0 + $T.LN_2PI) - 0.5 * $T.log($L[$L])"
+        + " - 0.5 * $L[$L]", GammaFamily.RUNTIME_CLASS, j.param("a"), e, j.param("b"), e, SPECIAL, MATH,
+        j.param("beta"), e, j.moment("lntau"), e);
   }
 
   @Override
