@@ -4,7 +4,6 @@ import com.palantir.javapoet.JavaFile;
 import dev.vmodel.compiler.codegen.ModelWriter;
 import dev.vmodel.compiler.diag.SourceFile;
 import dev.vmodel.compiler.driver.Compiler;
-import dev.vmodel.compiler.plan.UpdatePlan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,9 +52,8 @@ final class CompileCommand implements Callable<Integer> {
         errors = true;
         continue;
       }
-      for (UpdatePlan p : r.plans()) {
-        generated.add(ModelWriter.write(p, Optional.ofNullable(packageName)));
-      }
+      // All of a file's models at once: a model named like a java.lang class shadows it in the others.
+      generated.addAll(ModelWriter.writeAll(r.plans(), Optional.ofNullable(packageName)));
     }
     if (errors) {
       err.flush();

@@ -2,6 +2,7 @@ package dev.vmodel.compiler.codegen;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +32,10 @@ import javax.lang.model.element.Modifier;
  * posterior accessors ({@link PosteriorAccessors}).
  */
 final class ApiWriter extends WriterPart {
+  /** The Result's and Session's fields and the accessors' local: their parameters must not shadow them. */
+  static final Set<String> RESULT_FIELDS = Set.of("s", "elbo", "trace", "iterations", "converged", "e", "options",
+      "sweeps");
+
   private final PosteriorAccessors accessors;
 
   ApiWriter(ModelContext ctx) {
@@ -58,7 +64,7 @@ final class ApiWriter extends WriterPart {
           .addJavadoc("Sets size {@code $L}$L.\n", s.name(), s.defaultValue().isPresent() ? " (default "
               + AstPrinter.print(s.defaultValue().get()) + ")" : " (otherwise from the data)")
           .beginControlFlow("if (value < 1)")
-          .addStatement("throw new IllegalArgumentException($S + value)", "size " + s.name() + " must be at least 1, got ")
+          .addStatement("throw new $T($S + value)", IAE, "size " + s.name() + " must be at least 1, got ")
           .endControlFlow()
           .addStatement("this.$L = value", f).addStatement("return this").build());
     }
@@ -66,22 +72,33 @@ final class ApiWriter extends WriterPart {
       String f = layout.hyperNames.get(h.name());
       TypeName type = hyperConfigType(h.type());
       b.addField(FieldSpec.builder(type, f, Modifier.PRIVATE).build());
-      MethodSpec.Builder m = MethodSpec.methodBuilder(f).addModifiers(Modifier.PUBLIC).returns(builderName())
-          .addJavadoc("Sets hyperparameter {@code $L} ($L$L).\n", h.name(), h.type().text(),
-              h.defaultValue().map(v -> ", default " + AstPrinter.print(v)).orElse(""));
+      MethodSpec.Builder m = MethodSpec.methodBuilder(f).addModifiers(Modifier.PUBLIC).returns(builderName());
+      String defaultText = h.defaultValue().map(v -> "; default " + AstPrinter.print(v)).orElse("; no default");
       if (h.type() instanceof Type.Scalar sc) {
         // The declared domain, tightened by what the hyper's uses need (alpha0 in Dirichlet(rep(alpha0, K))).
         Domain declared = domainDeclared(h) ? sc.domain() : Domain.REAL;
         Domain domain = h.required().within(declared) ? h.required() : declared;
+        m.addJavadoc("Sets hyperparameter {@code $L}: $L$L.\n\n@throws IllegalArgumentException if {@code value} is not"
+            + " $L\n", h.name(), DataWriter.domainWord(domain), defaultText, DataWriter.domainWord(domain));
         m.addParameter(TypeName.DOUBLE, "value");
-        m.beginControlFlow("if ($L)", DataWriter.outside("value", domain))
-            .addStatement("throw new IllegalArgumentException($S + value)",
+        m.beginControlFlow("if ($L)", DataWriter.outside(CodeBlock.of("value"), domain))
+            .addStatement("throw new $T($S + value)", IAE,
                 "hyper " + h.name() + " must be " + DataWriter.domainWord(domain) + ", got ")
             .endControlFlow();
-        m.addStatement("this.$L = value", f);
-      } else {
+        m.addStatement("this.$N = value", f);
+      } else if (h.type() instanceof Type.Vector) {
+        m.addJavadoc("Sets hyperparameter {@code $L} ($L$L), copied; its shape is checked by {@code fit}.\n",
+            h.name(), h.type().text(), defaultText);
         m.addParameter(type, "value");
-        m.addStatement("this.$L = value.clone()", f);
+        m.addStatement("this.$N = value.clone()", f);
+      } else {
+        m.addJavadoc("Sets hyperparameter {@code $L} ($L$L), copied row by row; its shape is checked by {@code fit}."
+            + "\n", h.name(), h.type().text(), defaultText);
+        m.addParameter(type, "value");
+        m.addStatement("this.$N = new double[value.length][]", f);
+        m.beginControlFlow("for (int i = 0; i < value.length; i++)");
+        m.addStatement("this.$N[i] = value[i] == null ? null : value[i].clone()", f);
+        m.endControlFlow();
       }
       b.addMethod(m.addStatement("return this").build());
     }
@@ -117,7 +134,7 @@ final class ApiWriter extends WriterPart {
     m.addStatement("$T s = new $T(this, data)", stateName(), stateName());
     m.addStatement("s.init(new $T(options.seed() + restart), options)", SplittableRandom.class);
     m.addStatement("double[] trace = new double[options.maxIterations()]");
-    m.addStatement("double previous = Double.NEGATIVE_INFINITY");
+    m.addStatement("double previous = $T.NEGATIVE_INFINITY", DOUBLE);
     m.addStatement("boolean converged = false");
     m.addStatement("int iterations = 0");
     m.beginControlFlow("for (int it = 1; it <= options.maxIterations(); it++)");
@@ -128,7 +145,8 @@ final class ApiWriter extends WriterPart {
     m.beginControlFlow("if (options.listener() != null)");
     m.addStatement("options.listener().sweep(restart, it, elbo)");
     m.endControlFlow();
-    m.beginControlFlow("if (Math.abs(elbo - previous) <= options.tolerance() * Math.max(1.0, Math.abs(elbo)))");
+    m.beginControlFlow("if ($T.abs(elbo - previous) <= options.tolerance() * $T.max(1.0, $T.abs(elbo)))", MATH, MATH,
+        MATH);
     m.addStatement("converged = true");
     m.addStatement("break");
     m.endControlFlow();
@@ -200,11 +218,13 @@ final class ApiWriter extends WriterPart {
         .addJavadoc("The posterior so far, with the ELBO trace of the sweeps run ({@code converged()} is false: the"
             + " caller\ndecides). A view of this session's state: later sweeps change its posteriors.\n")
         .addStatement("return new $T(s, $T.copyOf(trace, sweeps), sweeps, false)", resultName(), Arrays.class).build());
-    Set<String> taken = Set.of("sweep", "elbo", "sweeps", "result");
+    Set<String> taken = new LinkedHashSet<>(Names.OBJECT_METHODS);
+    taken.addAll(List.of("sweep", "elbo", "sweeps", "result"));
     for (Layout.FactorStorage fs : settableLocals()) {
-      String name = taken.contains(fs.base()) ? "set" + Layout.cap(fs.base()) : fs.base();
-      String rows = qualifySizes(layout.product(fs.elementDims()));
-      String k = qualifySizes(layout.dim(fs.dim()));
+      String accessor = layout.accessorNames.get(fs.update().factor().name());
+      String name = taken.contains(accessor) ? "set" + Layout.cap(accessor) : accessor;
+      String rows = layout.product(fs.elementDims(), "s");
+      String k = layout.dim(fs.dim(), "s");
       String p = "s." + fs.params().get("p");
       String factor = fs.update().factor().name();
       MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC).returns(sessionName())
@@ -215,35 +235,35 @@ final class ApiWriter extends WriterPart {
               + "@throws IllegalArgumentException naming the first row that is not a distribution\n", factor,
               layout.product(fs.elementDims()), layout.dim(fs.dim()))
           .beginControlFlow("if (sweeps > 0)")
-          .addStatement("throw new IllegalStateException($S)", factor
+          .addStatement("throw new $T($S)", ISE, factor
               + ": starting responsibilities are set before the first sweep")
           .endControlFlow()
           .beginControlFlow("if (responsibilities.length != $L)", rows)
-          .addStatement("throw new IllegalArgumentException($S + responsibilities.length + $S + $L)",
+          .addStatement("throw new $T($S + responsibilities.length + $S + $L)", IAE,
               factor + ": ", " rows given, the model has ", rows)
           .endControlFlow()
           .beginControlFlow("for (int r = 0; r < $L; r++)", rows)
           .addStatement("double[] row = responsibilities[r]")
           .beginControlFlow("if (row == null || row.length != $L)", k)
-          .addStatement("throw new IllegalArgumentException($S + r + $S + (row == null ? 0 : row.length) + $S + $L)",
+          .addStatement("throw new $T($S + r + $S + (row == null ? 0 : row.length) + $S + $L)", IAE,
               factor + ": row ", " has ", " entries, not ", k)
           .endControlFlow()
           .addStatement("double sum = 0.0")
           .beginControlFlow("for (int c = 0; c < $L; c++)", k)
-          .beginControlFlow("if (!(row[c] >= 0.0) || row[c] == Double.POSITIVE_INFINITY)")
-          .addStatement("throw new IllegalArgumentException($S + r + $S + c + $S + row[c] + $S)", factor + ": row ",
+          .beginControlFlow("if (!(row[c] >= 0.0) || row[c] == $T.POSITIVE_INFINITY)", DOUBLE)
+          .addStatement("throw new $T($S + r + $S + c + $S + row[c] + $S)", IAE, factor + ": row ",
               ", column ", " is ", "; responsibilities are finite and >= 0")
           .endControlFlow()
           .addStatement("sum += row[c]")
           .endControlFlow()
-          .beginControlFlow("if (Math.abs(sum - 1.0) > 1e-9 * $L)", k)
-          .addStatement("throw new IllegalArgumentException($S + r + $S + sum + $S)", factor + ": row ", " sums to ",
+          .beginControlFlow("if ($T.abs(sum - 1.0) > 1e-9 * $L)", MATH, k)
+          .addStatement("throw new $T($S + r + $S + sum + $S)", IAE, factor + ": row ", " sums to ",
               ", not 1")
           .endControlFlow()
           .endControlFlow()
           .addComment("all rows checked before any is set: a bad row leaves q($L) as it was", factor)
           .beginControlFlow("for (int r = 0; r < $L; r++)", rows)
-          .addStatement("System.arraycopy(responsibilities[r], 0, $L, r * $L, $L)", p, k, k)
+          .addStatement("$T.arraycopy(responsibilities[r], 0, $L, r * $L, $L)", SYSTEM, p, k, k)
           .endControlFlow();
       if (fused != null && fused.f.local == fs.update() && fused.hasStatistics()) {
         m.addStatement("s.statistics()");
@@ -277,15 +297,16 @@ final class ApiWriter extends WriterPart {
         .returns(TypeName.INT).addStatement("return iterations").build());
     t.addMethod(MethodSpec.methodBuilder("converged").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(TypeName.BOOLEAN).addStatement("return converged").build());
-    for (String s : layout.sizeNames.values()) {
-      t.addMethod(MethodSpec.methodBuilder("size" + Layout.cap(s)).addModifiers(Modifier.PUBLIC).returns(TypeName.INT)
-          .addJavadoc("The value size {@code $L} had in this fit.\n", s).addStatement("return s.$L", s).build());
+    for (CheckedModel.SizeSym size : plan.graph().sizes()) {
+      t.addMethod(MethodSpec.methodBuilder(layout.sizeAccessors.get(size.name())).addModifiers(Modifier.PUBLIC)
+          .returns(TypeName.INT).addJavadoc("The value size {@code $L} had in this fit.\n", size.name())
+          .addStatement("return s.$N", layout.sizeNames.get(size.name())).build());
     }
     MethodSpec.Builder generic = MethodSpec.methodBuilder("posteriors").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
-        .returns(ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class),
+        .returns(ParameterizedTypeName.get(ClassName.get(Map.class), STRING,
             FIT_RESULT.nestedClass("Posterior")));
-    generic.addStatement("$T<String, $T> out = new $T<>()", Map.class, FIT_RESULT.nestedClass("Posterior"),
+    generic.addStatement("$T<$T, $T> out = new $T<>()", Map.class, STRING, FIT_RESULT.nestedClass("Posterior"),
         LinkedHashMap.class);
     for (Layout.FactorStorage fs : layout.factors.values()) {
       accessors.accessors(t, fs);
@@ -293,20 +314,22 @@ final class ApiWriter extends WriterPart {
     }
     for (UpdatePlan.Predictive p : plan.predictives()) {
       Layout.DataArray d = layout.data.get(p.node());
-      String name = "predict" + Layout.cap(d.field());
+      String name = layout.predictNames.get(p.node());
       MethodSpec.Builder pm = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
           .addJavadoc("The posterior predictive mean of {@code $L$L}: for a missing entry, its reconstruction.\n",
               p.node(), p.element().isEmpty() ? "" : "[" + String.join(", ", p.element().stream().map(Idx::name).toList())
                   + "]");
-      List<String> args = new ArrayList<>();
+      List<CodeBlock> args = new ArrayList<>();
+      Set<String> scope = new LinkedHashSet<>(RESULT_FIELDS);
       for (Idx i : p.element()) {
-        pm.addParameter(TypeName.INT, i.name());
-        args.add(i.name());
-        pm.beginControlFlow("if ($L < 0 || $L >= s.$L)", i.name(), i.name(), layout.dim(i.range()));
-        pm.addStatement("throw new IndexOutOfBoundsException($S + $L)", i.name() + " out of range: ", i.name());
+        String n = layout.local(i.name(), scope);
+        pm.addParameter(TypeName.INT, n);
+        args.add(CodeBlock.of("$N", n));
+        pm.beginControlFlow("if ($N < 0 || $N >= $L)", n, n, layout.dim(i.range(), "s"));
+        pm.addStatement("throw new $T($S + $N)", IOOBE, i.name() + " out of range: ", n);
         pm.endControlFlow();
       }
-      pm.addStatement("return s.$L($L)", name, String.join(", ", args));
+      pm.addStatement("return s.$N($L)", name, CodeBlock.join(args, ", "));
       t.addMethod(pm.build());
     }
     generic.addStatement("return $T.unmodifiableMap(out)", Collections.class);
@@ -323,7 +346,7 @@ final class ApiWriter extends WriterPart {
         .returns(ParameterizedTypeName.get(Map.class, String.class, double[].class))
         .addParameter(String[].class, "names").addParameter(double[][].class, "values").varargs()
         .addJavadoc("Copies of parameter arrays by name, in order.\n")
-        .addStatement("$T<String, double[]> out = new $T<>()", Map.class, LinkedHashMap.class)
+        .addStatement("$T<$T, double[]> out = new $T<>()", Map.class, STRING, LinkedHashMap.class)
         .beginControlFlow("for (int i = 0; i < names.length; i++)")
         .addStatement("out.put(names[i], values[i].clone())")
         .endControlFlow()
@@ -336,7 +359,7 @@ final class ApiWriter extends WriterPart {
         .addJavadoc("Standard deviations from first and second moments.\n")
         .addStatement("double[] out = new double[mean.length]")
         .beginControlFlow("for (int i = 0; i < out.length; i++)")
-        .addStatement("out[i] = Math.sqrt(Math.max(0.0, second[i] - mean[i] * mean[i]))")
+        .addStatement("out[i] = $T.sqrt($T.max(0.0, second[i] - mean[i] * mean[i]))", MATH, MATH)
         .endControlFlow()
         .addStatement("return out").build();
   }

@@ -153,10 +153,12 @@ final class DataSums {
     for (int i = 0; i < s.free().size(); i++) {
       names.put(s.free().get(i), Layout.indexName(i));
     }
-    String text = RowFusion.display(s.atoms(), names);
-    for (Sum inner : sums) {
-      text = text.replace(inner.var() + "[", inner.field() + "[");
+    // A sum of a sum reads the inner one: shown by its field's name, not its internal var.
+    List<Atom> atoms = new ArrayList<>();
+    for (Atom a : s.atoms()) {
+      atoms.add(a instanceof Atom.Data d && d.var().startsWith("sum:")
+          ? new Atom.Data(byVar(d.var()).field(), d.element(), d.component()) : a);
     }
-    return text;
+    return RowFusion.display(atoms, names);
   }
 }

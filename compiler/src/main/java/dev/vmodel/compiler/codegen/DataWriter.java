@@ -1,6 +1,8 @@
 package dev.vmodel.compiler.codegen;
 
 import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -29,6 +31,9 @@ import javax.lang.model.element.Modifier;
  * (builder or default), and flattens and validates every data array.
  */
 final class DataWriter extends WriterPart {
+  /** The State constructor's parameters: its locals must not shadow them. */
+  static final Set<String> CONSTRUCTOR_PARAMETERS = Set.of("config", "data");
+
   private final ModelWriter storage;
 
   DataWriter(ModelContext ctx, ModelWriter storage) {
@@ -107,14 +112,14 @@ final class DataWriter extends WriterPart {
         int rank = d.plateDims().size() + d.componentDims().size();
         m.beginControlFlow("if ($L == 0)", k);
         String array = "data." + d.field();
-        Set<String> scope = new LinkedHashSet<>();
+        Set<String> scope = new LinkedHashSet<>(CONSTRUCTOR_PARAMETERS);
         String v = localName("v", scope);
         for (int level = 0; level < rank; level++) {
           String row = level == rank - 1 ? v : localName("row", scope);
           m.beginControlFlow("for (int$L $L : $L)", "[]".repeat(rank - 1 - level), row, array);
           array = row;
         }
-        m.addStatement("$L = Math.max($L, $L + 1)", k, k, v);
+        m.addStatement("$N = $T.max($N, $N + 1)", k, MATH, k, v);
         for (int level = 0; level < rank; level++) {
           m.endControlFlow();
         }
@@ -123,13 +128,28 @@ final class DataWriter extends WriterPart {
     }
     for (CheckedModel.SizeSym s : sizesInDefaultOrder()) {
       String f = layout.sizeNames.get(s.name());
-      m.beginControlFlow("if ($L == 0)", f);
-      m.addStatement("$L = $L", f, sizeDefault(s.defaultValue().get()));
+      m.beginControlFlow("if ($N == 0)", f);
+      Expr e = s.defaultValue().get();
+      if (e instanceof Expr.Number n && n.value() >= 1 && n.value() <= Integer.MAX_VALUE) {
+        m.addStatement("$N = $L", f, Long.toString(Math.round(n.value())));
+      } else if (e instanceof Expr.Name n) {
+        m.addStatement("$N = $N", f, layout.sizeNames.get(n.name()));
+      } else {
+        // Arithmetic (the checker verified an integer value), in double and range-checked: an
+        // int literal or int arithmetic could not hold 1e10, and would overflow silently.
+        String value = layout.local("value", new LinkedHashSet<>(CONSTRUCTOR_PARAMETERS));
+        m.addStatement("double $N = $L", value, sizeArithmetic(e));
+        m.beginControlFlow("if (!($N >= 1 && $N <= $T.MAX_VALUE))", value, value, ClassName.get(Integer.class));
+        m.addStatement("throw new $T($S + $N + $S)", IAE, "size " + s.name() + " = ", value,
+            " is out of range: a size is an integer from 1 to 2147483647");
+        m.endControlFlow();
+        m.addStatement("$N = (int) $T.rint($N)", f, MATH, value);
+      }
       m.endControlFlow();
     }
-    for (String s : layout.sizeNames.values()) {
-      m.beginControlFlow("if ($L < 1)", s);
-      m.addStatement("throw new IllegalArgumentException($S)", "size " + s + " is not bound: set it with the builder");
+    for (CheckedModel.SizeSym s : plan.graph().sizes()) {
+      m.beginControlFlow("if ($N < 1)", layout.sizeNames.get(s.name()));
+      m.addStatement("throw new $T($S)", IAE, "size " + s.name() + " is not bound: set it with the builder");
       m.endControlFlow();
     }
     // Hyperparameters: the builder's value or the default.
@@ -179,20 +199,6 @@ final class DataWriter extends WriterPart {
     } else if (e instanceof Expr.Neg n) {
       sizeRefs(n.operand(), out);
     }
-  }
-
-  /**
-   * Java for a size's default: a number or a size as it is, arithmetic of numbers and sizes
-   * (the checker has verified that it is a positive integer) rounded.
-   */
-  private String sizeDefault(Expr e) {
-    if (e instanceof Expr.Number n) {
-      return Long.toString(Math.round(n.value()));
-    }
-    if (e instanceof Expr.Name n) {
-      return layout.sizeNames.get(n.name());
-    }
-    return "(int) Math.rint(" + sizeArithmetic(e) + ")";
   }
 
   private String sizeArithmetic(Expr e) {
@@ -245,7 +251,7 @@ final class DataWriter extends WriterPart {
       m.addStatement("$L[0] = data.$L", d.field(), d.field());
       return;
     }
-    Set<String> scope = new LinkedHashSet<>();
+    Set<String> scope = new LinkedHashSet<>(CONSTRUCTOR_PARAMETERS);
     String v = localName("v", scope);
     List<String> idx = new ArrayList<>();
     List<ModelGraph.Plate> plates = plan.graph().node(d.node()).plates();
@@ -277,8 +283,8 @@ final class DataWriter extends WriterPart {
     validation(m, d, v, row, col);
     if (d.allowsMissing()) {
       // A missing entry is stored as 0.0 and masked out: its likelihood term is integrated away.
-      m.addStatement("$L[$L] = Double.isNaN($L) ? 0.0 : 1.0", d.observedField(), layout.flat(idx, dims), v);
-      m.addStatement("$L[$L] = Double.isNaN($L) ? 0.0 : $L", d.field(), layout.flat(idx, dims), v, v);
+      m.addStatement("$N[$L] = $T.isNaN($N) ? 0.0 : 1.0", d.observedField(), layout.flat(idx, dims), DOUBLE, v);
+      m.addStatement("$N[$L] = $T.isNaN($N) ? 0.0 : $N", d.field(), layout.flat(idx, dims), DOUBLE, v, v);
     } else {
       m.addStatement("$L[$L] = $L", d.field(), layout.flat(idx, dims), v);
     }
@@ -301,7 +307,7 @@ final class DataWriter extends WriterPart {
       Domain dom = s.domain();
       if (d.integer()) {
         if (dom == Domain.COUNT || dom == Domain.BOOL) {
-          m.beginControlFlow("if ($L)", outside(v, dom));
+          m.beginControlFlow("if ($L)", outside(CodeBlock.of("$N", v), dom));
           m.addStatement("throw new $T($S, $L, $L, $S + $L)", DATA_EXCEPTION, d.node(), row, col,
               "must be " + domainWord(dom) + ", got ", v);
           m.endControlFlow();
@@ -309,18 +315,19 @@ final class DataWriter extends WriterPart {
         return;
       }
       if (!d.allowsMissing()) {
-        m.beginControlFlow("if (Double.isNaN($L))", v);
+        m.beginControlFlow("if ($T.isNaN($N))", DOUBLE, v);
         m.addStatement("throw new $T($S, $L, $L, $S)", DATA_EXCEPTION, d.node(), row, col,
             "is missing (NaN); missing values are allowed only in observed real-valued data nothing else depends on");
         m.endControlFlow();
       }
-      m.beginControlFlow("if ($L$L)", d.allowsMissing() ? "!Double.isNaN(" + v + ") && " : "", outside(v, dom));
+      m.beginControlFlow("if ($L$L)", d.allowsMissing() ? CodeBlock.of("!$T.isNaN($N) && ", DOUBLE, v) : "",
+          outside(CodeBlock.of("$N", v), dom));
       m.addStatement("throw new $T($S, $L, $L, $S + $L)", DATA_EXCEPTION, d.node(), row, col,
           "must be " + domainWord(dom) + ", got ", v);
       m.endControlFlow();
       return;
     }
-    m.beginControlFlow("if (Double.isNaN($L) || Double.isInfinite($L))", v, v);
+    m.beginControlFlow("if ($T.isNaN($N) || $T.isInfinite($N))", DOUBLE, v, DOUBLE, v);
     m.addStatement("throw new $T($S, $L, $L, $S + $L)", DATA_EXCEPTION, d.node(), row, col,
         "must be a finite number (missing values are not supported here yet), got ", v);
     m.endControlFlow();
@@ -335,7 +342,7 @@ final class DataWriter extends WriterPart {
         m.addStatement("$L = config.$L != null ? config.$L : $L", f, f, f, polys.inline(p, Map.of()));
       } else {
         m.beginControlFlow("if (config.$L == null)", f);
-        m.addStatement("throw new IllegalArgumentException($S)", "hyper " + h.name() + " has no default: set it with the builder");
+        m.addStatement("throw new $T($S)", IAE, "hyper " + h.name() + " has no default: set it with the builder");
         m.endControlFlow();
         m.addStatement("$L = config.$L", f, f);
       }
@@ -346,24 +353,24 @@ final class DataWriter extends WriterPart {
     m.beginControlFlow("if (config.$L != null)", f);
     if (t instanceof Type.Vector) {
       m.beginControlFlow("if (config.$L.length != $L)", f, layout.dim(dims.get(0)));
-      m.addStatement("throw new IllegalArgumentException($S + config.$L.length + $S + $L)",
+      m.addStatement("throw new $T($S + config.$L.length + $S + $L)", IAE,
           "hyper " + h.name() + " has length ", f, ", but " + dims.get(0).text() + " = ", layout.dim(dims.get(0)));
       m.endControlFlow();
-      m.addStatement("System.arraycopy(config.$L, 0, $L, 0, $L)", f, f, layout.dim(dims.get(0)));
+      m.addStatement("$T.arraycopy(config.$N, 0, $N, 0, $L)", SYSTEM, f, f, layout.dim(dims.get(0)));
     } else {
       String r = layout.dim(dims.get(0));
       String c = layout.dim(dims.get(1));
       m.beginControlFlow("for (int i = 0; i < $L; i++)", r);
       m.beginControlFlow("if (config.$L.length != $L || config.$L[i].length != $L)", f, r, f, c);
-      m.addStatement("throw new IllegalArgumentException($S)", "hyper " + h.name() + " must be "
+      m.addStatement("throw new $T($S)", IAE, "hyper " + h.name() + " must be "
           + dims.get(0).text() + " x " + dims.get(1).text());
       m.endControlFlow();
-      m.addStatement("System.arraycopy(config.$L[i], 0, $L, i * $L, $L)", f, f, c, c);
+      m.addStatement("$T.arraycopy(config.$N[i], 0, $N, i * $L, $L)", SYSTEM, f, f, c, c);
       m.endControlFlow();
     }
     m.nextControlFlow("else");
     if (h.defaultValue().isEmpty()) {
-      m.addStatement("throw new IllegalArgumentException($S)", "hyper " + h.name() + " has no default: set it with the builder");
+      m.addStatement("throw new $T($S)", IAE, "hyper " + h.name() + " has no default: set it with the builder");
     } else if (t instanceof Type.Vector) {
       Idx i = Idx.fresh("i", dims.get(0));
       Poly p = Constants.component(lowerConstant(h), i);
@@ -388,26 +395,26 @@ final class DataWriter extends WriterPart {
   }
 
   /** The condition that {@code v} is not in the domain. */
-  static String outside(String v, Domain d) {
-    return d == Domain.REAL ? "!Double.isFinite(" + v + ")" : "!(" + domainTest(v, d) + ")";
+  static CodeBlock outside(CodeBlock v, Domain d) {
+    return d == Domain.REAL ? CodeBlock.of("!$T.isFinite($L)", DOUBLE, v) : CodeBlock.of("!($L)", domainTest(v, d));
   }
 
-  private static String domainTest(String v, Domain d) {
+  private static CodeBlock domainTest(CodeBlock v, Domain d) {
     switch (d) {
       case POSITIVE:
-        return v + " > 0 && " + v + " < Double.POSITIVE_INFINITY";
+        return CodeBlock.of("$L > 0 && $L < $T.POSITIVE_INFINITY", v, v, DOUBLE);
       case UNIT:
-        return v + " > 0 && " + v + " < 1";
+        return CodeBlock.of("$L > 0 && $L < 1", v, v);
       case COUNT:
-        return v + " >= 0 && " + v + " == Math.rint(" + v + ")";
+        return CodeBlock.of("$L >= 0 && $L == $T.rint($L)", v, v, MATH, v);
       case POSITIVE_INT:
-        return v + " >= 1 && " + v + " == Math.rint(" + v + ")";
+        return CodeBlock.of("$L >= 1 && $L == $T.rint($L)", v, v, MATH, v);
       case INT:
-        return v + " == Math.rint(" + v + ")";
+        return CodeBlock.of("$L == $T.rint($L)", v, MATH, v);
       case BOOL:
-        return v + " == 0 || " + v + " == 1";
+        return CodeBlock.of("$L == 0 || $L == 1", v, v);
       default:
-        return "Double.isFinite(" + v + ")";
+        return CodeBlock.of("$T.isFinite($L)", DOUBLE, v);
     }
   }
 

@@ -5,8 +5,10 @@ import dev.vmodel.compiler.family.FactorJava;
 import dev.vmodel.compiler.family.FamilySpec;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Codegen's side of the families: each {@link FamilySpec} writes its own conversion from natural
@@ -53,7 +55,12 @@ final class FamilyCode {
 
   /** Element {@code e} of factor {@code fs} as its family's code sees it. */
   FactorJava element(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope, String lnNormSum) {
-    Locals v = new Locals(inScope);
+    return element(fs, e, factorLabel, new Locals(inScope)::get, lnNormSum);
+  }
+
+  /** {@link #element}, with locals named by {@code local}. */
+  private FactorJava element(Layout.FactorStorage fs, String e, String factorLabel, UnaryOperator<String> local,
+      String lnNormSum) {
     String d = fs.dim() == null ? null : layout.dim(fs.dim());
     return new FactorJava() {
       @Override
@@ -83,7 +90,7 @@ final class FamilyCode {
 
       @Override
       public String local(String wanted) {
-        return v.get(wanted);
+        return local.apply(wanted);
       }
 
       @Override
@@ -96,7 +103,7 @@ final class FamilyCode {
         if (e.equals("0")) {
           return "";
         }
-        String off = v.get("off");
+        String off = local.apply("off");
         b.addStatement("int $L = $L * $L * $L", off, PolyCode.isOperand(e) ? e : "(" + e + ")", d, d);
         return off;
       }
@@ -145,7 +152,8 @@ final class FamilyCode {
 
   /** Statements that draw the means of all elements around their prior at initialisation, or null. */
   CodeBlock jitter(Layout.FactorStorage fs) {
-    return spec(fs).jitter(element(fs, "e", fs.update().factor().name(), Set.of("e"), null),
+    Set<String> scope = new LinkedHashSet<>(Set.of("e"));
+    return spec(fs).jitter(element(fs, "e", fs.update().factor().name(), w -> layout.local(w, scope), null),
         layout.product(fs.elementDims()));
   }
 

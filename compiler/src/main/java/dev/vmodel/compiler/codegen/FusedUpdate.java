@@ -211,7 +211,7 @@ final class FusedUpdate {
   // The fused update
 
   /** {@code updateZ()} and its block method: weights, one pass, then the block sums. */
-  List<MethodSpec> update(String name, CodeBlock doc, String threads) {
+  List<MethodSpec> update(String name, String block, CodeBlock doc, String threads) {
     MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE).addJavadoc(doc)
         .addJavadoc("\n<p>Generated as one pass over $L: eta = sum over row features x weights, the weights"
             + " computed\nonce per sweep from the other factors' moments,\n<pre>\n  $L = $L\n</pre>\nThe same pass"
@@ -224,7 +224,6 @@ final class FusedUpdate {
     for (RowFusion.WeightTerm t : f.weights) {
       m.addCode(weightCode(t));
     }
-    String block = name + "Block";
     m.addStatement("$T.forEach($L, $L, $L, this::$L)", CHUNKS, threads, n, blocks, block);
     m.addCode(afterPass());
     MethodSpec.Builder c = blockMethod(block)
@@ -526,26 +525,35 @@ final class FusedUpdate {
       String parts = statBlocks.get(p);
       if (fromFeatures(p) && packed(p)) {
         String d = layout.dim(p.free.get(0).range());
+        Set<String> names = new LinkedHashSet<>(List.of("i", "j"));
+        String packedIndex = local("packed", names);
+        String comp = local("c", names);
+        String sum = local("sum", names);
+        String b = local("b", names);
         r.beginControlFlow("for (int i = 0; i < $L; i++)", d);
         r.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-        r.addStatement("int packed = $T.packedIndex(i, j, $L) * $L", LIN_ALG, d, k);
-        r.beginControlFlow("for (int c = 0; c < $L; c++)", k);
-        r.addStatement("double sum = 0.0");
-        r.beginControlFlow("for (int b = 0; b < $L; b++)", blocks);
-        r.addStatement("sum += $L[b][packed + c]", parts);
+        r.addStatement("int $N = $T.packedIndex(i, j, $L) * $L", packedIndex, LIN_ALG, d, k);
+        r.beginControlFlow("for (int $N = 0; $N < $L; $N++)", comp, comp, k, comp);
+        r.addStatement("double $N = 0.0", sum);
+        r.beginControlFlow("for (int $N = 0; $N < $L; $N++)", b, b, blocks, b);
+        r.addStatement("$N += $N[$N][$N + $N]", sum, parts, b, packedIndex, comp);
         r.endControlFlow();
-        r.addStatement("$L[(i * $L + j) * $L + c] = sum", full, d, k);
+        r.addStatement("$N[(i * $L + j) * $L + $N] = $N", full, d, k, comp, sum);
         r.endControlFlow();
         r.endControlFlow();
         r.endControlFlow();
         continue;
       }
-      r.beginControlFlow("for (int q = 0; q < $L.length; q++)", full);
-      r.addStatement("double sum = 0.0");
-      r.beginControlFlow("for (int b = 0; b < $L; b++)", blocks);
-      r.addStatement("sum += $L[b][q]", parts);
+      Set<String> names = new LinkedHashSet<>();
+      String q = local("q", names);
+      String sum = local("sum", names);
+      String b = local("b", names);
+      r.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", q, q, full, q);
+      r.addStatement("double $N = 0.0", sum);
+      r.beginControlFlow("for (int $N = 0; $N < $N; $N++)", b, b, blocks, b);
+      r.addStatement("$N += $N[$N][$N]", sum, parts, b, q);
       r.endControlFlow();
-      r.addStatement("$L[q] = sum", full);
+      r.addStatement("$N[$N] = $N", full, q, sum);
       r.endControlFlow();
     }
     out.add(r.build());

@@ -58,7 +58,8 @@ public record GeneratedApi(
     }
     Map<String, Accessor> factors = new LinkedHashMap<>();
     for (Layout.FactorStorage fs : layout.factors.values()) {
-      factors.put(fs.update().factor().name(), new Accessor(fs.base(), fs.update().family().title(),
+      factors.put(fs.update().factor().name(), new Accessor(layout.accessorNames.get(fs.update().factor().name()),
+          fs.update().family().title(),
           fs.update().factor().members(), fs.elementDims(), fs.update().local()));
     }
     return new GeneratedApi(className, sizes, hypers, data, factors);

@@ -21,19 +21,29 @@ import java.util.Set;
  * or matrix components). The writer only reads this.
  */
 final class Layout {
-  static final Set<String> JAVA_RESERVED = Set.of(
-      "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
-      "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float",
-      "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long", "native",
-      "new", "package", "private", "protected", "public", "return", "short", "static", "strictfp",
-      "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void",
-      "volatile", "while", "true", "false", "null", "var", "record", "yield", "sealed", "permits");
-
   final UpdatePlan plan;
   final ModelGraph graph;
-  private final Set<String> taken = new HashSet<>();
-  /** The names given to fields (sizes, hypers, data, factor arrays), which locals must not shadow. */
+  /** The generated class's simple name (the model's name): no variable may obscure it. */
+  final String modelClass;
+  /**
+   * The names of the State's fields (sizes, hypers, data, factor arrays), shared with the
+   * configuration fields and builder setters: locals must not shadow them.
+   */
+  private final Names.Scope fieldScope;
   private final Set<String> fields = new HashSet<>();
+  /** The methods of the generated State class. */
+  private final Names.Scope stateMethods = new Names.Scope(Set.of("sweep", "checkedElbo", "elbo", "elboAfterSweep",
+      "init", "prepare", "statistics", "statisticsBlock", "reduceStatistics", "checkFinite"));
+  /** The public methods of the generated Result class. */
+  private final Names.Scope resultMethods;
+  /** Result's posterior accessor of each factor, by factor name. */
+  final Map<String, String> accessorNames = new LinkedHashMap<>();
+  /** Result's {@code sizeN()} of each size, by size name. */
+  final Map<String, String> sizeAccessors = new LinkedHashMap<>();
+  /** Result's and State's {@code predictX(...)} of each data array with missing entries, by node name. */
+  final Map<String, String> predictNames = new LinkedHashMap<>();
+  /** State's {@code updateX()} of each factor, and the method of its chunks or blocks, by factor name. */
+  final Map<String, String> updateNames = new LinkedHashMap<>();
   final Map<String, String> sizeNames = new LinkedHashMap<>();
   final Map<String, String> hyperNames = new LinkedHashMap<>();
   final Map<String, DataArray> data = new LinkedHashMap<>();
@@ -59,11 +69,14 @@ final class Layout {
   Layout(UpdatePlan plan) {
     this.plan = plan;
     this.graph = plan.graph();
-    // Names the generated class uses itself: fields of these names would clash or shadow.
-    for (String r : List.of("fit", "data", "options", "rng", "elbo", "state", "result", "prepare", "init",
-        "i", "j", "k", "e", "sweep", "builder", "build", "create", "config")) {
-      taken.add(r);
-    }
+    this.modelClass = graph.name();
+    // Names the generated class uses itself: fields of these names would clash or shadow
+    // (parameters of the State constructor and init, loop variables of generated loops).
+    this.fieldScope = new Names.Scope(Set.of("fit", "data", "options", "rng", "elbo", "state", "result", "prepare",
+        "init", "i", "j", "k", "e", "sweep", "builder", "build", "create", "config", "block", "from", "to"));
+    Set<String> result = new HashSet<>(Names.OBJECT_METHODS);
+    result.addAll(List.of("elbo", "elboTrace", "iterations", "converged", "posteriors", "parameters", "sd"));
+    this.resultMethods = new Names.Scope(result);
     for (CheckedModel.SizeSym s : graph.sizes()) {
       sizeNames.put(s.name(), claim(s.name()));
     }
@@ -104,17 +117,41 @@ final class Layout {
       factors.put(u.factor().name(), new FactorStorage(u, base, el, u.family().dim(), params, moments, arity,
           etas));
     }
+    for (FactorStorage fs : factors.values()) {
+      String f = fs.update().factor().name();
+      accessorNames.put(f, resultMethods.claim(Names.method(fs.base())));
+      String update = stateMethods.claim("update" + cap(fs.base()));
+      updateNames.put(f, update);
+    }
+    for (Map.Entry<String, String> s : sizeNames.entrySet()) {
+      sizeAccessors.put(s.getKey(), resultMethods.claim("size" + cap(s.getValue())));
+    }
+    for (UpdatePlan.Predictive p : plan.predictives()) {
+      // The same name in Result (public) and State (which computes it): free in both.
+      String wanted = "predict" + cap(data.get(p.node()).field());
+      String name = wanted;
+      for (int k = 2; resultMethods.isTaken(name) || stateMethods.isTaken(name); k++) {
+        name = wanted + k;
+      }
+      predictNames.put(p.node(), resultMethods.claim(stateMethods.claim(name)));
+    }
   }
 
+  /** A State field's name ({@link Names}: valid, not obscuring a class, unique among fields). */
   String claim(String wanted) {
-    String n = JAVA_RESERVED.contains(wanted) ? wanted + "_" : wanted;
-    String c = n;
-    int k = 2;
-    while (!taken.add(c)) {
-      c = n + k++;
-    }
+    String c = fieldScope.claim(Names.variable(wanted, modelClass));
     fields.add(c);
     return c;
+  }
+
+  /** A further method of the State class (a chunk of an update), unique among its methods. */
+  String stateMethod(String wanted) {
+    return stateMethods.claim(wanted);
+  }
+
+  /** A user's name (an index) as a valid local variable name, before making it unique in its scope. */
+  String variable(String wanted) {
+    return Names.variable(wanted, modelClass);
   }
 
   /** Whether a field of the generated state has this name (a local of that name would shadow it). */
@@ -145,10 +182,11 @@ final class Layout {
 
   /** A local variable's name: the wanted one unless a field or a name in {@code scope} has it (then added to it). */
   String local(String wanted, Set<String> scope) {
-    String n = wanted;
+    String valid = variable(wanted);
+    String n = valid;
     int k = 2;
     while (isField(n) || scope.contains(n)) {
-      n = wanted + k++;
+      n = valid + k++;
     }
     scope.add(n);
     return n;
@@ -162,22 +200,36 @@ final class Layout {
 
   /** Java code for a dimension's value. */
   String dim(Dim d) {
+    return dim(d, null);
+  }
+
+  /**
+   * Java code for a dimension's value read from another object's State: {@code s.N} with
+   * {@code owner} {@code s} (null: the State's own field).
+   */
+  String dim(Dim d, String owner) {
     if (d instanceof Dim.Fixed f) {
       return Integer.toString(f.n());
     }
-    return sizeNames.get(((Dim.Named) d).size());
+    String field = sizeNames.get(((Dim.Named) d).size());
+    return owner == null ? field : owner + "." + field;
   }
 
   /** Row-major flat index code for index codes over dimensions. */
   String flat(List<String> idx, List<Dim> dims) {
+    return flat(idx, dims, null);
+  }
+
+  /** {@link #flat(List, List)} with the sizes read from {@code owner}'s State ({@link #dim(Dim, String)}). */
+  String flat(List<String> idx, List<Dim> dims, String owner) {
     if (idx.isEmpty()) {
       return "0";
     }
     String code = idx.get(0);
     for (int i = 1; i < idx.size(); i++) {
-      code = "(" + code + ") * " + dim(dims.get(i)) + " + " + idx.get(i);
+      code = "(" + code + ") * " + dim(dims.get(i), owner) + " + " + idx.get(i);
       if (i == 1) {
-        code = idx.get(0) + " * " + dim(dims.get(1)) + " + " + idx.get(1);
+        code = idx.get(0) + " * " + dim(dims.get(1), owner) + " + " + idx.get(1);
       }
     }
     return code;
@@ -185,12 +237,17 @@ final class Layout {
 
   /** Code for the product of dimensions (an array length). */
   String product(List<Dim> dims) {
+    return product(dims, null);
+  }
+
+  /** {@link #product(List)} with the sizes read from {@code owner}'s State ({@link #dim(Dim, String)}). */
+  String product(List<Dim> dims, String owner) {
     if (dims.isEmpty()) {
       return "1";
     }
     List<String> parts = new ArrayList<>();
     for (Dim d : dims) {
-      parts.add(dim(d));
+      parts.add(dim(d, owner));
     }
     return String.join(" * ", parts);
   }

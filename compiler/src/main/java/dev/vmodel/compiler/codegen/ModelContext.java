@@ -38,6 +38,15 @@ final class ModelContext {
   static final ClassName LIN_ALG = ClassName.get(RT, "LinAlg");
   static final ClassName CHUNKS = ClassName.get(RT + ".fit", "Chunks");
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  // java.lang classes, through $T too: a model class named String or Math shadows them.
+  static final ClassName MATH = ClassName.get(Math.class);
+  static final ClassName DOUBLE = ClassName.get(Double.class);
+  static final ClassName SYSTEM = ClassName.get(System.class);
+  static final ClassName STRING = ClassName.get(String.class);
+  static final ClassName IAE = ClassName.get(IllegalArgumentException.class);
+  static final ClassName ISE = ClassName.get(IllegalStateException.class);
+  static final ClassName IOOBE = ClassName.get(IndexOutOfBoundsException.class);
+  static final ClassName ARITHMETIC = ClassName.get(ArithmeticException.class);
 
   final UpdatePlan plan;
   final Layout layout;
@@ -66,6 +75,8 @@ final class ModelContext {
   final String threadsField;
   /** Workspaces of scattered natural-parameter terms, by the natural parameter's holder. */
   final Map<String, Scatter> scatters = new LinkedHashMap<>();
+  /** The method of each chunked update's chunk (or fused update's block of rows), by factor name. */
+  private final Map<String, String> chunkNames = new LinkedHashMap<>();
   /** The order in which init() starts the factors: each prior reads only moments already set. */
   final List<FactorUpdate> initOrder;
 
@@ -99,6 +110,11 @@ final class ModelContext {
       }
     }
     this.threadsField = chunked.isEmpty() ? null : layout.claim("threads");
+    for (FactorUpdate u : plan.updates()) {
+      if (chunked(u) || isFused(u)) {
+        chunkNames.put(u.factor().name(), layout.stateMethod(updateName(u) + (isFused(u) ? "Block" : "Chunk")));
+      }
+    }
     this.initOrder = initOrder();
     for (FactorUpdate u : plan.updates()) {
       List<NaturalParam> params = naturalParams(u);
@@ -278,7 +294,12 @@ final class ModelContext {
   }
 
   String updateName(FactorUpdate u) {
-    return "update" + Layout.cap(layout.factors.get(u.factor().name()).base());
+    return layout.updateNames.get(u.factor().name());
+  }
+
+  /** The method of a chunked update's chunk of elements, or of a fused update's block of rows. */
+  String chunkName(FactorUpdate u) {
+    return chunkNames.get(u.factor().name());
   }
 
   /**
@@ -319,13 +340,5 @@ final class ModelContext {
   /** A loop variable's name: the wanted one unless a field or an enclosing loop has it. */
   String localName(String wanted, Set<String> inScope) {
     return layout.local(wanted, inScope);
-  }
-
-  String qualifySizes(String code) {
-    String out = code;
-    for (String s : layout.sizeNames.values()) {
-      out = out.replaceAll("\\b" + java.util.regex.Pattern.quote(s) + "\\b", "s." + s);
-    }
-    return out;
   }
 }

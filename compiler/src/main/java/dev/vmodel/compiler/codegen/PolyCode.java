@@ -37,12 +37,24 @@ import java.util.function.Function;
  */
 final class PolyCode {
   static final ClassName SPECIAL = ClassName.get("dev.vmodel.runtime", "SpecialFunctions");
+  static final ClassName MATH = ModelContext.MATH;
+  /** ln(2 pi) and half of it as the plan computes them (the Gaussian log-densities' constants). */
+  private static final double LN_2PI = Math.log(2 * Math.PI);
+  private static final double HALF_LN_2PI = 0.5 * LN_2PI;
 
   private final Layout layout;
   /** Known-matrix functions (inverse, log-determinant of hyper matrices), computed once per fit. */
   final Map<String, MatrixConstant> matrixConstants = new LinkedHashMap<>();
 
   record MatrixConstant(String field, Atom.MatFunc f, Ir matrix, Dim dim) {}
+
+  /**
+   * Sums of known values inside a function ({@code lnGamma(sum_c alpha[c])} of a Dirichlet with
+   * a vector hyper), computed once per fit into {@code field}, by the argument's text.
+   */
+  final Map<String, KnownSum> knownSums = new LinkedHashMap<>();
+
+  record KnownSum(String field, Poly value) {}
 
   /** Arrays the writer derives from the data (row statistics, see {@link RowFusion}), by the name atoms use. */
   final Map<String, Layout.DataArray> derived = new LinkedHashMap<>();
@@ -61,7 +73,7 @@ final class PolyCode {
       CodeBlock e = expression(signed, free);
       b.addStatement("$L $L= $L", target, negative ? "-" : "+", plain.size() > 1 && negative ? parens(e) : e);
     }
-    b.add(loops(sumTerms(p), Map.of(), free, names -> target));
+    b.add(loopsInto(sumTerms(p), Map.of(), free, names -> CodeBlock.of("$N", target), Set.of(target)));
     return b.build();
   }
 
@@ -85,7 +97,7 @@ final class PolyCode {
     CodeBlock.Builder b = CodeBlock.builder();
     List<Monomial> plain = plainTerms(p);
     b.addStatement("double $L = $L", target, plain.isEmpty() ? CodeBlock.of("0.0") : expression(plain, free));
-    b.add(loops(sumTerms(p), Map.of(), free, names -> target));
+    b.add(loopsInto(sumTerms(p), Map.of(), free, names -> CodeBlock.of("$N", target), Set.of(target)));
     return b.build();
   }
 
@@ -110,6 +122,12 @@ final class PolyCode {
   /** {@link #loops} with the target as code (which may name types). */
   CodeBlock loopsInto(List<Monomial> terms, Map<Idx, String> open, Map<Idx, String> bound,
       Function<Map<Idx, String>, CodeBlock> target) {
+    return loopsInto(terms, open, bound, target, Set.of());
+  }
+
+  /** {@link #loopsInto} whose loop variables also avoid the locals {@code avoid} (the target). */
+  CodeBlock loopsInto(List<Monomial> terms, Map<Idx, String> open, Map<Idx, String> bound,
+      Function<Map<Idx, String>, CodeBlock> target, Set<String> avoid) {
     CodeBlock.Builder b = CodeBlock.builder();
     List<Idx> openIdx = new ArrayList<>(open.keySet());
     for (Monomial original : terms) {
@@ -117,6 +135,7 @@ final class PolyCode {
       Monomial m = el.term();
       Map<Idx, String> names = new HashMap<>(bound);
       Set<String> used = new HashSet<>(bound.values());
+      used.addAll(avoid);
       // The sums outermost, in reverse: the plan lists a term's plates innermost first, and the
       // data and moments are stored with the plate index leading.
       List<Idx> loopIdx = new ArrayList<>(m.sums());
@@ -128,7 +147,7 @@ final class PolyCode {
       }
       List<String> loopNames = new ArrayList<>();
       for (Idx i : loopIdx) {
-        String wanted = open.getOrDefault(i, i.name());
+        String wanted = open.getOrDefault(i, layout.variable(i.name()));
         String n = wanted;
         int k = 2;
         while (used.contains(n) || layout.isField(n)) {
@@ -217,7 +236,11 @@ final class PolyCode {
       return CodeBlock.of("0.0");
     }
     if (!sumTerms(p).isEmpty()) {
-      throw new InternalCompilerError("a sum inside a function of known values is not generated yet: " + p);
+      KnownSum k = knownSums.get(p.toString());
+      if (k == null) {
+        throw new InternalCompilerError("a sum inside a function of known values is not generated yet: " + p);
+      }
+      return CodeBlock.of("$N", k.field());
     }
     return expression(p.terms(), names, false);
   }
@@ -270,7 +293,7 @@ final class PolyCode {
     }
     double c = Math.abs(m.coef());
     if (c != 1.0 || num.isEmpty()) {
-      num.add(0, CodeBlock.of("$L", number(c)));
+      num.add(0, numberCode(c));
     }
     CodeBlock body = CodeBlock.join(num, " * ");
     if (!den.isEmpty()) {
@@ -302,6 +325,25 @@ final class PolyCode {
       }
     }
     return true;
+  }
+
+  /**
+   * A double constant as Java: {@link #number}, and a non-finite one through its {@code Double}
+   * constant (the checker rejects constants that fold to infinity or NaN; this keeps the code
+   * compiling whatever reaches it).
+   */
+  static CodeBlock numberCode(double v) {
+    if (Double.isNaN(v)) {
+      return CodeBlock.of("$T.NaN", ModelContext.DOUBLE);
+    } else if (Double.isInfinite(v)) {
+      return CodeBlock.of(v > 0 ? "$T.POSITIVE_INFINITY" : "$T.NEGATIVE_INFINITY", ModelContext.DOUBLE);
+    } else if (v == HALF_LN_2PI) {
+      // The plan's 0.5 * ln(2 pi) rounds one ulp below the runtime's correctly rounded constant.
+      return CodeBlock.of("$T.HALF_LN_2PI", SPECIAL);
+    } else if (v == LN_2PI) {
+      return CodeBlock.of("$T.LN_2PI", SPECIAL);
+    }
+    return CodeBlock.of("$L", number(v));
   }
 
   static String number(double v) {
@@ -353,20 +395,20 @@ final class PolyCode {
       }
       switch (fn.f()) {
         case LOG:
-          return CodeBlock.of("Math.log($L)", args.get(0));
+          return CodeBlock.of("$T.log($L)", MATH, args.get(0));
         case LOG1M:
-          return CodeBlock.of("Math.log1p(-$L)", parens(args.get(0)));
+          return CodeBlock.of("$T.log1p(-$L)", MATH, parens(args.get(0)));
         case INV:
           return CodeBlock.of("(1.0 / $L)", parens(args.get(0)));
         case EXP:
-          return CodeBlock.of("Math.exp($L)", args.get(0));
+          return CodeBlock.of("$T.exp($L)", MATH, args.get(0));
         case LGAMMA:
           return CodeBlock.of("$T.lnGamma($L)", SPECIAL, args.get(0));
         default:
           // The dimension is an int: a size as it is, anything else rounded.
           return isSize(fn.args().get(0))
               ? CodeBlock.of("$T.lnMultiGamma($L, $L)", SPECIAL, args.get(0), args.get(1))
-              : CodeBlock.of("$T.lnMultiGamma((int) Math.rint($L), $L)", SPECIAL, args.get(0), args.get(1));
+              : CodeBlock.of("$T.lnMultiGamma((int) $T.rint($L), $L)", SPECIAL, MATH, args.get(0), args.get(1));
       }
     } else if (a instanceof Atom.MatrixFn mf) {
       MatrixConstant c = matrixConstants.get(matrixKey(mf));
@@ -396,10 +438,81 @@ final class PolyCode {
               layout.claim((mf.f() == Atom.MatFunc.INVERSE ? "inv" : "lnDet") + Layout.cap(javaWord(mf.matrix()))),
               mf.f(), mf.matrix(), ((Type.Matrix) mf.matrix().type()).rows()));
         } else if (a instanceof Atom.Fn fn) {
-          fn.args().forEach(this::register);
+          for (Poly arg : fn.args()) {
+            register(arg);
+            if (!sumTerms(arg).isEmpty() && closed(arg)) {
+              knownSums.computeIfAbsent(arg.toString(), k -> new KnownSum(layout.claim("sum" + Layout.cap(word(arg))),
+                  arg));
+            }
+          }
         }
       }
     }
+  }
+
+  /** Whether every index of the polynomial is summed over in its term: its value is one number. */
+  private static boolean closed(Poly p) {
+    for (Monomial m : p.terms()) {
+      Set<Idx> idx = new HashSet<>();
+      m.atoms().forEach(a -> indices(a, idx));
+      if (!m.sums().containsAll(idx)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void indices(Atom a, Set<Idx> out) {
+    if (a instanceof Atom.Moment mo) {
+      mo.element().forEach(x -> indices(x, out));
+      mo.component().forEach(x -> indices(x, out));
+    } else if (a instanceof Atom.Data d) {
+      d.element().forEach(x -> indices(x, out));
+      d.component().forEach(x -> indices(x, out));
+    } else if (a instanceof Atom.Observed o) {
+      o.element().forEach(x -> indices(x, out));
+    } else if (a instanceof Atom.Hyper h) {
+      h.component().forEach(x -> indices(x, out));
+    } else if (a instanceof Atom.Delta d) {
+      indices(d.a(), out);
+      indices(d.b(), out);
+    } else if (a instanceof Atom.MatrixFn mf) {
+      mf.component().forEach(x -> indices(x, out));
+    } else if (a instanceof Atom.Rv r) {
+      r.element().forEach(x -> indices(x, out));
+      r.component().forEach(x -> indices(x, out));
+    } else if (a instanceof Atom.Fn fn) {
+      for (Poly p : fn.args()) {
+        for (Monomial m : p.terms()) {
+          Set<Idx> inner = new HashSet<>();
+          m.atoms().forEach(x -> indices(x, inner));
+          inner.removeAll(m.sums());
+          out.addAll(inner);
+        }
+      }
+    }
+  }
+
+  private static void indices(Ix x, Set<Idx> out) {
+    if (x instanceof Ix.V v) {
+      out.add(v.idx());
+    } else if (x instanceof Ix.D d) {
+      d.element().forEach(e -> indices(e, out));
+    }
+  }
+
+  /** A word for a known sum's field: the first hyperparameter or data array it adds up. */
+  private String word(Poly p) {
+    for (Monomial m : p.terms()) {
+      for (Atom a : m.atoms()) {
+        if (a instanceof Atom.Hyper h) {
+          return layout.hyperNames.get(h.name());
+        } else if (a instanceof Atom.Data d && layout.data.containsKey(d.var())) {
+          return layout.data.get(d.var()).field();
+        }
+      }
+    }
+    return "Known";
   }
 
   private static String matrixKey(Atom.MatrixFn mf) {

@@ -36,30 +36,45 @@ final class SweepWriter extends WriterPart {
   MethodSpec prepare() {
     MethodSpec.Builder m = MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PRIVATE)
         .addJavadoc("Computes what depends only on sizes, hyperparameters and data, once per fit.\n");
+    // One factorisation per matrix, for its inverse and its log-determinant alike.
+    Map<String, List<PolyCode.MatrixConstant>> byMatrix = new LinkedHashMap<>();
     for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
-      String d = layout.dim(c.dim());
-      Idx i = Idx.fresh("i", c.dim());
-      Idx j = Idx.fresh("j", c.dim());
-      Poly entry = Constants.entry(c.matrix(), i, j);
-      String text = IrPrinter.print(c.matrix());
-      m.addCode("$L", CodeBlock.builder().add("{\n").indent().build());
-      m.addComment("$L of $L", c.f() == Atom.MatFunc.INVERSE ? "inverse" : "log-determinant", text);
-      m.addStatement("double[] a = new double[$L * $L]", d, d);
-      m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-      m.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-      m.addStatement("a[i * $L + j] = $L", d, polys.inline(entry, Map.of(i, "i", j, "j")));
+      byMatrix.computeIfAbsent(IrPrinter.print(c.matrix()), k -> new ArrayList<>()).add(c);
+    }
+    for (Map.Entry<String, List<PolyCode.MatrixConstant>> e : byMatrix.entrySet()) {
+      PolyCode.MatrixConstant first = e.getValue().get(0);
+      String d = layout.dim(first.dim());
+      Set<String> scope = new LinkedHashSet<>();
+      String a = localName("a", scope);
+      String lnDet = localName("lnDet", scope);
+      Idx i = Idx.fresh("i", first.dim());
+      Idx j = Idx.fresh("j", first.dim());
+      String in = localName("i", scope);
+      String jn = localName("j", scope);
+      Poly entry = Constants.entry(first.matrix(), i, j);
+      String text = e.getKey();
+      m.addCode("{\n$>");
+      m.addComment("$L of $L", String.join(" and ", e.getValue().stream()
+          .map(c -> c.f() == Atom.MatFunc.INVERSE ? "inverse" : "log-determinant").toList()), text);
+      m.addStatement("double[] $N = new double[$L * $L]", a, d, d);
+      m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", in, in, d, in);
+      m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", jn, jn, d, jn);
+      m.addStatement("$N[$N * $L + $N] = $L", a, in, d, jn, polys.inline(entry, Map.of(i, in, j, jn)));
       m.endControlFlow();
       m.endControlFlow();
-      m.addStatement("double lnDet = $T.spdInverseLogDet(a, 0, a, 0, $L)", LIN_ALG, d);
-      m.beginControlFlow("if (Double.isNaN(lnDet))");
-      m.addStatement("throw new IllegalArgumentException($S)", text + " must be symmetric positive definite");
+      m.addStatement("double $N = $T.spdInverseLogDet($N, 0, $N, 0, $L)", lnDet, LIN_ALG, a, a, d);
+      m.beginControlFlow("if ($T.isNaN($N))", DOUBLE, lnDet);
+      m.addStatement("throw new $T($S)", IAE, text + " must be symmetric positive definite");
       m.endControlFlow();
-      if (c.f() == Atom.MatFunc.INVERSE) {
-        m.addStatement("$L = a", c.field());
-      } else {
-        m.addStatement("$L = lnDet", c.field());
+      for (PolyCode.MatrixConstant c : e.getValue()) {
+        m.addStatement("$N = $N", c.field(), c.f() == Atom.MatFunc.INVERSE ? a : lnDet);
       }
-      m.addCode("$L", CodeBlock.builder().unindent().add("}\n").build());
+      m.addCode("$<}\n");
+    }
+    for (PolyCode.KnownSum k : polys.knownSums.values()) {
+      m.addComment("$L = $L, once per fit", k.field(), k.value());
+      m.addStatement("$N = 0.0", k.field());
+      m.addCode(polys.accumulate(k.field(), k.value(), Map.of()));
     }
     m.addCode(dataSums.compute());
     return m.build();
@@ -72,7 +87,7 @@ final class SweepWriter extends WriterPart {
             + " recomputed after\nevery update, and a decrease throws.\n");
     m.addStatement("double last = check ? elbo() : 0.0");
     for (String f : plan.schedule()) {
-      m.addStatement("$L()", updateName(plan.update(f)));
+      m.addStatement("$N()", updateName(plan.update(f)));
       m.beginControlFlow("if (check)");
       m.addStatement("last = checkedElbo($S, iteration, last)", f);
       m.endControlFlow();
@@ -82,12 +97,12 @@ final class SweepWriter extends WriterPart {
 
   MethodSpec checkedElbo() {
     return MethodSpec.methodBuilder("checkedElbo").addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
-        .addParameter(String.class, "factor").addParameter(TypeName.INT, "iteration")
+        .addParameter(STRING, "factor").addParameter(TypeName.INT, "iteration")
         .addParameter(TypeName.DOUBLE, "before")
         .addJavadoc("The ELBO after updating {@code factor}: coordinate ascent never lowers it, so a decrease"
             + " beyond 1e-9\nrelative (rounding) is a bug, reported with the factor's name.\n")
         .addStatement("double after = elbo()")
-        .beginControlFlow("if (after < before - 1e-9 * Math.max(1.0, Math.abs(before)))")
+        .beginControlFlow("if (after < before - 1e-9 * $T.max(1.0, $T.abs(before)))", MATH, MATH)
         .addStatement("throw new $T(factor, iteration, before, after)", ELBO_DECREASED)
         .endControlFlow()
         .addStatement("return after").build();
@@ -96,16 +111,19 @@ final class SweepWriter extends WriterPart {
   /** The posterior predictive mean of one entry of an observed array whose entries may be missing. */
   MethodSpec predictive(UpdatePlan.Predictive p) {
     Layout.DataArray d = layout.data.get(p.node());
-    MethodSpec.Builder m = MethodSpec.methodBuilder("predict" + Layout.cap(d.field())).returns(TypeName.DOUBLE)
+    MethodSpec.Builder m = MethodSpec.methodBuilder(layout.predictNames.get(d.node())).returns(TypeName.DOUBLE)
         .addJavadoc("E_q[mean of $L's distribution]: the posterior predictive mean of one entry.\n", p.node());
     Map<Idx, String> free = new LinkedHashMap<>();
+    Set<String> scope = new LinkedHashSet<>();
     for (Idx i : p.element()) {
-      m.addParameter(TypeName.INT, i.name());
-      free.put(i, i.name());
+      String n = localName(i.name(), scope);
+      m.addParameter(TypeName.INT, n);
+      free.put(i, n);
     }
-    m.addStatement("double mean = 0.0");
-    m.addCode(polys.accumulate("mean", p.mean(), free));
-    m.addStatement("return mean");
+    String mean = localName("mean", scope);
+    m.addStatement("double $N = 0.0", mean);
+    m.addCode(polys.accumulate(mean, p.mean(), free));
+    m.addStatement("return $N", mean);
     return m.build();
   }
 
@@ -222,15 +240,16 @@ final class SweepWriter extends WriterPart {
             seedData.allowsMissing() ? seedData.observedField() : "null", layout.product(fs.elementDims()),
             layout.product(rest), d, p);
         m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
-        m.addStatement("System.arraycopy($L, e * $L, $L, 0, $L)", p, d, eta, d);
+        m.addStatement("$T.arraycopy($N, e * $L, $N, 0, $L)", SYSTEM, p, d, eta, d);
         m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
         m.endControlFlow();
         m.nextControlFlow("else");
       }
       m.addComment("responsibilities uniform on the simplex: the softmax of the logs of Exp(1) draws");
       m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
-      m.beginControlFlow("for (int c = 0; c < $L; c++)", d);
-      m.addStatement("$L[c] = Math.log(-Math.log(1.0 - rng.nextDouble()))", eta);
+      String c = localName("c", new LinkedHashSet<>(Set.of("e")));
+      m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", c, c, d, c);
+      m.addStatement("$N[$N] = $T.log(-$T.log(1.0 - rng.nextDouble()))", eta, c, MATH, MATH);
       m.endControlFlow();
       m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
       m.endControlFlow();

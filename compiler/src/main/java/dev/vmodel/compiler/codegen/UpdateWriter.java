@@ -32,7 +32,7 @@ final class UpdateWriter extends WriterPart {
   List<MethodSpec> update(FactorUpdate u) {
     Layout.FactorStorage fs = layout.factors.get(u.factor().name());
     if (isFused(u) && fused.separable()) {
-      return fused.update(updateName(u), ctx.updateDoc(u), threadsField());
+      return fused.update(updateName(u), ctx.chunkName(u), ctx.updateDoc(u), threadsField());
     }
     MethodSpec.Builder m = MethodSpec.methodBuilder(updateName(u)).addModifiers(Modifier.PRIVATE);
     m.addJavadoc(ctx.updateDoc(u));
@@ -45,7 +45,7 @@ final class UpdateWriter extends WriterPart {
     }
     boolean fusedRows = isFused(u);
     Parts parts = evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false, true, fusedRows);
-    String chunkName = updateName(u) + (fusedRows ? "Block" : "Chunk");
+    String chunkName = ctx.chunkName(u);
     m.addCode(parts.prelude());
     if (fusedRows) {
       m.addJavadoc(fused.unseparatedDoc());
@@ -103,7 +103,8 @@ final class UpdateWriter extends WriterPart {
       boolean block, boolean chunked, boolean fusedRows) {
     CodeBlock.Builder b = CodeBlock.builder();
     List<Idx> el = fs.update().elementIndices();
-    Set<String> inScope = new LinkedHashSet<>();
+    // init(rng, options) evaluates priors with this code too: its parameters are in scope.
+    Set<String> inScope = new LinkedHashSet<>(List.of("rng", "options"));
     Map<Idx, String> elementNames = new LinkedHashMap<>();
     for (Idx i : el) {
       elementNames.put(i, localName(i.name(), inScope));

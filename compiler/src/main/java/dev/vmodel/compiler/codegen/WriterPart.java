@@ -17,6 +17,13 @@ abstract class WriterPart {
   static final ClassName SPECIAL = ModelContext.SPECIAL;
   static final ClassName LIN_ALG = ModelContext.LIN_ALG;
   static final ClassName CHUNKS = ModelContext.CHUNKS;
+  static final ClassName MATH = ModelContext.MATH;
+  static final ClassName DOUBLE = ModelContext.DOUBLE;
+  static final ClassName SYSTEM = ModelContext.SYSTEM;
+  static final ClassName STRING = ModelContext.STRING;
+  static final ClassName IAE = ModelContext.IAE;
+  static final ClassName ISE = ModelContext.ISE;
+  static final ClassName IOOBE = ModelContext.IOOBE;
 
   final ModelContext ctx;
   final UpdatePlan plan;
@@ -92,10 +99,6 @@ abstract class WriterPart {
 
   String width(String elements, Dim dim, int arity) {
     return ctx.width(elements, dim, arity);
-  }
-
-  String qualifySizes(String code) {
-    return ctx.qualifySizes(code);
   }
 
   static String escape(String s) {

@@ -49,11 +49,12 @@ public final class NormalFamily extends FamilyBase {
   public CodeBlock jitter(FactorJava j, String elements) {
     CodeBlock.Builder m = CodeBlock.builder();
     m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
-    m.addStatement("double mean = $L[e] + rng.nextGaussian() / $T.sqrt($L[e])", j.param("mean"), MATH,
+    String mean = j.local("mean");
+    m.addStatement("double $N = $N[e] + rng.nextGaussian() / $T.sqrt($N[e])", mean, j.param("mean"), MATH,
         j.param("precision"));
-    m.addStatement("$L[e] = mean", j.param("mean"));
-    m.addStatement("$L[e] = mean", j.moment("x"));
-    m.addStatement("$L[e] = mean * mean + 1.0 / $L[e]", j.moment("x2"), j.param("precision"));
+    m.addStatement("$N[e] = $N", j.param("mean"), mean);
+    m.addStatement("$N[e] = $N", j.moment("x"), mean);
+    m.addStatement("$N[e] = $N * $N + 1.0 / $N[e]", j.moment("x2"), mean, mean, j.param("precision"));
     m.endControlFlow();
     return m.build();
   }

@@ -43,6 +43,38 @@ class GeneratedCodeCompilesTest {
     assertNotNull(Examples.compile(List.of(g)));
   }
 
+  static List<String> testModels() {
+    return TestModels.files().stream().map(java.nio.file.Path::toString).toList();
+  }
+
+  /**
+   * Every model file of the tests (examples, codegen variants, good models, the interpreter's
+   * models) plans and its generated code compiles under -Xlint:all -Werror.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("testModels")
+  void everyTestModelCompiles(String path) {
+    java.nio.file.Path file = java.nio.file.Path.of(path);
+    List<com.palantir.javapoet.JavaFile> java = TestModels.generate(TestModels.label(file), TestModels.read(file),
+        "dev.vmodel.models." + file.getParent().getFileName() + "."
+            + file.getFileName().toString().replace(".vmodel", "").replace('-', '_'));
+    assertFalse(java.isEmpty(), path);
+    assertNotNull(TestModels.compile(java).getParent(), path);
+  }
+
+  /** The models left out of {@link #everyTestModelCompiles} are rejected as non-conjugate, not for anything else. */
+  @Test
+  void theModelsLeftOutAreRejectedAsNotConjugate() {
+    for (String label : TestModels.NOT_CONJUGATE) {
+      dev.vmodel.compiler.driver.Compiler.Result r = dev.vmodel.compiler.driver.Compiler.plan(
+          new dev.vmodel.compiler.diag.SourceFile(label, TestModels.read(TestModels.resource(label))));
+      assertTrue(r.hasErrors(), label);
+      for (dev.vmodel.compiler.diag.Diagnostic d : r.diagnostics()) {
+        assertEquals("E100", d.code().id(), label + ": " + d);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void publicApi(String stem) throws ReflectiveOperationException {

@@ -9,6 +9,7 @@ import dev.vmodel.runtime.posterior.DirichletPosterior;
 import dev.vmodel.runtime.posterior.GammaPosterior;
 import dev.vmodel.runtime.posterior.MultiNormalPosterior;
 import dev.vmodel.runtime.posterior.NormalGammaPosterior;
+import dev.vmodel.runtime.posterior.NormalPosterior;
 import dev.vmodel.runtime.posterior.WishartPosterior;
 import java.util.Map;
 import java.util.Random;
@@ -335,6 +336,78 @@ class VariantModelsTest {
       double theta = ((BetaPosterior) Harness.call(r, "theta", k)).mean();
       double rho = ((BetaPosterior) Harness.call(r, "rho", k)).mean();
       org.junit.jupiter.api.Assertions.assertTrue(Math.abs(theta - rho) > 0.4, "theta " + theta + ", rho " + rho);
+    }
+  }
+
+  /**
+   * Issue 12: a latent Gamma scalar times a hyper matrix as the precision of observed vectors
+   * compiled to a class that named LinAlg without importing it. It compiles, fits, and q(tau)
+   * and the ELBO (the log evidence) are exact.
+   */
+  @Test
+  void scaledPrecisionIsTheExactPosterior() {
+    Random rng = new Random(12);
+    int n = 40;
+    double[] m0 = {0.5, -1};
+    double[][] l0 = {{2, 0.5}, {0.5, 1}};
+    double[][] x = new double[n][2];
+    double quad = 0;
+    for (int i = 0; i < n; i++) {
+      x[i][0] = m0[0] + rng.nextGaussian();
+      x[i][1] = m0[1] + rng.nextGaussian() * 0.7;
+      double d0 = x[i][0] - m0[0];
+      double d1 = x[i][1] - m0[1];
+      quad += l0[0][0] * d0 * d0 + 2 * l0[0][1] * d0 * d1 + l0[1][1] * d1 * d1;
+    }
+    double a = 2;
+    double b = 3;
+    double aN = a + n * 2 / 2.0;
+    double bN = b + 0.5 * quad;
+    Class<?> model = Examples.testModelClass("scaled-precision.vmodel");
+    Harness h = Harness.of(model).set("m0", m0).set("L0", l0);
+    FitResult r = h.fit(h.data(Map.of("x", x)), CHECKED);
+    GammaPosterior q = (GammaPosterior) Harness.call(r, "tau");
+    assertEquals(aN, q.shape(), rel(aN));
+    assertEquals(bN, q.rate(), rel(bN));
+    double lnDetL0 = Math.log(l0[0][0] * l0[1][1] - l0[0][1] * l0[1][0]);
+    double evidence = a * Math.log(b) - Numerics.lnGamma(a) + Numerics.lnGamma(aN) - aN * Math.log(bN)
+        + n / 2.0 * lnDetL0 - n * Math.log(2 * Math.PI);
+    assertEquals(evidence, r.elbo(), rel(evidence));
+  }
+
+  /**
+   * Issue 12: a size named s made the generated accessors read {@code s.s.N}. The model compiles
+   * and fits, and each b[i, k] is the exact Normal posterior of its cell's observations.
+   */
+  @Test
+  void sizeNamedSFitsExactly() {
+    Random rng = new Random(3);
+    int n = 60;
+    int sSize = 3;
+    int[] g = new int[n];
+    int[] hh = new int[n];
+    double[] y = new double[n];
+    double[][] sum = new double[sSize][2];
+    int[][] count = new int[sSize][2];
+    for (int i = 0; i < n; i++) {
+      g[i] = i % sSize;
+      hh[i] = (i / sSize) % 2;
+      y[i] = g[i] - hh[i] + rng.nextGaussian() * 0.5;
+      sum[g[i]][hh[i]] += y[i];
+      count[g[i]][hh[i]]++;
+    }
+    Class<?> model = Examples.testModelClass("size-named-s.vmodel");
+    Harness h = Harness.of(model);
+    FitResult r = h.fit(h.data(Map.of("g", g, "h", hh, "y", y)), CHECKED);
+    assertEquals(sSize, Harness.call(r, "sizeS"));
+    for (int i = 0; i < sSize; i++) {
+      for (int k = 0; k < 2; k++) {
+        double precision = 1 + 4.0 * count[i][k];
+        double mean = 4 * sum[i][k] / precision;
+        NormalPosterior q = (NormalPosterior) Harness.call(r, "b", i, k);
+        assertEquals(precision, q.precision(), rel(precision));
+        assertEquals(mean, q.mean(), rel(mean));
+      }
     }
   }
 }
