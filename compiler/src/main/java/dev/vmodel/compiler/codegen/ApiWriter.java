@@ -127,8 +127,9 @@ final class ApiWriter extends WriterPart {
     MethodSpec.Builder m = MethodSpec.methodBuilder("fit").addModifiers(Modifier.PUBLIC).returns(resultName())
         .addParameter(dataName(), "data").addParameter(FIT_OPTIONS, "options")
         .addJavadoc("Runs coordinate ascent from {@code options.restarts()} starts and returns the fit with the"
-            + " highest ELBO.\n\n@throws $T if the data are missing, ragged or out of their declared range\n",
-            DATA_EXCEPTION);
+            + " highest ELBO.\n\n@throws $T if the data are missing, ragged or out of their declared range\n"
+            + "@throws ArithmeticException if a sweep breaks down numerically (non-finite parameters or ELBO),"
+            + " naming the factor\n", DATA_EXCEPTION);
     m.addStatement("$T best = null", resultName());
     m.beginControlFlow("for (int restart = 0; restart < options.restarts(); restart++)");
     m.addStatement("$T s = new $T(this, data)", stateName(), stateName());
@@ -140,6 +141,7 @@ final class ApiWriter extends WriterPart {
     m.beginControlFlow("for (int it = 1; it <= options.maxIterations(); it++)");
     m.addStatement("s.sweep(it, options.checkMonotone())");
     m.addStatement("double elbo = $L", elboAfterSweep());
+    m.addStatement("s.checkFinite(it, elbo)");
     m.addStatement("trace[it - 1] = elbo");
     m.addStatement("iterations = it");
     m.beginControlFlow("if (options.listener() != null)");
@@ -203,6 +205,7 @@ final class ApiWriter extends WriterPart {
         .addStatement("s.sweep(sweeps + 1, options.checkMonotone())")
         .addStatement("sweeps++")
         .addStatement("double elbo = $L", elboAfterSweep())
+        .addStatement("s.checkFinite(sweeps, elbo)")
         .beginControlFlow("if (sweeps > trace.length)")
         .addStatement("trace = $T.copyOf(trace, 2 * trace.length)", Arrays.class)
         .endControlFlow()

@@ -160,6 +160,7 @@ final class DataWriter extends WriterPart {
     for (Layout.DataArray d : layout.data.values()) {
       flattenData(m, d);
     }
+    new CountChecks(ctx).write(m);
     storage.allocate(m);
     m.addStatement("prepare()");
     return m.build();

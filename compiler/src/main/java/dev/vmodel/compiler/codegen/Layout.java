@@ -33,7 +33,7 @@ final class Layout {
   private final Set<String> fields = new HashSet<>();
   /** The methods of the generated State class. */
   private final Names.Scope stateMethods = new Names.Scope(Set.of("sweep", "checkedElbo", "elbo", "elboAfterSweep",
-      "init", "prepare", "statistics", "statisticsBlock", "reduceStatistics", "checkFinite"));
+      "init", "prepare", "statistics", "statisticsBlock", "reduceStatistics", "checkFinite", "allFinite"));
   /** The public methods of the generated Result class. */
   private final Names.Scope resultMethods;
   /** Result's posterior accessor of each factor, by factor name. */

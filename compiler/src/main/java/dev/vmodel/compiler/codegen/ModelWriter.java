@@ -229,6 +229,7 @@ public final class ModelWriter extends WriterPart {
     }
     methods.add(sweeps.sweep());
     methods.add(sweeps.checkedElbo());
+    methods.addAll(sweeps.checkFinite());
     methods.add(sweeps.elbo(false));
     if (hasElboAfterSweep()) {
       methods.add(sweeps.elbo(true));

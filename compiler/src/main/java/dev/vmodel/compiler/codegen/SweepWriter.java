@@ -95,6 +95,39 @@ final class SweepWriter extends WriterPart {
     return m.build();
   }
 
+  /**
+   * {@code checkFinite(sweep, elbo)}: a fit must not end normally with a non-finite ELBO. When
+   * the sweep's ELBO is NaN or infinite, the first factor in the schedule whose parameters are
+   * not all finite is the one whose update broke down (the ones before it read finite moments).
+   */
+  List<MethodSpec> checkFinite() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("checkFinite").addParameter(TypeName.INT, "sweep")
+        .addParameter(TypeName.DOUBLE, "elbo")
+        .addJavadoc("Throws if the ELBO after sweep {@code sweep} is not finite, naming the first factor whose update"
+            + " gave\nnon-finite parameters (a numerical breakdown). One comparison when all is well.\n")
+        .beginControlFlow("if ($T.isFinite(elbo))", DOUBLE).addStatement("return").endControlFlow();
+    for (String f : plan.schedule()) {
+      Layout.FactorStorage fs = layout.factors.get(f);
+      List<CodeBlock> tests = new ArrayList<>();
+      for (String p : fs.params().values()) {
+        tests.add(CodeBlock.of("!allFinite($N)", p));
+      }
+      m.beginControlFlow("if ($L)", CodeBlock.join(tests, " || "));
+      m.addStatement("throw new $T($S + sweep + $S)", ModelContext.ARITHMETIC, "q(" + f + "): its update in sweep ",
+          " gave non-finite parameters (numerical breakdown); check the data and the hyperparameters");
+      m.endControlFlow();
+    }
+    m.addStatement("throw new $T($S + elbo + $S + sweep + $S)", ModelContext.ARITHMETIC, "the ELBO is ",
+        " after sweep ", " (numerical breakdown); check the data and the hyperparameters");
+    MethodSpec all = MethodSpec.methodBuilder("allFinite").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(TypeName.BOOLEAN).addParameter(double[].class, "values")
+        .beginControlFlow("for (double v : values)")
+        .beginControlFlow("if (!$T.isFinite(v))", DOUBLE).addStatement("return false").endControlFlow()
+        .endControlFlow()
+        .addStatement("return true").build();
+    return List.of(m.build(), all);
+  }
+
   MethodSpec checkedElbo() {
     return MethodSpec.methodBuilder("checkedElbo").addModifiers(Modifier.PRIVATE).returns(TypeName.DOUBLE)
         .addParameter(STRING, "factor").addParameter(TypeName.INT, "iteration")

@@ -2,6 +2,7 @@ package dev.vmodel.compiler.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vmodel.runtime.fit.DataException;
 import dev.vmodel.runtime.fit.FitOptions;
@@ -67,6 +68,45 @@ class DataValidationTest {
         dataError("normal-gamma", Map.of("x", new double[] {1, Double.POSITIVE_INFINITY})).getMessage());
     assertEquals("x[0]: must be positive and finite, got 0.0",
         dataError("exponential-gamma", Map.of("x", new double[] {0, 1})).getMessage());
+  }
+
+  /** Issue 13: counts above their trials made the Beta update negative and the fit NaN. */
+  @Test
+  void binomialCountAboveItsTrials() {
+    DataException e = dataError("beta-binomial", Map.of("trials", new int[] {5, 4, 6}, "y", new int[] {2, 5, 6}));
+    assertEquals("y[1]: is 5, more than its trials, 4.0", e.getMessage());
+    assertEquals(1, e.row());
+    assertEquals(-1, e.column());
+  }
+
+  /** Issue 13: Multinomial rows must be counts that add up to their trials. */
+  @Test
+  void multinomialRowsAreCountsSummingToTheirTrials() {
+    int[] trials = {3, 4};
+    DataException negative = dataError("dirichlet-multinomial",
+        Map.of("trials", trials, "counts", new double[][] {{1, 1, 1}, {5, -1, 0}}));
+    assertEquals("counts[1][1]: must be a count (a non-negative integer), got -1.0", negative.getMessage());
+    assertEquals(1, negative.column());
+    DataException fraction = dataError("dirichlet-multinomial",
+        Map.of("trials", trials, "counts", new double[][] {{1, 1.5, 0.5}, {4, 0, 0}}));
+    assertEquals("counts[0][1]: must be a count (a non-negative integer), got 1.5", fraction.getMessage());
+    DataException sum = dataError("dirichlet-multinomial",
+        Map.of("trials", trials, "counts", new double[][] {{1, 1, 1}, {2, 1, 0}}));
+    assertEquals("counts[1]: sums to 3.0, not to its trials, 4.0", sum.getMessage());
+    assertEquals(-1, sum.column());
+  }
+
+  /**
+   * Issue 13: with mu0 = 1e200 the Normal-Gamma update overflows; fit used to return a NaN ELBO
+   * as if it had converged. It throws, naming the factor whose update broke down.
+   */
+  @Test
+  void numericalBreakdownNamesTheFactor() {
+    Harness h = Harness.of(Examples.exampleClass("normal-gamma")).set("mu0", 1e200);
+    Object data = h.data(Map.of("x", new double[] {0.5, 1.5, -0.2}));
+    ArithmeticException e = assertThrows(ArithmeticException.class, () -> h.fit(data, FitOptions.defaults()));
+    assertTrue(e.getMessage().startsWith("q(tau): its update in sweep 1 gave non-finite parameters"),
+        e.getMessage());
   }
 
   @Test
