@@ -9,6 +9,8 @@ import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.diag.InternalCompilerError;
 import dev.vmodel.compiler.family.Family;
+import dev.vmodel.compiler.optimize.OptimizedPlan;
+import dev.vmodel.compiler.optimize.RowFusion;
 import dev.vmodel.compiler.plan.PlanPrinter;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
@@ -58,14 +60,12 @@ final class ModelContext {
   final ClassName model;
   /** The fused pass over a local categorical factor's plate, or null (see {@link RowFusion}). */
   final FusedUpdate fused;
-  /** Sums over plates of data alone, computed once per fit. */
-  final DataSums dataSums;
-  /** The natural parameters each update evaluates (row statistics and data sums read where found). */
-  private final Map<FactorUpdate, List<NaturalParam>> evaluated = new LinkedHashMap<>();
+  /** The optimisations decided on the plan: chunking, fusion, data sums, rewritten parameters. */
+  final OptimizedPlan optimized;
+  /** The fields of the sums over plates of data alone, computed once per fit. */
+  final DataSumFields dataSums;
   /** The ELBO's log-joint terms with their data-only sums read from precomputed arrays. */
-  final List<Poly> elboTerms = new ArrayList<>();
-  /** The updates whose element loop runs in chunks, in parallel. */
-  private final Set<FactorUpdate> chunked = new LinkedHashSet<>();
+  final List<Poly> elboTerms;
   /**
    * Per-chunk natural-parameter workspaces ({@code double[chunks][width]}) of the factors whose
    * element loop runs in chunks, by the natural parameter's holder name.
@@ -83,22 +83,18 @@ final class ModelContext {
   /** A workspace holding, for all elements of a factor, the terms of one natural parameter that are scattered. */
   record Scatter(String field, String length) {}
 
-  ModelContext(UpdatePlan plan, String packageName) {
-    this.plan = plan;
+  ModelContext(OptimizedPlan optimized, String packageName) {
+    this.optimized = optimized;
+    this.plan = optimized.plan();
     this.layout = new Layout(plan);
     this.polys = new PolyCode(layout);
     this.families = new FamilyCode(layout);
     this.explain = PlanPrinter.text(plan);
     this.packageName = packageName;
     this.model = ClassName.get(packageName, plan.graph().name());
-    for (FactorUpdate u : plan.updates()) {
-      if (isChunked(u)) {
-        chunked.add(u);
-      }
-    }
-    RowFusion fusion = RowFusion.analyze(plan, this::chunked);
+    RowFusion fusion = optimized.fusion();
     this.fused = fusion == null ? null : new FusedUpdate(fusion, layout, polys);
-    this.dataSums = new DataSums(layout, polys);
+    this.elboTerms = optimized.elboTerms();
     for (Layout.FactorStorage fs : layout.factors.values()) {
       if (chunked(fs.update())) {
         for (Family.Stat s : fs.update().family().naturalStats()) {
@@ -109,12 +105,13 @@ final class ModelContext {
         }
       }
     }
-    this.threadsField = chunked.isEmpty() ? null : layout.claim("threads");
+    this.threadsField = plan.updates().stream().anyMatch(this::chunked) ? layout.claim("threads") : null;
     for (FactorUpdate u : plan.updates()) {
       if (chunked(u) || isFused(u)) {
         chunkNames.put(u.factor().name(), layout.stateMethod(updateName(u) + (isFused(u) ? "Block" : "Chunk")));
       }
     }
+    this.dataSums = new DataSumFields(layout, polys, optimized.sums());
     this.initOrder = initOrder();
     for (FactorUpdate u : plan.updates()) {
       List<NaturalParam> params = naturalParams(u);
@@ -123,11 +120,7 @@ final class ModelContext {
       }
       params.forEach(p -> polys.register(p.value()));
     }
-    for (UpdatePlan.LogJointTerm term : plan.elbo().terms()) {
-      Poly value = dataSums.rewrite(term.value(), List.of());
-      elboTerms.add(value);
-      polys.register(value);
-    }
+    elboTerms.forEach(polys::register);
     for (FactorUpdate u : initOrder) {
       if (!u.responsibilities()) {
         planScatters(layout.factors.get(u.factor().name()), u.prior());
@@ -139,19 +132,9 @@ final class ModelContext {
     }
   }
 
-  /** The natural parameters the generated update evaluates: the plan's, with row statistics read where fused. */
+  /** The natural parameters the generated update evaluates: the plan's, with row statistics and data sums read. */
   List<NaturalParam> naturalParams(FactorUpdate u) {
-    return evaluated.computeIfAbsent(u, x -> {
-      List<NaturalParam> params = fused != null && fused.f.rewritten.containsKey(u.factor().name())
-          ? fused.f.rewritten.get(u.factor().name()) : u.natural();
-      List<NaturalParam> out = new ArrayList<>();
-      for (NaturalParam p : params) {
-        List<Idx> open = new ArrayList<>(u.elementIndices());
-        open.addAll(p.components());
-        out.add(new NaturalParam(p.stat(), p.components(), dataSums.rewrite(p.value(), open)));
-      }
-      return out;
-    });
+    return optimized.natural(u);
   }
 
   /**
@@ -186,24 +169,9 @@ final class ModelContext {
     return fused != null && fused.f.local == u;
   }
 
-  /**
-   * Whether a factor's element loop runs in chunks, in parallel: a local factor with elements
-   * whose update reads no moment of its own factor (an element's update must not read other
-   * elements of the same factor; reading none at all is the plan's usual case).
-   */
-  private static boolean isChunked(FactorUpdate u) {
-    if (!u.local() || u.elementIndices().isEmpty()) {
-      return false;
-    }
-    Set<String> reads = new LinkedHashSet<>();
-    for (NaturalParam p : u.natural()) {
-      collectFactors(p.value(), reads);
-    }
-    return !reads.contains(u.factor().name());
-  }
-
+  /** Whether a factor's element loop runs in parallel chunks ({@link OptimizedPlan#chunked}). */
   boolean chunked(FactorUpdate u) {
-    return chunked.contains(u);
+    return optimized.chunked(u);
   }
 
   /** The per-chunk workspace field of a natural parameter's holder. */

@@ -16,6 +16,8 @@ import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.family.FamilySpec;
+import dev.vmodel.compiler.optimize.DataSums;
+import dev.vmodel.compiler.optimize.OptimizedPlan;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import java.util.ArrayList;
@@ -28,11 +30,12 @@ import java.util.TreeSet;
 import javax.lang.model.element.Modifier;
 
 /**
- * Stage 6: writes one Java class per update plan. Everything about the class's storage is
- * decided first ({@link ModelContext}: the {@link Layout}, fusion, data sums, chunking,
- * workspaces); then the parts are written by what they are: the public API ({@link ApiWriter},
- * {@link PosteriorAccessors}), data binding and validation ({@link DataWriter}), factor updates
- * ({@link UpdateWriter}), and sweep, ELBO and initialisation ({@link SweepWriter}). The code of
+ * Stage 6: writes one Java class per update plan, from its {@link OptimizedPlan} (fusion, data
+ * sums, chunking). Everything about the class's storage is decided first ({@link ModelContext}:
+ * the {@link Layout}, the names of the fields those need, workspaces); then the parts are
+ * written by what they are: the public API ({@link ApiWriter}, {@link PosteriorAccessors}), data
+ * binding and validation ({@link DataWriter}, {@link CountChecks}), factor updates ({@link
+ * UpdateWriter}), and sweep, ELBO and initialisation ({@link SweepWriter}). The code of
  * every polynomial comes from {@link PolyCode}, the family conversions from {@link FamilyCode}.
  * The class is self-contained and depends only on the vmodel runtime.
  */
@@ -67,7 +70,7 @@ public final class ModelWriter extends WriterPart {
    */
   public static JavaFile write(UpdatePlan plan, Optional<String> packageOverride, Set<String> packageClasses) {
     String pkg = packageOverride.or(() -> plan.graph().javaPackage()).orElse("");
-    ModelWriter w = new ModelWriter(new ModelContext(plan, pkg));
+    ModelWriter w = new ModelWriter(new ModelContext(OptimizedPlan.of(plan), pkg));
     Set<String> others = new TreeSet<>(packageClasses);
     others.remove(plan.graph().name());
     return w.file(others);
@@ -249,8 +252,8 @@ public final class ModelWriter extends WriterPart {
     for (ModelContext.Scatter sc : ctx.scatters.values()) {
       t.addField(ArrayTypeName.of(TypeName.DOUBLE), sc.field(), Modifier.PRIVATE);
     }
-    for (DataSums.Sum sum : dataSums.sums) {
-      t.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.DOUBLE), sum.field(), Modifier.PRIVATE)
+    for (DataSums.Sum sum : dataSums.sums()) {
+      t.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.DOUBLE), dataSums.field(sum), Modifier.PRIVATE)
           .addJavadoc("A sum over $L of data alone, computed once per fit in {@link #prepare()}.\n", sum.row().name())
           .build());
     }

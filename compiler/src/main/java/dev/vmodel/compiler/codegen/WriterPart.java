@@ -32,7 +32,7 @@ abstract class WriterPart {
   final FamilyCode families;
   final ClassName model;
   final FusedUpdate fused;
-  final DataSums dataSums;
+  final DataSumFields dataSums;
 
   WriterPart(ModelContext ctx) {
     this.ctx = ctx;

@@ -11,6 +11,9 @@ import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.optimize.DataSums;
+import dev.vmodel.compiler.optimize.OptimizedPlan;
+import dev.vmodel.compiler.optimize.RowFusion;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
 import java.util.ArrayList;
@@ -21,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The analyses behind the fused generated code, inspected as values: which row statistics and
- * features {@link RowFusion} finds, which terms it rewrites, and which data-only sums {@link
- * DataSums} takes out of the updates. (That the generated code computes the same numbers as
+ * features {@link RowFusion} finds, which terms it rewrites, which data-only sums {@link
+ * DataSums} takes out of the updates, and the {@link OptimizedPlan} that holds them. (That the generated code computes the same numbers as
  * the unrewritten plan is shown by the exact-posterior, monotone-ELBO and elboAfterSweep tests.)
  */
 class RowFusionTest {
@@ -99,8 +102,7 @@ class RowFusionTest {
   @Test
   void linearRegressionSumsItsDataOnce() {
     UpdatePlan plan = Examples.example("linear-regression").plan();
-    Layout layout = new Layout(plan);
-    DataSums sums = new DataSums(layout, new PolyCode(layout));
+    DataSums sums = new DataSums(plan);
     List<Poly> rewritten = new ArrayList<>();
     for (UpdatePlan.FactorUpdate u : plan.updates()) {
       for (NaturalParam p : u.natural()) {
@@ -117,6 +119,31 @@ class RowFusionTest {
     }
     // sum_n X[n][i] y[n], sum_n X[n][i] X[n][j], sum_n y[n]^2 (each with y's observation mask),
     // and sum_n observed(y[n]): shared by q(w), q(tau) and the ELBO.
-    assertEquals(4, sums.sums.size(), sums.sums.toString());
+    assertEquals(4, sums.sums().size(), sums.sums().toString());
+  }
+
+  /**
+   * The optimisation stage's output is a value a test can print: the linear regression's data
+   * sums and rewritten parameters, the Gaussian mixture's fusion and chunked updates.
+   */
+  @Test
+  void optimizedPlanPrintsItsDecisions() {
+    String lr = OptimizedPlan.of(Examples.example("linear-regression").plan()).text();
+    assertTrue(lr.startsWith("model LinearRegression\nchunked: none\ndata sums:\n  sum:0 "), lr);
+    assertTrue(lr.contains("fusion: none\n"), lr);
+    assertTrue(lr.contains("eta(w), optimised:\n"), lr);
+    assertTrue(lr.contains("  sum:1 (XXObsY) = sum_n X[n][i0] * X[n][i1] * [y[n] observed]\n"), lr);
+    assertFalse(lr.substring(lr.indexOf("eta(")).contains("sum_n"), "every sum over n is precomputed:\n" + lr);
+    OptimizedPlan gm = OptimizedPlan.of(Examples.example("gaussian-mixture").plan());
+    String text = gm.text();
+    assertTrue(text.contains("chunked: q(z)\n"), text);
+    assertTrue(text.contains("fusion: q(z) over N, separable, ELBO from log-normalisers\n"), text);
+    assertTrue(text.contains("statistic "), text);
+    // The rewritten parameters of q(mu, Lambda) read the row statistics, not the rows.
+    UpdatePlan.FactorUpdate muLambda = gm.plan().updates().stream()
+        .filter(u -> u.factor().members().contains("mu")).findFirst().orElseThrow();
+    for (NaturalParam p : gm.natural(muLambda)) {
+      assertFalse(sumsOver(p.value(), "N"), p.value().toString());
+    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.vmodel.compiler.codegen;
+package dev.vmodel.compiler.optimize;
 
 import dev.vmodel.compiler.algebra.Atom;
 import dev.vmodel.compiler.algebra.Idx;
@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * How the passes over the plate of a local categorical factor q(z[n]) are fused into one: the
- * analysis behind the generated {@code updateZ}, read by {@link ModelWriter}.
+ * analysis behind the generated {@code updateZ}, part of the {@link OptimizedPlan} codegen reads.
  *
  * <p>Three rewrites of the plan's polynomials, each exact (only the order of floating-point
  * additions changes):
@@ -41,20 +41,20 @@ import java.util.Set;
  *       anyway; the ELBO after a sweep then needs no pass over the rows.
  * </ul>
  */
-final class RowFusion {
+public final class RowFusion {
   /** A product of data at one row ({@link #row}), free in {@code free}; canonical, shared by terms. */
-  static final class Pattern {
-    final String key;
-    final List<Atom> atoms;
-    final List<Idx> free;
-    final boolean symmetric;
-    final String word;
+  public static final class Pattern {
+    public final String key;
+    public final List<Atom> atoms;
+    public final List<Idx> free;
+    public final boolean symmetric;
+    public final String word;
     /** Part of the E-step's features: its values are computed per row into a workspace. */
-    boolean feature;
+    public boolean feature;
     /** Added up per component as a statistic sum_n pattern(n) q(z[n]=c). */
-    boolean stat;
+    public boolean stat;
     /** Derived data array of the statistic, as {@link Atom.Data} atoms of rewritten terms name it. */
-    String statVar;
+    public String statVar;
 
     Pattern(String key, List<Atom> atoms, List<Idx> free, boolean symmetric, String word) {
       this.key = key;
@@ -65,7 +65,7 @@ final class RowFusion {
     }
 
     /** Dense values per row: no Kronecker deltas (those scatter instead). */
-    boolean dense() {
+    public boolean dense() {
       return atoms.stream().allMatch(a -> a instanceof Atom.Data || a instanceof Atom.Observed || a instanceof Atom.Fn);
     }
   }
@@ -75,24 +75,24 @@ final class RowFusion {
    * (coefficient, sums not in the pattern, atoms free of n), the pattern's free indices being
    * the term's {@code free} (in the pattern's order).
    */
-  record WeightTerm(Pattern pattern, Monomial rest, List<Idx> free) {}
+  public record WeightTerm(Pattern pattern, Monomial rest, List<Idx> free) {}
 
-  final FactorUpdate local;
+  public final FactorUpdate local;
   /** The factor's element index n, and the component index c of eta(z[n]=c). */
-  final Idx element;
-  final Idx component;
+  public final Idx element;
+  public final Idx component;
   /** Canonical row index of the patterns. */
-  final Idx row;
+  public final Idx row;
   /** Canonical component index of statistics. */
-  final Idx statComponent;
-  final String momentStat;
-  final List<Pattern> patterns = new ArrayList<>();
+  public final Idx statComponent;
+  public final String momentStat;
+  public final List<Pattern> patterns = new ArrayList<>();
   /** The E-step in separable form, or null if some term is not a product of row data and the rest. */
-  final List<WeightTerm> weights;
+  public final List<WeightTerm> weights;
   /** Natural parameters of other factors with statistic-reading terms: factor name to rewritten parameters. */
-  final Map<String, List<NaturalParam>> rewritten = new LinkedHashMap<>();
+  public final Map<String, List<NaturalParam>> rewritten = new LinkedHashMap<>();
   /** Whether the ELBO after a sweep may use the log-normalisers of the last q(z) update. */
-  final boolean lseElbo;
+  public final boolean lseElbo;
 
   private RowFusion(FactorUpdate local, UpdatePlan plan) {
     this.local = local;
@@ -131,7 +131,7 @@ final class RowFusion {
    * The fusion for the plan's first local categorical factor with one plate index whose update
    * can run in chunks, or null if there is none or nothing would be gained.
    */
-  static RowFusion analyze(UpdatePlan plan, java.util.function.Predicate<FactorUpdate> chunked) {
+  public static RowFusion analyze(UpdatePlan plan, java.util.function.Predicate<FactorUpdate> chunked) {
     for (FactorUpdate u : plan.updates()) {
       if (u.responsibilities() && u.elementIndices().size() == 1
           && u.natural().size() == 1 && u.natural().get(0).components().size() == 1 && chunked.test(u)) {
@@ -145,16 +145,16 @@ final class RowFusion {
     return null;
   }
 
-  List<Pattern> features() {
+  public List<Pattern> features() {
     return patterns.stream().filter(p -> p.feature).toList();
   }
 
-  List<Pattern> stats() {
+  public List<Pattern> stats() {
     return patterns.stream().filter(p -> p.stat).toList();
   }
 
   /** Whether a monomial reads a moment of the fused factor. */
-  boolean readsLocal(Monomial m) {
+  public boolean readsLocal(Monomial m) {
     return m.atoms().stream().anyMatch(a -> a instanceof Atom.Moment mo && mo.factor().equals(local.factor().name()));
   }
 
@@ -244,12 +244,12 @@ final class RowFusion {
   }
 
   /** Data at a row: an array element, an observation mask, a delta, or a function of data. */
-  static boolean rowData(Atom a) {
+  public static boolean rowData(Atom a) {
     return a instanceof Atom.Data || a instanceof Atom.Observed || a instanceof Atom.Delta || dataFunction(a);
   }
 
   /** A function ({@code lnGamma(x[n] + 1)}) of data, hyperparameters and sizes only. */
-  static boolean dataFunction(Atom a) {
+  public static boolean dataFunction(Atom a) {
     if (!(a instanceof Atom.Fn fn)) {
       return false;
     }
@@ -268,7 +268,7 @@ final class RowFusion {
   }
 
   /** A pattern in canonical form, and the term's own indices in the pattern's order of free indices. */
-  record Canon(String key, List<Atom> atoms, List<Idx> free, List<Idx> canonical, boolean symmetric,
+  public record Canon(String key, List<Atom> atoms, List<Idx> free, List<Idx> canonical, boolean symmetric,
       String word) {}
 
   /**
@@ -282,7 +282,7 @@ final class RowFusion {
   }
 
   /** {@link #canon(List, Idx, List)} with the canonical row index {@code row}. */
-  static Canon canon(List<Atom> rowAtoms, Idx n, Idx row, List<Idx> candidates) {
+  public static Canon canon(List<Atom> rowAtoms, Idx n, Idx row, List<Idx> candidates) {
     Idx mask = Idx.fresh("?", n.range());
     Map<Idx, Ix> masking = new LinkedHashMap<>();
     masking.put(n, new Ix.V(row));
@@ -325,7 +325,7 @@ final class RowFusion {
    * ({@code lnGamma(y[n] + 1)}) are written in full (the printer rounds them to 6 digits, which
    * could give two different products one key).
    */
-  static String exact(Atom a) {
+  public static String exact(Atom a) {
     if (!(a instanceof Atom.Fn fn)) {
       return a.toString();
     }
@@ -365,7 +365,7 @@ final class RowFusion {
   }
 
   /** A Java word for a pattern: {@code one}, {@code x}, {@code xx}, {@code xObserved}, {@code wEq}. */
-  static String word(List<Atom> atoms) {
+  public static String word(List<Atom> atoms) {
     if (atoms.isEmpty()) {
       return "one";
     }
@@ -375,7 +375,7 @@ final class RowFusion {
       if (a instanceof Atom.Data d) {
         w = d.var();
       } else if (a instanceof Atom.Observed o) {
-        w = "obs" + Layout.cap(o.var());
+        w = "obs" + cap(o.var());
       } else if (a instanceof Atom.Delta d) {
         w = (d.a() instanceof Ix.D x ? x.var() : d.b() instanceof Ix.D y ? y.var() : "index") + "Is";
       } else if (a instanceof Atom.Fn fn) {
@@ -383,7 +383,7 @@ final class RowFusion {
       } else {
         w = "term";
       }
-      b.append(b.length() == 0 ? w : Layout.cap(w));
+      b.append(b.length() == 0 ? w : cap(w));
     }
     return b.toString().replaceAll("[^A-Za-z0-9]", "");
   }
@@ -428,7 +428,7 @@ final class RowFusion {
    * A product of atoms as {@code vmodel explain} prints it, with the given names for its
    * indices: {@code x[n][i] * x[n][j]}.
    */
-  static String display(List<Atom> atoms, Map<Idx, String> names) {
+  public static String display(List<Atom> atoms, Map<Idx, String> names) {
     Map<Idx, Ix> renaming = new LinkedHashMap<>();
     names.forEach((i, name) -> renaming.put(i, new Ix.V(new Idx(i.id(), name, i.range()))));
     List<Atom> renamed = atoms.stream().map(a -> a.subst(renaming)).toList();
@@ -436,9 +436,13 @@ final class RowFusion {
   }
 
   /** The indices a pattern's dims range over, in order. */
-  static List<Dim> dims(Pattern p) {
+  public static List<Dim> dims(Pattern p) {
     List<Dim> d = new ArrayList<>();
     p.free.forEach(i -> d.add(i.range()));
     return Collections.unmodifiableList(d);
+  }
+
+  static String cap(String s) {
+    return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + s.substring(1);
   }
 }

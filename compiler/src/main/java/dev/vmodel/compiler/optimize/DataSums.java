@@ -1,16 +1,17 @@
-package dev.vmodel.compiler.codegen;
+package dev.vmodel.compiler.optimize;
 
-import com.palantir.javapoet.CodeBlock;
 import dev.vmodel.compiler.algebra.Atom;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.algebra.Poly;
-import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.graph.ModelGraph;
+import dev.vmodel.compiler.plan.UpdatePlan;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Sums over a plate of data alone, computed once per fit instead of in every update and ELBO:
@@ -19,22 +20,37 @@ import java.util.Map;
  * mentions it is data (an array element, an observation mask, a delta, a function of data);
  * products equal up to their indices' names are one sum. The linear regression's sweep and ELBO
  * then cost O(P^2) instead of O(N P^2).
+ *
+ * <p>A pass on the plan: it decides the sums and rewrites the polynomials that read them (as
+ * data atoms of vars {@code sum:0}, {@code sum:1}, ...); codegen names their fields and writes
+ * the loops that compute them.
  */
-final class DataSums {
-  /** One precomputed sum: canonical atoms over {@code row}, free in {@code free}. */
-  record Sum(String key, String var, List<Atom> atoms, Idx row, List<Idx> free, String field) {}
+public final class DataSums {
+  /**
+   * One precomputed sum: canonical atoms over {@code row}, free in {@code free}; {@code word}
+   * names it ({@code sumYX}).
+   */
+  public record Sum(String key, String var, List<Atom> atoms, Idx row, List<Idx> free, String word) {}
 
-  private final Layout layout;
-  private final PolyCode polys;
-  final List<Sum> sums = new ArrayList<>();
+  /** The plan's data arrays (observed and covariates). */
+  private final Set<String> data = new HashSet<>();
+  private final List<Sum> sums = new ArrayList<>();
 
-  DataSums(Layout layout, PolyCode polys) {
-    this.layout = layout;
-    this.polys = polys;
+  public DataSums(UpdatePlan plan) {
+    for (ModelGraph.Node n : plan.graph().nodes()) {
+      if (!n.isLatent()) {
+        data.add(n.name());
+      }
+    }
+  }
+
+  /** The sums found so far, in the order they were found (an inner sum before the sums of it). */
+  public List<Sum> sums() {
+    return Collections.unmodifiableList(sums);
   }
 
   /** {@code p} with its data-only plate sums read from precomputed arrays; {@code open} are its free indices. */
-  Poly rewrite(Poly p, List<Idx> open) {
+  public Poly rewrite(Poly p, List<Idx> open) {
     List<Monomial> out = new ArrayList<>();
     boolean changed = false;
     for (Monomial m : p.terms()) {
@@ -52,7 +68,7 @@ final class DataSums {
       again = false;
       // The plan lists a term's plates innermost first: try the outermost (the largest plate) first.
       List<Idx> order = new ArrayList<>(cur.sums());
-      java.util.Collections.reverse(order);
+      Collections.reverse(order);
       for (Idx s : order) {
         Monomial r = extract(cur, s, open);
         if (r != null) {
@@ -97,7 +113,7 @@ final class DataSums {
   /** Row data ({@link RowFusion#rowData}) that does not change during a fit: not a row statistic. */
   private boolean dataOnly(Atom a) {
     if (a instanceof Atom.Data d) {
-      return layout.data.containsKey(d.var()) || d.var().startsWith("sum:");
+      return data.contains(d.var()) || d.var().startsWith("sum:");
     }
     return RowFusion.rowData(a);
   }
@@ -113,52 +129,14 @@ final class DataSums {
     String word = c.word();
     if (c.atoms().size() == 1 && c.atoms().get(0) instanceof Atom.Data d && d.var().startsWith("sum:")) {
       // A sum of a sum (sum_n sum_d x[n][d]^2, summed over n first): the inner one's name, totalled.
-      word = byVar(d.var()).field().substring("sum".length()) + "Total";
+      word = RowFusion.cap(byVar(d.var()).word()) + "Total";
     }
-    String field = layout.claim("sum" + Layout.cap(word));
-    Sum s = new Sum(key, var, c.atoms(), row, c.canonical(), field);
-    List<Dim> dims = new ArrayList<>();
-    c.canonical().forEach(i -> dims.add(i.range()));
-    polys.derived.put(var, new Layout.DataArray(var, field, false, dims, List.of(), false, null, null));
+    Sum s = new Sum(key, var, c.atoms(), row, c.canonical(), word);
     sums.add(s);
     return s;
   }
 
-  private Sum byVar(String var) {
+  public Sum byVar(String var) {
     return sums.stream().filter(x -> x.var().equals(var)).findFirst().orElseThrow();
-  }
-
-  /** prepare()'s code: each sum computed in one pass over its plate (in the order they were found). */
-  CodeBlock compute() {
-    CodeBlock.Builder b = CodeBlock.builder();
-    for (Sum s : sums) {
-      List<Dim> dims = new ArrayList<>();
-      s.free().forEach(i -> dims.add(i.range()));
-      b.add("// $L = sum_$L $L\n", s.field(), s.row().name(), describe(s));
-      b.addStatement("$L = new double[$L]", s.field(), layout.product(dims));
-      Map<Idx, String> open = new LinkedHashMap<>();
-      for (int i = 0; i < s.free().size(); i++) {
-        open.put(s.free().get(i), Layout.indexName(i));
-      }
-      List<Idx> free = s.free();
-      b.add(polys.loops(List.of(new Monomial(1.0, List.of(s.row()), s.atoms())), open, Map.of(),
-          names -> s.field() + "[" + layout.flat(free.stream().map(names::get).toList(), dims) + "]"));
-    }
-    return b.build();
-  }
-
-  private String describe(Sum s) {
-    Map<Idx, String> names = new LinkedHashMap<>();
-    names.put(s.row(), s.row().name());
-    for (int i = 0; i < s.free().size(); i++) {
-      names.put(s.free().get(i), Layout.indexName(i));
-    }
-    // A sum of a sum reads the inner one: shown by its field's name, not its internal var.
-    List<Atom> atoms = new ArrayList<>();
-    for (Atom a : s.atoms()) {
-      atoms.add(a instanceof Atom.Data d && d.var().startsWith("sum:")
-          ? new Atom.Data(byVar(d.var()).field(), d.element(), d.component()) : a);
-    }
-    return RowFusion.display(atoms, names);
   }
 }
