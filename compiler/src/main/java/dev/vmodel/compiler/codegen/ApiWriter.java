@@ -8,7 +8,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.ast.AstPrinter;
 import dev.vmodel.compiler.check.CheckedModel;
@@ -181,7 +180,7 @@ final class ApiWriter extends WriterPart {
   private List<Layout.FactorStorage> settableLocals() {
     List<Layout.FactorStorage> out = new ArrayList<>();
     for (Layout.FactorStorage fs : layout.factors.values()) {
-      if (fs.update().local() && fs.update().family().kind() == Family.Kind.CATEGORICAL) {
+      if (fs.update().responsibilities()) {
         out.add(fs);
       }
     }

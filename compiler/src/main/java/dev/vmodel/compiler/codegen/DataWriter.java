@@ -7,7 +7,6 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.ast.AstPrinter;

@@ -59,7 +59,7 @@ public record GeneratedApi(
     Map<String, Accessor> factors = new LinkedHashMap<>();
     for (Layout.FactorStorage fs : layout.factors.values()) {
       factors.put(fs.update().factor().name(), new Accessor(layout.accessorNames.get(fs.update().factor().name()),
-          fs.update().family().kind().title(),
+          fs.update().family().title(),
           fs.update().factor().members(), fs.elementDims(), fs.update().local()));
     }
     return new GeneratedApi(className, sizes, hypers, data, factors);

@@ -1,10 +1,10 @@
 package dev.vmodel.compiler.codegen;
 
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.check.CheckedModel;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Domain;
 import dev.vmodel.compiler.check.Type;
+import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.graph.ModelGraph;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import java.util.ArrayList;
@@ -101,12 +101,12 @@ final class Layout {
       List<Dim> el = new ArrayList<>();
       u.elementIndices().forEach(i -> el.add(i.range()));
       Map<String, String> params = new LinkedHashMap<>();
-      for (String p : paramNames(u.family().kind())) {
+      for (String p : u.family().spec().params()) {
         params.put(p, claim("q" + cap(base) + cap(p)));
       }
       Map<String, String> moments = new LinkedHashMap<>();
       Map<String, Integer> arity = new LinkedHashMap<>();
-      for (Map.Entry<String, Integer> m : momentNames(u.family().kind()).entrySet()) {
+      for (Map.Entry<String, Integer> m : u.family().spec().moments().entrySet()) {
         moments.put(m.getKey(), claim("e" + cap(base) + cap(m.getKey())));
         arity.put(m.getKey(), m.getValue());
       }
@@ -178,89 +178,6 @@ final class Layout {
 
   static String cap(String s) {
     return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
-  }
-
-  /** The usual parameters stored per element of each family. */
-  static List<String> paramNames(Family.Kind k) {
-    switch (k) {
-      case NORMAL:
-        return List.of("mean", "precision");
-      case MULTI_NORMAL:
-        return List.of("mean", "precision", "cov", "lnDetPrecision");
-      case GAMMA:
-        return List.of("shape", "rate");
-      case INV_GAMMA:
-        return List.of("shape", "scale");
-      case BETA:
-        return List.of("a", "b");
-      case DIRICHLET:
-        return List.of("alpha");
-      case CATEGORICAL:
-        return List.of("p");
-      case WISHART:
-        return List.of("W", "nu", "lnDetW");
-      case NORMAL_GAMMA:
-        return List.of("m", "beta", "a", "b");
-      default:
-        return List.of("m", "beta", "W", "nu", "lnDetW");
-    }
-  }
-
-  /** Moments (with their number of component indices) that each family supplies. */
-  static Map<String, Integer> momentNames(Family.Kind k) {
-    Map<String, Integer> m = new LinkedHashMap<>();
-    switch (k) {
-      case NORMAL:
-        m.put("x", 0);
-        m.put("x2", 0);
-        break;
-      case MULTI_NORMAL:
-        m.put("x", 1);
-        m.put("xxT", 2);
-        break;
-      case GAMMA:
-        m.put("x", 0);
-        m.put("lnx", 0);
-        m.put("x2", 0);
-        m.put("invx", 0);
-        break;
-      case INV_GAMMA:
-        m.put("invx", 0);
-        m.put("lnx", 0);
-        m.put("x", 0);
-        break;
-      case BETA:
-        m.put("lnx", 0);
-        m.put("ln1mx", 0);
-        m.put("x", 0);
-        break;
-      case DIRICHLET:
-        m.put("lnx", 1);
-        m.put("x", 1);
-        break;
-      case CATEGORICAL:
-        m.put("onehot", 1);
-        break;
-      case WISHART:
-        m.put("X", 2);
-        m.put("lnDet", 0);
-        break;
-      case NORMAL_GAMMA:
-        m.put("tau", 0);
-        m.put("lntau", 0);
-        m.put("taumu", 0);
-        m.put("taumu2", 0);
-        m.put("mu", 0);
-        break;
-      default:
-        m.put("Lambda", 2);
-        m.put("lnDetLambda", 0);
-        m.put("Lambdamu", 1);
-        m.put("muLambdamu", 0);
-        m.put("mu", 1);
-        break;
-    }
-    return m;
   }
 
   /** A local variable's name: the wanted one unless a field or a name in {@code scope} has it (then added to it). */

@@ -3,12 +3,12 @@ package dev.vmodel.compiler.codegen;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.vmodel.compiler.algebra.Atom;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.diag.InternalCompilerError;
+import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.optimize.OptimizedPlan;
 import dev.vmodel.compiler.optimize.RowFusion;
 import dev.vmodel.compiler.plan.PlanPrinter;
@@ -122,7 +122,7 @@ final class ModelContext {
     }
     elboTerms.forEach(polys::register);
     for (FactorUpdate u : initOrder) {
-      if (!(u.local() && u.family().kind() == Family.Kind.CATEGORICAL)) {
+      if (!u.responsibilities()) {
         planScatters(layout.factors.get(u.factor().name()), u.prior());
         u.prior().forEach(p -> polys.register(p.value()));
       }
@@ -210,7 +210,7 @@ final class ModelContext {
       FactorUpdate next = null;
       for (FactorUpdate u : remaining) {
         Set<String> needs = new LinkedHashSet<>();
-        if (!(u.local() && u.family().kind() == Family.Kind.CATEGORICAL)) {
+        if (!u.responsibilities()) {
           for (NaturalParam p : u.prior()) {
             collectFactors(p.value(), needs);
           }

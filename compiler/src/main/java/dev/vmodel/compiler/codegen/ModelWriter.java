@@ -10,11 +10,12 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.vmodel.compiler.algebra.Atom;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.check.CheckedModel;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Type;
+import dev.vmodel.compiler.family.Family;
+import dev.vmodel.compiler.family.FamilySpec;
 import dev.vmodel.compiler.optimize.DataSums;
 import dev.vmodel.compiler.optimize.OptimizedPlan;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
@@ -165,7 +166,7 @@ public final class ModelWriter extends WriterPart {
       String members = String.join(", ", u.factor().members().stream()
           .map(x -> idx.isEmpty() ? x : x + "[" + String.join(", ", idx) + "]").toList());
       lines.add(new String[] {"r." + layout.accessorNames.get(u.factor().name()) + "(" + String.join(", ", idx) + ");",
-          "q(" + members + "): " + u.family().kind().title()});
+          "q(" + members + "): " + u.family().title()});
     }
     int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0);
     for (String[] l : lines) {
@@ -267,15 +268,16 @@ public final class ModelWriter extends WriterPart {
     // Factor storage.
     for (Layout.FactorStorage fs : layout.factors.values()) {
       String elements = layout.product(fs.elementDims());
-      Family.Kind k = fs.update().family().kind();
+      FamilySpec spec = fs.update().family().spec();
       for (Map.Entry<String, String> p : fs.params().entrySet()) {
-        int w = families.paramWidth(k, p.getKey());
+        int w = spec.paramWidth(p.getKey());
         m.addStatement("$L = new double[$L]", p.getValue(), width(elements, fs.dim(), w));
       }
       for (Map.Entry<String, String> mo : fs.moments().entrySet()) {
-        if (k == Family.Kind.CATEGORICAL && mo.getKey().equals("onehot")) {
-          // E[onehot(z)] = p: one array serves as both (N x K doubles held once).
-          m.addStatement("$L = $L", mo.getValue(), fs.params().get("p"));
+        String shared = spec.momentSharing(mo.getKey());
+        if (shared != null) {
+          // One array serves as both (E[onehot(z)] = p: N x K doubles held once).
+          m.addStatement("$L = $L", mo.getValue(), fs.params().get(shared));
           continue;
         }
         m.addStatement("$L = new double[$L]", mo.getValue(), width(elements, fs.dim(), fs.momentArity().get(mo.getKey())));

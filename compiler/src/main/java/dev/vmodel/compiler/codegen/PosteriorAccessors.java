@@ -5,8 +5,8 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.family.FamilySpec;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,54 +57,31 @@ final class PosteriorAccessors extends WriterPart {
     Function<String, CodeBlock> mat = f -> el.equals("0") ? CodeBlock.of("s.$L.clone()", f)
         : CodeBlock.of("$T.copyOfRange(s.$L, $L * $L * $L, ($L + 1) * $L * $L)", Arrays.class, f, el, dd, dd, el, dd,
             dd);
-    String rt = RT + ".posterior";
-    ClassName post;
-    List<CodeBlock> args;
-    switch (u.family().kind()) {
-      case NORMAL:
-        post = ClassName.get(rt, "NormalPosterior");
-        args = List.of(one.apply(q.get("mean")), one.apply(q.get("precision")));
-        break;
-      case GAMMA:
-        post = ClassName.get(rt, "GammaPosterior");
-        args = List.of(one.apply(q.get("shape")), one.apply(q.get("rate")));
-        break;
-      case INV_GAMMA:
-        post = ClassName.get(rt, "InvGammaPosterior");
-        args = List.of(one.apply(q.get("shape")), one.apply(q.get("scale")));
-        break;
-      case BETA:
-        post = ClassName.get(rt, "BetaPosterior");
-        args = List.of(one.apply(q.get("a")), one.apply(q.get("b")));
-        break;
-      case DIRICHLET:
-        post = ClassName.get(rt, "DirichletPosterior");
-        args = List.of(vec.apply(q.get("alpha")));
-        break;
-      case CATEGORICAL:
-        post = ClassName.get(rt, "CategoricalPosterior");
-        args = List.of(vec.apply(q.get("p")));
-        break;
-      case MULTI_NORMAL:
-        post = ClassName.get(rt, "MultiNormalPosterior");
-        args = List.of(vec.apply(q.get("mean")), mat.apply(q.get("precision")));
-        break;
-      case WISHART:
-        post = ClassName.get(rt, "WishartPosterior");
-        args = List.of(mat.apply(q.get("W")), one.apply(q.get("nu")), CodeBlock.of("$L", dd));
-        break;
-      case NORMAL_GAMMA:
-        post = ClassName.get(rt, "NormalGammaPosterior");
-        args = List.of(one.apply(q.get("m")), one.apply(q.get("beta")), one.apply(q.get("a")), one.apply(q.get("b")));
-        break;
-      default:
-        post = ClassName.get(rt, "NormalWishartPosterior");
-        args = List.of(vec.apply(q.get("m")), one.apply(q.get("beta")), mat.apply(q.get("W")), one.apply(q.get("nu")));
-        break;
-    }
+    ClassName post = u.family().spec().posterior();
+    List<CodeBlock> args = u.family().spec().posteriorArgs(new FamilySpec.Copies() {
+      @Override
+      public CodeBlock one(String param) {
+        return one.apply(q.get(param));
+      }
+
+      @Override
+      public CodeBlock vector(String param) {
+        return vec.apply(q.get(param));
+      }
+
+      @Override
+      public CodeBlock matrix(String param) {
+        return mat.apply(q.get(param));
+      }
+
+      @Override
+      public CodeBlock dim() {
+        return CodeBlock.of("$L", dd);
+      }
+    });
     m.addStatement("return new $T($L)", post, CodeBlock.join(args, ",$W"));
     m.returns(post).addJavadoc("The posterior factor q($L)$L: $L.\n", u.factor().name(),
-        idx.isEmpty() ? "" : " of element [" + String.join(", ", userIdx) + "]", u.family().kind().title());
+        idx.isEmpty() ? "" : " of element [" + String.join(", ", userIdx) + "]", u.family().title());
     t.addMethod(m.build());
   }
 
@@ -117,30 +94,21 @@ final class PosteriorAccessors extends WriterPart {
       names.add(CodeBlock.of("$S", p.getKey()));
       values.add(CodeBlock.of("s.$L", p.getValue()));
     }
-    String mean = fs.moments().get(meanMoment(fs));
+    String mean = fs.moments().get(fs.update().family().spec().meanMoment());
     CodeBlock sd = fs.moments().containsKey("x2") ? CodeBlock.of("sd(s.$L, s.$L)", mean, fs.moments().get("x2"))
         : CodeBlock.of("new double[0]");
-    if (fs.update().family().kind() == Family.Kind.CATEGORICAL && mean.equals(fs.moments().get("onehot"))) {
-      // E[onehot(z)] is the array p itself: one copy serves as both.
+    String shared = fs.update().family().spec().momentSharing(fs.update().family().spec().meanMoment());
+    if (shared != null) {
+      // The mean is a parameter's array itself (E[onehot(z)] = p): one copy serves as both.
       return CodeBlock.builder().add("{\n$>")
           .addStatement("$T<$T, double[]> ps = parameters(new $T[] {$L}, $L)", Map.class, STRING, STRING,
               CodeBlock.join(names, ", "), CodeBlock.join(values, ", "))
           .addStatement("out.put($S, new $T.Posterior($S, $L, ps, ps.get($S), $L))", fs.update().factor().name(),
-              FIT_RESULT, fs.update().family().kind().title(), elements, "p", sd)
+              FIT_RESULT, fs.update().family().title(), elements, shared, sd)
           .add("$<}\n").build();
     }
     return CodeBlock.builder().addStatement("out.put($S, new $T.Posterior($S, $L,$Wparameters(new $T[] {$L}, $L),$W"
-        + "s.$L.clone(),$W$L))", fs.update().factor().name(), FIT_RESULT, fs.update().family().kind().title(), elements,
+        + "s.$L.clone(),$W$L))", fs.update().factor().name(), FIT_RESULT, fs.update().family().title(), elements,
         STRING, CodeBlock.join(names, ", "), CodeBlock.join(values, ", "), mean, sd).build();
-  }
-
-  /** The moment that is the factor's mean: E[x], E[mu], the responsibilities, E[Lambda]. */
-  private static String meanMoment(Layout.FactorStorage fs) {
-    for (String m : List.of("x", "mu", "onehot", "X")) {
-      if (fs.moments().containsKey(m)) {
-        return m;
-      }
-    }
-    return fs.moments().keySet().iterator().next();
   }
 }

@@ -4,7 +4,6 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import dev.vmodel.compiler.algebra.Atom;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
@@ -259,7 +258,7 @@ final class SweepWriter extends WriterPart {
   }
 
   private void initFactor(MethodSpec.Builder m, FactorUpdate u, Layout.FactorStorage fs) {
-    if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL) {
+    if (u.responsibilities()) {
       String d = layout.dim(fs.dim());
       String eta = families.eta(fs, "onehot");
       Layout.DataArray seedData = kmeansData(fs);
@@ -293,38 +292,10 @@ final class SweepWriter extends WriterPart {
       return;
     }
     m.addCode(updates.evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
-    if ((u.family().kind() == Family.Kind.NORMAL || u.family().kind() == Family.Kind.MULTI_NORMAL)) {
+    CodeBlock jitter = families.jitter(fs);
+    if (jitter != null) {
       m.addComment("local factors: means drawn around the prior, so that the first sweep breaks symmetry");
-      randomizeMeans(m, fs);
+      m.addCode(jitter);
     }
-  }
-
-  private void randomizeMeans(MethodSpec.Builder m, Layout.FactorStorage fs) {
-    String elements = layout.product(fs.elementDims());
-    if (fs.update().family().kind() == Family.Kind.NORMAL) {
-      m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
-      String mean = localName("mean", new LinkedHashSet<>(Set.of("e")));
-      m.addStatement("double $N = $N[e] + rng.nextGaussian() / $T.sqrt($N[e])", mean, fs.params().get("mean"), MATH,
-          fs.params().get("precision"));
-      m.addStatement("$N[e] = $N", fs.params().get("mean"), mean);
-      m.addStatement("$N[e] = $N", fs.moments().get("x"), mean);
-      m.addStatement("$N[e] = $N * $N + 1.0 / $N[e]", fs.moments().get("x2"), mean, mean, fs.params().get("precision"));
-      m.endControlFlow();
-      return;
-    }
-    String d = layout.dim(fs.dim());
-    m.beginControlFlow("for (int e = 0; e < $L; e++)", elements);
-    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    m.addStatement("$L[e * $L + i] += rng.nextGaussian()", fs.params().get("mean"), d);
-    m.addStatement("$L[e * $L + i] = $L[e * $L + i]", fs.moments().get("x"), d, fs.params().get("mean"), d);
-    m.endControlFlow();
-    m.beginControlFlow("for (int i = 0; i < $L; i++)", d);
-    m.beginControlFlow("for (int j = 0; j < $L; j++)", d);
-    m.addStatement("$L[(e * $L + i) * $L + j] = $L[(e * $L + i) * $L + j] + $L[e * $L + i] * $L[e * $L + j]",
-        fs.moments().get("xxT"), d, d, fs.params().get("cov"), d, d, fs.params().get("mean"), d,
-        fs.params().get("mean"), d);
-    m.endControlFlow();
-    m.endControlFlow();
-    m.endControlFlow();
   }
 }

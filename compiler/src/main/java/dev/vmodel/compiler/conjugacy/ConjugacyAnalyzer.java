@@ -1,7 +1,6 @@
 package dev.vmodel.compiler.conjugacy;
 
 import dev.vmodel.compiler.algebra.Atom;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Monomial;
@@ -12,6 +11,9 @@ import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.diag.Code;
 import dev.vmodel.compiler.diag.Diagnostics;
 import dev.vmodel.compiler.diag.Span;
+import dev.vmodel.compiler.family.Families;
+import dev.vmodel.compiler.family.Family;
+import dev.vmodel.compiler.family.FamilySpec;
 import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.graph.IrPrinter;
 import dev.vmodel.compiler.graph.ModelGraph;
@@ -122,34 +124,17 @@ public final class ConjugacyAnalyzer {
     if (f.members().size() == 1) {
       Node n = graph.node(f.members().get(0));
       String prior = n.dist().orElseThrow().spec().name();
-      Dim dim = dimOf(n.type());
-      switch (prior) {
-        case "Normal":
-          return new Family(Family.Kind.NORMAL, f.members(), dim);
-        case "MultiNormal":
-          return new Family(Family.Kind.MULTI_NORMAL, f.members(), dim);
-        case "Gamma":
-        case "Exponential":
-          return new Family(Family.Kind.GAMMA, f.members(), dim);
-        case "InvGamma":
-          return new Family(Family.Kind.INV_GAMMA, f.members(), dim);
-        case "Beta":
-          return new Family(Family.Kind.BETA, f.members(), dim);
-        case "Dirichlet":
-          return new Family(Family.Kind.DIRICHLET, f.members(), dim);
-        case "Categorical":
-          return new Family(Family.Kind.CATEGORICAL, f.members(), dim);
-        case "Wishart":
-          return new Family(Family.Kind.WISHART, f.members(), dim);
-        default:
-          diagnostics.error(
-              Code.NOT_CONJUGATE,
-              n.dist().get().span(),
-              "q(" + n.name() + "): a latent with a " + prior + " distribution has no conjugate update;"
-                  + " latent " + n.type().text() + " values are not supported",
-              "model it as a categorical (cat[K]) latent, or observe it as data");
-          return null;
+      FamilySpec spec = Families.ofPrior(prior);
+      if (spec == null) {
+        diagnostics.error(
+            Code.NOT_CONJUGATE,
+            n.dist().get().span(),
+            "q(" + n.name() + "): a latent with a " + prior + " distribution has no conjugate update;"
+                + " latent " + n.type().text() + " values are not supported",
+            "model it as a categorical (cat[K]) latent, or observe it as data");
+        return null;
       }
+      return new Family(spec, f.members(), dimOf(n.type()));
     }
     // Groups: a joint factor has a closed form for a mean whose prior precision is scaled by
     // the group's precision: Normal-Gamma and Normal-Wishart.
@@ -158,17 +143,13 @@ public final class ConjugacyAnalyzer {
       for (int i = 0; i < 2; i++) {
         Node mean = nodes.get(i);
         Node prec = nodes.get(1 - i);
-        String mp = mean.dist().get().spec().name();
-        String pp = prec.dist().get().spec().name();
         boolean scaled = mean.dist().get().args().containsKey("precision")
             && SymBuilder.latentsIn(mean.dist().get().arg("precision").value()).contains(prec.name());
         boolean samePlates = mean.plates().stream().map(ModelGraph.Plate::size).toList()
             .equals(prec.plates().stream().map(ModelGraph.Plate::size).toList());
-        if (scaled && samePlates && mp.equals("Normal") && (pp.equals("Gamma") || pp.equals("Exponential"))) {
-          return new Family(Family.Kind.NORMAL_GAMMA, List.of(mean.name(), prec.name()), null);
-        }
-        if (scaled && samePlates && mp.equals("MultiNormal") && pp.equals("Wishart")) {
-          return new Family(Family.Kind.NORMAL_WISHART, List.of(mean.name(), prec.name()), dimOf(mean.type()));
+        FamilySpec spec = Families.ofGroup(mean.dist().get().spec().name(), prec.dist().get().spec().name());
+        if (scaled && samePlates && spec != null) {
+          return new Family(spec, List.of(mean.name(), prec.name()), dimOf(mean.type()));
         }
       }
     }
@@ -348,10 +329,9 @@ public final class ConjugacyAnalyzer {
     Map<String, Poly> prior = new LinkedHashMap<>();
     for (Family.Stat s : fam.naturalStats()) {
       List<Idx> c = new ArrayList<>();
-      boolean categorical = fam.kind() == Family.Kind.CATEGORICAL || fam.kind() == Family.Kind.DIRICHLET;
-      String[] names = categorical ? new String[] {"k"} : s.arity() == 1 ? new String[] {"i"} : new String[] {"i", "j"};
+      List<String> names = fam.spec().componentIndexNames(s.arity());
       for (int a = 0; a < s.arity(); a++) {
-        c.add(Idx.fresh(names[a], componentRange(fam, s)));
+        c.add(Idx.fresh(names.get(a), fam.dim()));
       }
       comps.put(s.name(), c);
       natural.put(s.name(), Poly.ZERO);
@@ -451,10 +431,6 @@ public final class ConjugacyAnalyzer {
     return p.plus(swapped).scaled(0.5);
   }
 
-  private static Dim componentRange(Family fam, Family.Stat s) {
-    return fam.dim();
-  }
-
   private boolean isLocal(Node latent) {
     if (latent.plates().isEmpty()) {
       return false;
@@ -499,7 +475,7 @@ public final class ConjugacyAnalyzer {
               source.dist().get().span(),
               "q(" + f + "): the distribution of '" + source.name() + "' needs the expectation of "
                   + g.stream().map(r -> Printer.plain(Poly.of(r))).collect(Collectors.joining(" * "))
-                  + ", which a " + fam.kind().title() + " factor does not provide in closed form",
+                  + ", which a " + fam.title() + " factor does not provide in closed form",
               "its sufficient statistics are " + fam.statsText());
           return null;
         }

@@ -1,7 +1,6 @@
 package dev.vmodel.compiler.optimize;
 
 import dev.vmodel.compiler.algebra.Atom;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Monomial;
@@ -134,7 +133,7 @@ public final class RowFusion {
    */
   public static RowFusion analyze(UpdatePlan plan, java.util.function.Predicate<FactorUpdate> chunked) {
     for (FactorUpdate u : plan.updates()) {
-      if (u.local() && u.family().kind() == Family.Kind.CATEGORICAL && u.elementIndices().size() == 1
+      if (u.responsibilities() && u.elementIndices().size() == 1
           && u.natural().size() == 1 && u.natural().get(0).components().size() == 1 && chunked.test(u)) {
         RowFusion f = new RowFusion(u, plan);
         if (f.weights == null && f.rewritten.isEmpty()) {

@@ -1,12 +1,12 @@
 package dev.vmodel.compiler.plan;
 
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Printer;
 import dev.vmodel.compiler.algebra.Printer.Statistic;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.dist.ParamSlot;
+import dev.vmodel.compiler.family.FactorText;
 import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.graph.ModelGraph;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
@@ -51,7 +51,7 @@ public final class PlanPrinter {
         || g.nodes().stream().anyMatch(n -> n.name().equals("eta"));
     eta = tex ? (clash ? "\\tilde\\eta" : "\\eta") : "eta";
     String name = g.name();
-    boolean categorical = plan.updates().stream().anyMatch(u -> u.family().kind() == Family.Kind.CATEGORICAL);
+    boolean categorical = plan.updates().stream().anyMatch(u -> u.family().spec().responsibilities());
     if (tex) {
       out.append("# ").append(name).append(": mean-field updates\n\n");
       out.append("Each factor $q_j$ of $q(Z) = \\prod_j q_j(Z_j)$ is updated in turn to")
@@ -133,7 +133,7 @@ public final class PlanPrinter {
             + (tex ? "$" + range(i.range()) + "$" : i.range().text())).collect(Collectors.joining(", "));
     String sources = u.sources().stream().map(s -> density(g, s)).collect(Collectors.joining(", "));
     if (tex) {
-      out.append("## $").append(q).append("$: ").append(u.family().kind().title()).append("\n\n");
+      out.append("## $").append(q).append("$: ").append(u.family().title()).append("\n\n");
       if (!forEach.isEmpty()) {
         out.append("One independent factor $").append(qEl).append("$ for each ").append(forEach)
             .append(", all updated by the formulas below.\n\n");
@@ -147,7 +147,7 @@ public final class PlanPrinter {
       }
       out.append(parameters(u, natural)).append("\n\n");
     } else {
-      out.append(q).append(": ").append(u.family().kind().title());
+      out.append(q).append(": ").append(u.family().title());
       if (!forEach.isEmpty()) {
         out.append(", one factor ").append(qEl).append(" for each ").append(forEach);
       }
@@ -225,103 +225,56 @@ public final class PlanPrinter {
     return String.join(" + ", terms);
   }
 
-  /** How the family's usual parameters follow from the natural parameters. */
+  /** How the family's usual parameters follow from the natural parameters (the family says). */
   private String parameters(FactorUpdate u, List<NaturalParam> natural) {
-    Map<String, String> l = new HashMap<>();
-    Map<String, String> c = new HashMap<>();
+    Map<String, NaturalParam> byStat = new HashMap<>();
     for (NaturalParam p : natural) {
-      l.put(p.stat().name(), label(u, p));
-      c.put(p.stat().name(), p.components().stream().map(this::index).collect(Collectors.joining(",")));
+      byStat.put(p.stat().name(), p);
     }
     List<Ix> el = u.elementIndices().stream().map(i -> (Ix) new Ix.V(i)).toList();
     String q = "q(" + members(u.factor().members(), el) + ")";
     String d = u.family().dim() == null ? "D" : range(u.family().dim());
-    String x = Printer.statistic(u.factor().name(), el, "x", List.of(), tex).inner();
-    switch (u.family().kind()) {
-      case NORMAL:
-        return tex
-            ? "Parameters: $" + q + " = \\mathrm{Normal}(m, \\lambda)$ (mean, precision) with $\\lambda = -2\\,"
-                + l.get("x2") + "$ and $m = " + l.get("x") + " / \\lambda$."
-            : "Parameters: " + q + " = Normal(mean, precision) with precision = -2 " + l.get("x2") + " and mean = "
-                + l.get("x") + " / precision";
-      case MULTI_NORMAL: {
-        String ij = c.get("xxT");
-        return tex
-            ? "Parameters: $" + q + " = \\mathrm{MultiNormal}(m, P)$ (mean, precision matrix) with $P_{" + ij
-                + "} = -2\\," + l.get("xxT") + "$ and $m = P^{-1} " + eta + "(" + x + ")$, where $" + eta + "(" + x
-                + ")$ is the vector of the $" + l.get("x") + "$."
-            : "Parameters: " + q + " = MultiNormal(mean, P) with precision matrix P[" + ij + "] = -2 " + l.get("xxT")
-                + " and mean = P^-1 " + eta + "(" + x + ")";
+    return u.family().spec().parameters(new FactorText() {
+      @Override
+      public boolean tex() {
+        return tex;
       }
-      case GAMMA:
-        return tex
-            ? "Parameters: $" + q + " = \\mathrm{Gamma}(" + l.get("lnx") + " + 1,\\ -" + l.get("x") + ")$ (shape, rate)."
-            : "Parameters: " + q + " = Gamma(shape = " + l.get("lnx") + " + 1, rate = -" + l.get("x") + ")";
-      case INV_GAMMA:
-        return tex
-            ? "Parameters: $" + q + " = \\mathrm{InvGamma}(-" + l.get("lnx") + " - 1,\\ -" + l.get("invx")
-                + ")$ (shape, scale)."
-            : "Parameters: " + q + " = InvGamma(shape = -" + l.get("lnx") + " - 1, scale = -" + l.get("invx") + ")";
-      case BETA:
-        return tex
-            ? "Parameters: $" + q + " = \\mathrm{Beta}(" + l.get("lnx") + " + 1,\\ " + l.get("ln1mx") + " + 1)$."
-            : "Parameters: " + q + " = Beta(" + l.get("lnx") + " + 1, " + l.get("ln1mx") + " + 1)";
-      case DIRICHLET: {
-        String k = c.get("lnx");
-        return tex
-            ? "Parameters: $" + q + " = \\mathrm{Dirichlet}(\\alpha)$ with $\\alpha_{" + k + "} = " + l.get("lnx") + " + 1$."
-            : "Parameters: " + q + " = Dirichlet(alpha) with alpha[" + k + "] = " + l.get("lnx") + " + 1";
+
+      @Override
+      public String q() {
+        return q;
       }
-      case CATEGORICAL: {
-        NaturalParam p = natural.get(0);
-        Idx k = p.components().get(0);
-        Idx j = new Idx(-1, index(k).equals("j") ? "l" : "j", k.range());
-        String sk = Printer.statistic(u.factor().name(), el, "onehot", List.of(new Ix.V(k)), tex).inner();
-        String sj = Printer.statistic(u.factor().name(), el, "onehot", List.of(new Ix.V(j)), tex).inner();
-        return tex
-            ? "Parameters (normalising): $q(" + sk + ") = \\exp " + l.get("onehot") + " \\big/ \\sum_{" + j.name()
-                + "} \\exp " + eta + "(" + sj + ")$."
-            : "Parameters: q(" + sk + ") = exp " + l.get("onehot") + " / sum_" + j.name() + " exp " + eta + "(" + sj
-                + ")   (normalised: the responsibilities)";
+
+      @Override
+      public String dim() {
+        return d;
       }
-      case WISHART: {
-        String ij = c.get("X");
-        return tex
-            ? "Parameters: $" + q + " = \\mathrm{Wishart}(W, \\nu)$ with $\\nu = 2\\," + l.get("lnDet") + " + " + d
-                + " + 1$ and $(W^{-1})_{" + ij + "} = -2\\," + l.get("X") + "$."
-            : "Parameters: " + q + " = Wishart(W, nu) with nu = 2 " + l.get("lnDet") + " + " + d + " + 1 and W^-1["
-                + ij + "] = -2 " + l.get("X");
+
+      @Override
+      public String eta() {
+        return eta;
       }
-      case NORMAL_GAMMA: {
-        String mu = Printer.statistic(u.factor().name(), el, "mu", List.of(), tex).inner();
-        String tau = Printer.statistic(u.factor().name(), el, "tau", List.of(), tex).inner();
-        return tex
-            ? "Parameters: $" + q + " = \\mathcal{N}(" + mu + " \\mid m, (\\beta " + tau + ")^{-1})\\,"
-                + "\\mathrm{Gam}(" + tau + " \\mid a, b)$ with $\\beta = -2\\," + l.get("taumu2") + "$, $m = "
-                + l.get("taumu") + " / \\beta$, $a = " + l.get("lntau") + " + \\frac{1}{2}$ and $b = -" + l.get("tau")
-                + " - \\frac{1}{2} \\beta m^2$."
-            : "Parameters: " + q + " = Normal(" + mu + " | m, (beta " + tau + ")^-1) Gamma(" + tau + " | a, b) with"
-                + " beta = -2 " + l.get("taumu2") + ", m = " + l.get("taumu") + " / beta, a = " + l.get("lntau")
-                + " + 1/2, b = -" + l.get("tau") + " - beta m^2 / 2";
+
+      @Override
+      public String label(String stat) {
+        return PlanPrinter.this.label(u, byStat.get(stat));
       }
-      default: {
-        String mu = Printer.statistic(u.factor().name(), el, "mu", List.of(), tex).inner();
-        String lam = Printer.statistic(u.factor().name(), el, "Lambda", List.of(), tex).inner();
-        String ij = c.get("Lambda");
-        String i = c.get("Lambdamu");
-        String[] ab = ij.split(",");
-        return tex
-            ? "Parameters: $" + q + " = \\mathcal{N}(" + mu + " \\mid m, (\\beta " + lam + ")^{-1})\\,"
-                + "\\mathcal{W}(" + lam + " \\mid W, \\nu)$ with $\\beta = -2\\," + l.get("muLambdamu") + "$, $m_{" + i
-                + "} = " + l.get("Lambdamu") + " / \\beta$, $\\nu = 2\\," + l.get("lnDetLambda") + " + " + d
-                + "$ and $(W^{-1})_{" + ij + "} = -2\\," + l.get("Lambda") + " - \\beta\\, m_{" + ab[0] + "} m_{" + ab[1]
-                + "}$."
-            : "Parameters: " + q + " = Normal(" + mu + " | m, (beta " + lam + ")^-1) Wishart(" + lam + " | W, nu) with"
-                + " beta = -2 " + l.get("muLambdamu") + ", m[" + i + "] = " + l.get("Lambdamu") + " / beta, nu = 2 "
-                + l.get("lnDetLambda") + " + " + d + ", W^-1[" + ij + "] = -2 " + l.get("Lambda") + " - beta m["
-                + ab[0] + "] m[" + ab[1] + "]";
+
+      @Override
+      public String components(String stat) {
+        return byStat.get(stat).components().stream().map(PlanPrinter.this::index).collect(Collectors.joining(","));
       }
-    }
+
+      @Override
+      public List<Idx> componentIndices(String stat) {
+        return byStat.get(stat).components();
+      }
+
+      @Override
+      public String statistic(String stat, List<Ix> components) {
+        return Printer.statistic(u.factor().name(), el, stat, components, tex).inner();
+      }
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -413,33 +366,5 @@ public final class PlanPrinter {
 
   private String range(Dim d) {
     return d instanceof Dim.Named n ? (tex ? Printer.texName(n.size()) : n.size()) : d.text();
-  }
-
-  /** How the family's usual parameters follow from the natural parameters, as one line of text. */
-  public static String parametersText(FactorUpdate u) {
-    List<String> m = u.factor().members();
-    switch (u.family().kind()) {
-      case NORMAL:
-        return "precision = -2 eta(" + m.get(0) + "^2),  mean = eta(" + m.get(0) + ") / precision";
-      case MULTI_NORMAL:
-        return "precision matrix = -2 eta(xx^T),  mean = precision^-1 eta(x)";
-      case GAMMA:
-        return "shape = eta(ln " + m.get(0) + ") + 1,  rate = -eta(" + m.get(0) + ")";
-      case INV_GAMMA:
-        return "shape = -eta(ln " + m.get(0) + ") - 1,  scale = -eta(1/" + m.get(0) + ")";
-      case BETA:
-        return "a = eta(ln x) + 1,  b = eta(ln(1 - x)) + 1";
-      case DIRICHLET:
-        return "alpha[i] = eta(ln x)[i] + 1";
-      case CATEGORICAL:
-        return "p[i] = exp(eta[i]) / sum_j exp(eta[j])   (responsibilities)";
-      case WISHART:
-        return "nu = 2 eta(ln|X|) + D + 1,  W^-1 = -2 eta(X)";
-      case NORMAL_GAMMA:
-        return "beta = -2 eta(tau mu^2),  m = eta(tau mu) / beta,  a = eta(ln tau) + 1/2,  b = -eta(tau) - beta m^2 / 2";
-      default:
-        return "beta = -2 eta(mu^T Lambda mu),  m = eta(Lambda mu) / beta,  nu = 2 eta(ln|Lambda|) + D,"
-            + "  W^-1 = -2 eta(Lambda) - beta m m^T";
-    }
   }
 }

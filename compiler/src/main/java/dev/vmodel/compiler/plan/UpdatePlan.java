@@ -1,9 +1,9 @@
 package dev.vmodel.compiler.plan;
 
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.diag.Span;
+import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.graph.ModelGraph;
 import java.util.List;
 
@@ -65,6 +65,15 @@ public record UpdatePlan(
       natural = List.copyOf(natural);
       prior = List.copyOf(prior);
       sources = List.copyOf(sources);
+    }
+
+    /**
+     * Whether this is a local factor of probabilities over categories (its family's {@link
+     * dev.vmodel.compiler.family.FamilySpec#responsibilities}): the responsibilities, which a fit
+     * starts from random or k-means++ values rather than from the prior.
+     */
+    public boolean responsibilities() {
+      return local && family.spec().responsibilities();
     }
 
     public NaturalParam natural(String stat) {

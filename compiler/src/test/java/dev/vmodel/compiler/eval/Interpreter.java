@@ -1,7 +1,7 @@
 package dev.vmodel.compiler.eval;
 
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;

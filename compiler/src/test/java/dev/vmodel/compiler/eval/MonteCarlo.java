@@ -1,6 +1,6 @@
 package dev.vmodel.compiler.eval;
 
-import dev.vmodel.compiler.algebra.Family;
+import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.graph.ModelGraph;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import java.util.ArrayList;

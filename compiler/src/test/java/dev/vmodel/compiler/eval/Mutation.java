@@ -44,7 +44,7 @@ final class Mutation {
       }
       List<Monomial> terms = np.value().terms();
       for (int t = 0; t < terms.size(); t++) {
-        if (u.family().kind() == dev.vmodel.compiler.algebra.Family.Kind.CATEGORICAL
+        if (u.family().kind() == dev.vmodel.compiler.family.Family.Kind.CATEGORICAL
             && !terms.get(t).mentions(np.components().get(0))) {
           continue; // the same for every category: halving it leaves q unchanged
         }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vmodel.compiler.algebra.Atom;
-import dev.vmodel.compiler.algebra.Family;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.family.Family;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.vmodel.compiler.eval;
 
-import dev.vmodel.compiler.algebra.Family;
+import dev.vmodel.compiler.family.Family;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.vmodel.compiler.eval;
 
-import dev.vmodel.compiler.algebra.Family;
+import dev.vmodel.compiler.family.Family;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

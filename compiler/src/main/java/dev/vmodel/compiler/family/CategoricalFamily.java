@@ -1,0 +1,76 @@
+package dev.vmodel.compiler.family;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Ix;
+import java.util.List;
+import java.util.Set;
+
+/** q(z) = Categorical(p): statistics [z = k]; p is the softmax of the natural parameters. */
+public final class CategoricalFamily extends FamilyBase {
+  static final ClassName RUNTIME_CLASS = ClassName.get(RUNTIME, "Categorical");
+
+  CategoricalFamily() {
+    super(Family.Kind.CATEGORICAL, "Categorical", Set.of("Categorical"),
+        List.of(stat("onehot", 1, "[%1$s = k]", "ONEHOT1")),
+        List.of(),
+        List.of("p"), "onehot", "CategoricalPosterior");
+  }
+
+  @Override
+  public List<String> componentIndexNames(int arity) {
+    return List.of("k");
+  }
+
+  @Override
+  public String parameters(FactorText t) {
+    Idx k = t.componentIndices("onehot").get(0);
+    Idx j = new Idx(-1, k.name().equals("j") ? "l" : "j", k.range());
+    String sk = t.statistic("onehot", List.of(new Ix.V(k)));
+    String sj = t.statistic("onehot", List.of(new Ix.V(j)));
+    return t.tex()
+        ? "Parameters (normalising): $q(" + sk + ") = \\exp " + t.label("onehot") + " \\big/ \\sum_{" + j.name()
+            + "} \\exp " + t.eta() + "(" + sj + ")$."
+        : "Parameters: q(" + sk + ") = exp " + t.label("onehot") + " / sum_" + j.name() + " exp " + t.eta() + "(" + sj
+            + ")   (normalised: the responsibilities)";
+  }
+
+  @Override
+  public boolean responsibilities() {
+    return true;
+  }
+
+  @Override
+  public int paramWidth(String param) {
+    return 1;
+  }
+
+  @Override
+  public String momentSharing(String moment) {
+    // E[onehot(z)] = p: one array serves as both (N x K doubles held once).
+    return moment.equals("onehot") ? "p" : null;
+  }
+
+  @Override
+  public CodeBlock convert(FactorJava j) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String off = j.at("0");
+    String lnNormSum = j.lnNormSum();
+    b.addStatement("$T.arraycopy($L, 0, $L, $L, $L)", SYSTEM, j.eta("onehot"), j.param("p"), off, j.dim());
+    b.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNormSum == null ? "" : lnNormSum + " += ", SPECIAL,
+        j.param("p"), off, j.dim());
+    // The moment onehot is the same array as p: E[onehot(z)] = p.
+    return b.build();
+  }
+
+  @Override
+  public CodeBlock entropy(FactorJava j) {
+    return CodeBlock.of("$T.entropy($L, $L, $L)", RUNTIME_CLASS, j.param("p"), j.at("0"), j.dim());
+  }
+
+  @Override
+  public List<CodeBlock> posteriorArgs(Copies c) {
+    return List.of(c.vector("p"));
+  }
+}

@@ -1,0 +1,196 @@
+package dev.vmodel.compiler.family;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.vmodel.compiler.algebra.Atom;
+import dev.vmodel.compiler.algebra.Monomial;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One exponential family, described once (as BayesPy's nodes and Autoconj's family table do):
+ * everything the pipeline needs of it, and nothing outside this package asks which family it is.
+ *
+ * <ul>
+ *   <li><b>conjugacy</b>: which priors make a latent (or a group of latents) this family, its
+ *       sufficient statistics in the order of its natural parameters, and how the random atoms of
+ *       a monomial are read as one of its statistics or moments ({@link #match});
+ *   <li><b>explain</b>: the map from natural parameters to the family's usual parameters, as a
+ *       person reads it ({@link #parameters});
+ *   <li><b>layout</b>: the usual parameters and the moments stored per element, and their widths;
+ *   <li><b>codegen</b>: the Java that converts natural parameters into parameters and moments,
+ *       the entropy of one element, the runtime posterior record an accessor returns and the
+ *       arguments it is built from; runtime types always go through {@code $T};
+ *   <li><b>prediction</b>: the predictive density, which the predictive-density issue adds
+ *       ({@link #predictiveDensity}).
+ * </ul>
+ *
+ * <p>Adding a family is a class here extending {@link FamilyBase} and named in its {@code
+ * permits}, in {@link Family.Kind} (an identifier) and in the {@link Families} list, plus its
+ * runtime class (entropy and helpers) and its posterior record in the runtime. A family whose
+ * prior is a new distribution also needs that distribution (the distribution table and its log
+ * density), and a statistic of a new form its notation in the printer; neither is a family.
+ */
+public sealed interface FamilySpec permits FamilyBase {
+
+  /** The runtime package: one class per family with its entropy and helpers. */
+  String RUNTIME = "dev.vmodel.runtime";
+  /** The runtime's posterior records. */
+  String POSTERIOR = RUNTIME + ".posterior";
+  ClassName SPECIAL = ClassName.get(RUNTIME, "SpecialFunctions");
+  ClassName LIN_ALG = ClassName.get(RUNTIME, "LinAlg");
+  /** java.lang types through {@code $T}, so that a model's name (a hyperparameter Math) cannot shadow them. */
+  ClassName MATH = ClassName.get(Math.class);
+  ClassName SYSTEM = ClassName.get(System.class);
+  ClassName DOUBLE = ClassName.get(Double.class);
+  ClassName ARITHMETIC = ClassName.get(ArithmeticException.class);
+
+  Family.Kind kind();
+
+  /** "Gamma", "Normal-Wishart": the family's name in explain, javadoc and results. */
+  String title();
+
+  // ---------------------------------------------------------------------------------------------
+  // Conjugacy
+
+  /** The prior distributions of a lone latent that put its factor in this family (none for a group). */
+  Set<String> priors();
+
+  /**
+   * For a joint factor of a mean and its precision (a group): whether a mean with prior
+   * {@code meanPrior} whose precision is scaled by a latent with prior {@code precisionPrior}
+   * forms this family. Its members are then (mean, precision).
+   */
+  default boolean joins(String meanPrior, String precisionPrior) {
+    return false;
+  }
+
+  /**
+   * A sufficient statistic or a further moment: its name, its number of component indices, how
+   * it reads for the factor's members ({@code %1$s} the first, {@code %2$s} the second), and, for a
+   * one-latent family, the signature of the atoms that are this statistic (see {@link
+   * Matching#signature}).
+   */
+  record StatDef(String name, int arity, String template, String signature) {
+    public String text(List<String> members) {
+      return String.format(template, members.toArray());
+    }
+  }
+
+  /** The sufficient statistics, in the order natural parameters are listed. */
+  List<StatDef> statistics();
+
+  /** The moments q supplies to its neighbours beyond its sufficient statistics. */
+  List<StatDef> extraMoments();
+
+  /**
+   * Reads target atoms as one of the sufficient statistics (or, with {@code moments}, one of the
+   * moments q supplies); null if they are none. By default by signature, for one-latent families.
+   */
+  default Family.Match match(List<String> members, List<Atom.Rv> atoms, Monomial context, boolean moments) {
+    return Matching.bySignature(this, atoms, moments);
+  }
+
+  /** Names of the component indices of a statistic of {@code arity} in derivations. */
+  default List<String> componentIndexNames(int arity) {
+    return arity == 1 ? List.of("i") : List.of("i", "j");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Explain
+
+  /** "Parameters: q(tau) = Gamma(...)": the usual parameters from the natural ones. */
+  String parameters(FactorText t);
+
+  /**
+   * Whether the factor holds probabilities over categories normalised by a softmax (the
+   * responsibilities, for a local factor): explain says what q(z = k) is, and a fit may start
+   * from given responsibilities instead of from the prior. Such a family keeps its probabilities
+   * in parameter {@code p}, shared with the moment of its statistic {@code onehot}: the row
+   * fusion of local updates and the k-means++ start read them by those names.
+   */
+  default boolean responsibilities() {
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Layout
+
+  /** The usual parameters stored per element, in order. */
+  List<String> params();
+
+  /** Entries of parameter {@code param} per element: 0 scalar, 1 one per component, 2 a D x D matrix. */
+  default int paramWidth(String param) {
+    return 0;
+  }
+
+  /** The moments stored per element, with their number of component indices. */
+  default Map<String, Integer> moments() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    List<StatDef> all = new ArrayList<>(statistics());
+    all.addAll(extraMoments());
+    for (StatDef s : all) {
+      m.put(s.name(), s.arity());
+    }
+    return m;
+  }
+
+  /** A moment stored in the same array as a parameter (E[onehot(z)] = p), or null. */
+  default String momentSharing(String moment) {
+    return null;
+  }
+
+  /** The moment that is the factor's mean: E[x], E[mu], the responsibilities, E[Lambda]. */
+  String meanMoment();
+
+  // ---------------------------------------------------------------------------------------------
+  // Generated code
+
+  /** Converts the natural parameters of one element into its parameters and moments. */
+  CodeBlock convert(FactorJava j);
+
+  /** The entropy of one element, an expression. */
+  CodeBlock entropy(FactorJava j);
+
+  /**
+   * Statements run after a factor is set to its prior at initialisation, over all its
+   * {@code elements}: means drawn around the prior so that the first sweep breaks symmetry; null if
+   * the family starts at its prior.
+   */
+  default CodeBlock jitter(FactorJava j, String elements) {
+    return null;
+  }
+
+  /** The runtime record a posterior accessor returns. */
+  ClassName posterior();
+
+  /** The posterior record's constructor arguments, copies of the element's parameters. */
+  List<CodeBlock> posteriorArgs(Copies c);
+
+  /** Copies of one element's parameter arrays, for a posterior record. */
+  interface Copies {
+    /** A scalar parameter. */
+    CodeBlock one(String param);
+
+    /** A parameter with one entry per component. */
+    CodeBlock vector(String param);
+
+    /** A D x D parameter. */
+    CodeBlock matrix(String param);
+
+    /** The component dimension D. */
+    CodeBlock dim();
+  }
+
+  /**
+   * The predictive density of a new observation under q, where the family supplies one. The
+   * predictive-density issue fills this in per family; today no family does.
+   */
+  default Optional<CodeBlock> predictiveDensity(FactorJava j) {
+    return Optional.empty();
+  }
+}
