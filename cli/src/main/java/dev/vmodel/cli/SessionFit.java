@@ -60,7 +60,16 @@ final class SessionFit {
       double change = Double.POSITIVE_INFINITY;
       boolean converged = false;
       for (int it = 1; ; it++) {
-        double elbo = (Double) sweep.invoke(session);
+        double elbo;
+        try {
+          elbo = (Double) sweep.invoke(session);
+        } catch (InvocationTargetException e) {
+          if (e.getCause() instanceof ArithmeticException broke) {
+            // The generated sweep checks its factors itself and names the one that broke down.
+            throw new Breakdown(broke.getMessage());
+          }
+          throw e;
+        }
         if (listener != null) {
           listener.sweep(restart, it, elbo);
         }

@@ -14,20 +14,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The compiled-model cache through the real launcher: a second fit of the same model reads the
  * classes from the cache and prints the same posterior; {@code --no-cache} compiles again; a
- * damaged entry is rebuilt. The runs' cache is cli/target/it-cache (see {@link Launcher}).
+ * damaged entry is rebuilt. Each test has a cache directory of its own.
  */
 class CacheIT {
   @TempDir Path tmp;
 
-  /** The coin model under a comment no other run has, so that its first fit is a miss. */
+  /** A copy of the coin model (the cache is keyed by the generated source, not the model file). */
   private Path freshCoin() throws Exception {
-    String text = Files.readString(Launcher.root().resolve("examples/coin.vmodel"), StandardCharsets.UTF_8);
     Path model = tmp.resolve("coin.vmodel");
-    Files.writeString(model, "// " + System.nanoTime() + "\n" + text, StandardCharsets.UTF_8);
+    Files.copy(Launcher.root().resolve("examples/coin.vmodel"), model, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     return model;
   }
 
-  private static Run fit(Path model, String... more) throws Exception {
+  /** A cache of this test's own, so that the first fit is a miss whatever other runs compiled. */
+  private Run fit(Path model, String... more) throws Exception {
     String[] args = new String[5 + more.length];
     args[0] = "fit";
     args[1] = model.toString();
@@ -35,7 +35,7 @@ class CacheIT {
     args[3] = Launcher.root().resolve("examples/data/coin.csv").toString();
     args[4] = "--timings";
     System.arraycopy(more, 0, args, 5, more.length);
-    return Launcher.vmodel(args);
+    return Launcher.withEnv(java.util.Map.of("XDG_CACHE_HOME", tmp.resolve("cache").toString()), args);
   }
 
   @Test
@@ -56,7 +56,7 @@ class CacheIT {
   @Test
   void aDamagedEntryIsRebuilt() throws Exception {
     Path model = freshCoin();
-    Path dir = Launcher.cacheHome().resolve("vmodel");
+    Path dir = tmp.resolve("cache").resolve("vmodel");
     Run first = fit(model);
     assertEquals(0, first.exitCode(), first::toString);
     Path newest;

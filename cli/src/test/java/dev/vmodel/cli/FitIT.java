@@ -481,15 +481,16 @@ class FitIT {
   private void breaksDown(String factor, Path dataFile, String... args) throws Exception {
     Run run = fails(1, "error: ", args);
     assertTrue(run.stderr().contains("the fit broke down numerically in sweep 1: " + factor + ": ")
+        || run.stderr().contains("error: " + factor + ": its update in sweep 1 gave non-finite parameters")
         || run.stderr().startsWith(dataFile + ":"), run::toString);
     assertFalse(run.stderr().contains("internal error"), run::toString);
   }
 
   @Test
   void normalGammaWithAnExtremePriorMeanBreaksDown() throws Exception {
-    Run run = fails(1, "examples/normal-gamma.vmodel: error: the fit broke down numerically in sweep 1: q(",
+    // The generated sweep finds the factor whose update gave non-finite parameters.
+    Run run = fails(1, "examples/normal-gamma.vmodel: error: q(tau): its update in sweep 1 gave non-finite parameters",
         "examples/normal-gamma.vmodel", "--set", "mu0=1e200");
-    assertContains(run.stderr(), "(the ELBO is NaN)\n", run);
     assertContains(run.stderr(), "  = hint: ", run);
   }
 

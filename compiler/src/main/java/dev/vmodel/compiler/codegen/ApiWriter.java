@@ -134,7 +134,8 @@ final class ApiWriter extends WriterPart {
     m.beginControlFlow("for (int restart = 0; restart < options.restarts(); restart++)");
     m.addStatement("$T s = new $T(this, data)", stateName(), stateName());
     m.addStatement("s.init(new $T(options.seed() + restart), options)", SplittableRandom.class);
-    m.addStatement("double[] trace = new double[options.maxIterations()]");
+    m.addComment("the ELBO trace grows as the sweeps go: --iters can be far above the sweeps a fit needs");
+    m.addStatement("double[] trace = new double[$T.min(options.maxIterations(), 64)]", MATH);
     m.addStatement("double previous = $T.NEGATIVE_INFINITY", DOUBLE);
     m.addStatement("boolean converged = false");
     m.addStatement("int iterations = 0");
@@ -142,6 +143,10 @@ final class ApiWriter extends WriterPart {
     m.addStatement("s.sweep(it, options.checkMonotone())");
     m.addStatement("double elbo = $L", elboAfterSweep());
     m.addStatement("s.checkFinite(it, elbo)");
+    m.beginControlFlow("if (it > trace.length)");
+    m.addStatement("trace = $T.copyOf(trace, (int) $T.min(options.maxIterations(), 2L * trace.length))", Arrays.class,
+        MATH);
+    m.endControlFlow();
     m.addStatement("trace[it - 1] = elbo");
     m.addStatement("iterations = it");
     m.beginControlFlow("if (options.listener() != null)");

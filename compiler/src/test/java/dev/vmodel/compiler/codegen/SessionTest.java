@@ -49,6 +49,24 @@ class SessionTest {
     }
   }
 
+  /** The ELBO trace grows with the sweeps: past its first 64 entries, and with no allocation of --iters up front. */
+  @Test
+  void theTraceGrowsAsTheSweepsGo() {
+    Object data = data();
+    FitOptions hundred = FitOptions.defaults().withSeed(4).withMaxIterations(150).withTolerance(0);
+    FitResult fit = (FitResult) Harness.call(model(), "fit", data, hundred);
+    Object session = Harness.call(model(), "start", data, hundred);
+    double[] trace = new double[150];
+    for (int t = 0; t < 150; t++) {
+      trace[t] = (double) Harness.call(session, "sweep");
+    }
+    assertArrayEquals(trace, fit.elboTrace(), "150 sweeps, the trace doubled twice");
+    // A billion allowed sweeps: 8 GB if the trace were allocated up front.
+    FitResult converged = (FitResult) Harness.call(model(), "fit", data,
+        FitOptions.defaults().withSeed(4).withMaxIterations(1_000_000_000));
+    assertTrue(converged.converged() && converged.elboTrace().length == converged.iterations());
+  }
+
   @Test
   void aSessionStartsFromGivenResponsibilities() {
     Object data = data();
