@@ -240,7 +240,7 @@ final class FitCommand implements Callable<Integer> {
     }
     long t3 = System.nanoTime();
     Fitted result;
-    DataBinder binder = new DataBinder(api);
+    DataBinder binder = new DataBinder(api, plan.graph());
     Progress progress = new Progress(err, quiet);
     try {
       Class<?> cls = loader.loadClass(api.className());

@@ -1,6 +1,7 @@
 package dev.vmodel.cli.data;
 
 import dev.vmodel.compiler.codegen.GeneratedApi;
+import dev.vmodel.compiler.graph.ModelGraph;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -30,10 +31,21 @@ public final class DataBinder {
   private static final Pattern COMPONENT = Pattern.compile("\\[(\\d+)\\]|_(\\d+)|(\\d+)");
 
   private final GeneratedApi api;
+  private final ModelGraph graph;
   private final Map<String, Source> sources = new LinkedHashMap<>();
 
   public DataBinder(GeneratedApi api) {
+    this(api, null);
+  }
+
+  /**
+   * A binder that also checks observations against their distributions where the model says
+   * enough ({@link TrialsCheck}: Binomial successes at most the trials, Multinomial counts whole,
+   * non-negative and adding up to the trials).
+   */
+  public DataBinder(GeneratedApi api, ModelGraph graph) {
     this.api = api;
+    this.graph = graph;
   }
 
   public Map<String, Source> sources() {
@@ -98,6 +110,9 @@ public final class DataBinder {
           src.table().release(col);
         }
       }
+    }
+    if (graph != null) {
+      TrialsCheck.check(graph, out, sources);
     }
     return out;
   }
