@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.lang.model.SourceVersion;
 
 /**
@@ -268,6 +269,13 @@ final class ModelGeneration {
       return new Failed(file, relative);
     }
     Map<String, JavaFile> sources = new LinkedHashMap<>();
+    // The models of one package, so that one named like a java.lang class (String) does not shadow
+    // that class in the others (ModelWriter writes such names qualified).
+    Map<String, Set<String>> packageClasses = new HashMap<>();
+    for (UpdatePlan plan : compiled.plans()) {
+      packageClasses.computeIfAbsent(plan.graph().javaPackage().orElse(fallback), k -> new TreeSet<>())
+          .add(plan.graph().name());
+    }
     for (UpdatePlan plan : compiled.plans()) {
       if (plan.graph().javaPackage().isEmpty() && !fallback.isEmpty() && !SourceVersion.isName(fallback)) {
         errors.add(file + ": error: model " + plan.graph().name() + " has no package header, and its folder '"
@@ -276,7 +284,7 @@ final class ModelGeneration {
         return new Failed(file, relative);
       }
       Optional<String> override = plan.graph().javaPackage().isPresent() ? Optional.empty() : Optional.of(fallback);
-      JavaFile java = ModelWriter.write(plan, override);
+      JavaFile java = ModelWriter.write(plan, override, packageClasses.get(plan.graph().javaPackage().orElse(fallback)));
       String pkg = java.packageName();
       sources.put((pkg.isEmpty() ? "" : pkg.replace('.', '/') + "/") + java.typeSpec().name() + ".java", java);
     }

@@ -85,6 +85,30 @@ class VModelGenerateMojoTest {
     assertEquals(List.of(), mavenProject.getTestCompileSourceRoots());
   }
 
+  /** A model named String beside another in one package: the other must still mean java.lang.String. */
+  @Test
+  void aModelNamedLikeAJavaLangClassDoesNotShadowItInItsNeighbours() throws Exception {
+    write("org/example/two.vmodel", COIN.replace("model Coin", "model String") + COIN);
+    generate();
+    java.util.List<javax.tools.JavaFileObject> sources = new java.util.ArrayList<>();
+    for (String name : java.util.List.of("String", "Coin")) {
+      String text = Files.readString(out().resolve("org/example/" + name + ".java"));
+      sources.add(new javax.tools.SimpleJavaFileObject(java.net.URI.create("string:///org/example/" + name + ".java"),
+          javax.tools.JavaFileObject.Kind.SOURCE) {
+        @Override
+        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+          return text;
+        }
+      });
+    }
+    javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+    java.io.StringWriter messages = new java.io.StringWriter();
+    java.nio.file.Path classes = Files.createDirectories(project.resolve("classes"));
+    boolean ok = javac.getTask(messages, null, null, java.util.List.of("-Xlint:all", "-Werror", "-proc:none", "-d",
+        classes.toString(), "-classpath", System.getProperty("java.class.path")), null, sources).call();
+    assertTrue(ok, messages::toString);
+  }
+
   @Test
   void aPackageHeaderWinsOverPackageNameWhichWinsOverTheFolder() throws Exception {
     write("a/coin.vmodel", "package org.own;\n" + COIN);
