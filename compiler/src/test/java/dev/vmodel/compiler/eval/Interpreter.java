@@ -60,7 +60,11 @@ final class Interpreter {
    * component, flattened row-major.
    */
   Map<String, double[]> natural(FactorUpdate u, List<NaturalParam> params, int[] element) {
-    PolyEval pe = new PolyEval(data, state);
+    return natural(u, params, element, new PolyEval(data, state));
+  }
+
+  /** {@link #natural(FactorUpdate, List, int[])} with the given evaluator (one that knows derived arrays). */
+  Map<String, double[]> natural(FactorUpdate u, List<NaturalParam> params, int[] element, PolyEval pe) {
     Map<Idx, Integer> env = new HashMap<>();
     for (int i = 0; i < element.length; i++) {
       env.put(u.elementIndices().get(i), element[i]);
