@@ -18,16 +18,29 @@ import java.util.Random;
  * (and component) with the other factors' current moments, then maps the natural parameters to
  * the family's usual parameters; a sweep updates the factors in {@code plan.schedule()} order;
  * the ELBO is the sum of the plan's expected log-joint polynomials plus the factors' entropies.
- * The Java code generator's output is checked against this.
+ * The Java code generator's output is checked against this. {@link #optimized()} makes it run the
+ * optimised plan instead (data sums and row statistics read from their definitions).
  */
 final class Interpreter {
   final UpdatePlan plan;
   final ModelData data;
   State state = new State();
+  /**
+   * When set, updates and the ELBO evaluate the optimised plan ({@code OptimizedPlan.natural},
+   * {@code OptimizedPlan.elboTerms}) instead of the raw one; see {@link #optimized()}. Null for
+   * the raw plan.
+   */
+  OptimizedEval optimized;
 
   Interpreter(UpdatePlan plan, ModelData data) {
     this.plan = plan;
     this.data = data;
+  }
+
+  /** This interpreter, from now on reading the optimised plan of its plan ({@link OptimizedEval}). */
+  Interpreter optimized() {
+    optimized = new OptimizedEval(this);
+    return this;
   }
 
   /** Every factor's elements set to random valid parameters. */
@@ -60,7 +73,11 @@ final class Interpreter {
    * component, flattened row-major.
    */
   Map<String, double[]> natural(FactorUpdate u, List<NaturalParam> params, int[] element) {
-    PolyEval pe = new PolyEval(data, state);
+    return natural(u, params, element, new PolyEval(data, state));
+  }
+
+  /** {@link #natural(FactorUpdate, List, int[])} with the given evaluator (one that knows derived arrays). */
+  Map<String, double[]> natural(FactorUpdate u, List<NaturalParam> params, int[] element, PolyEval pe) {
     Map<Idx, Integer> env = new HashMap<>();
     for (int i = 0; i < element.length; i++) {
       env.put(u.elementIndices().get(i), element[i]);
@@ -104,7 +121,8 @@ final class Interpreter {
     State.Factor f = emptyFactor(u);
     for (int e = 0; e < f.elements.length; e++) {
       int[] el = f.unflat(e);
-      Map<String, double[]> eta = edit.apply(natural(u, u.natural(), el));
+      Map<String, double[]> eta = edit.apply(optimized != null ? optimized.natural(factor, el)
+          : natural(u, u.natural(), el));
       try {
         f.elements[e] = Q.fromNatural(u.family(), f.dim, eta);
       } catch (RuntimeException ex) {
@@ -147,6 +165,12 @@ final class Interpreter {
   /** Sum of the expected log-joint polynomials. */
   double expectedLogJoint() {
     double s = 0;
+    if (optimized != null) {
+      for (double t : optimized.elboTerms()) {
+        s += t;
+      }
+      return s;
+    }
     for (UpdatePlan.LogJointTerm t : plan.elbo().terms()) {
       s += logJoint(t);
     }

@@ -18,14 +18,30 @@ import java.util.Map;
  * data, hypers and sizes from the fit's {@link ModelData}. Literal, by nested loops.
  */
 final class PolyEval {
+  /**
+   * Arrays that are not in the fit's data but defined from it: the data sums and row statistics
+   * an {@code OptimizedPlan} reads as {@link Atom.Data} atoms ({@link OptimizedEval}).
+   */
+  interface Derived {
+    boolean defines(String var);
+
+    double value(String var, int[] element, int[] component, PolyEval pe);
+  }
+
   private final ModelData data;
   private final State state;
+  private final Derived derived;
   private final Map<Ir, double[][]> inverses = new IdentityHashMap<>();
   private final Map<Ir, Double> logDets = new IdentityHashMap<>();
 
   PolyEval(ModelData data, State state) {
+    this(data, state, null);
+  }
+
+  PolyEval(ModelData data, State state, Derived derived) {
     this.data = data;
     this.state = state;
+    this.derived = derived;
   }
 
   double eval(Poly p, Map<Idx, Integer> env) {
@@ -101,6 +117,9 @@ final class PolyEval {
     if (a instanceof Atom.Moment m) {
       return state.moment(m.factor(), ints(m.element(), env), m.stat(), ints(m.component(), env));
     } else if (a instanceof Atom.Data d) {
+      if (derived != null && derived.defines(d.var())) {
+        return derived.value(d.var(), ints(d.element(), env), ints(d.component(), env), this);
+      }
       return data.value(d.var(), list(d.element(), env), list(d.component(), env));
     } else if (a instanceof Atom.Hyper h) {
       Val v = data.hyper(h.name());

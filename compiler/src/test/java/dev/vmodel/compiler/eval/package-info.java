@@ -18,7 +18,11 @@
  *       back, and, for the Monte Carlo checks, reparameterised sampling and its log density;
  *   <li>{@link dev.vmodel.compiler.eval.Interpreter}: updates (every element's natural
  *       parameters evaluated, mapped to usual parameters), sweeps in schedule order, and the
- *       ELBO (expected log-joint polynomials plus entropies).
+ *       ELBO (expected log-joint polynomials plus entropies);
+ *   <li>{@link dev.vmodel.compiler.eval.OptimizedEval}: the same for the
+ *       {@link dev.vmodel.compiler.optimize.OptimizedPlan} (its rewritten natural parameters and
+ *       ELBO terms), the data sums and row statistics it reads evaluated from their definitions;
+ *       {@code Interpreter.optimized()} runs whole fits on it.
  * </ul>
  * A generated model class can be checked against it: same data, same starting q, same ELBO trace.
  *
@@ -40,6 +44,9 @@
  *       regression of E_{-j}[ln p] on the sufficient statistics.
  *   <li>{@code NegativeControlTest}: a halved term in an update is caught by each check.
  *   <li>{@code MissingDataTest}: PPCA with missing entries (updates, ELBO, predictive means).
+ *   <li>{@code OptimizedPlanTest}: the optimised plan's natural parameters and ELBO terms equal
+ *       the raw plan's (1e-10), a fit on it follows the raw fit, and a wrong data sum or row
+ *       statistic is caught.
  *   <li>{@code SymmetryTest}: matrix natural parameters are symmetric, as the stated maps assume.
  *   <li>{@code ReferenceTest}: the reference's own pieces (CSV, data binding, polynomial
  *       evaluation, moments, entropies and samplers of the q families).
