@@ -180,6 +180,17 @@ def write_truth(stem, obj):
 # ---------------------------------------------------------------------------------------
 # The data sets, one function per model file, each with its own seed.
 
+def sample_mixture(rng, n, weights, means, covs):
+    """n points of a Gaussian mixture: each row's component, then its point (6 digits)."""
+    chols = [cholesky(c) for c in covs]
+    labels, xs = [], []
+    for _ in range(n):
+        k = rng.categorical(weights)
+        labels.append(k)
+        xs.append(r6(rng.multinormal(means[k], chols[k])))
+    return labels, xs
+
+
 def gaussian_mixture():
     rng = Rng(1001)
     n = 400
@@ -188,12 +199,7 @@ def gaussian_mixture():
     covs = [[[1.0, 0.3], [0.3, 0.6]],
             [[0.7, -0.2], [-0.2, 1.0]],
             [[0.8, 0.0], [0.0, 0.5]]]
-    chols = [cholesky(c) for c in covs]
-    labels, xs = [], []
-    for _ in range(n):
-        k = rng.categorical(weights)
-        labels.append(k)
-        xs.append(r6(rng.multinormal(means[k], chols[k])))
+    labels, xs = sample_mixture(rng, n, weights, means, covs)
     write_csv("gaussian-mixture.csv", vec_header("x", 2), xs)
     write_json("gaussian-mixture.json", {"x": xs})
     write_truth("gaussian-mixture", {
@@ -512,12 +518,7 @@ def dp_mixture():
             [[0.8, 0.0], [0.0, 0.5]],
             [[0.5, 0.1], [0.1, 0.5]],
             [[0.6, -0.1], [-0.1, 0.4]]]
-    chols = [cholesky(c) for c in covs]
-    labels, xs = [], []
-    for _ in range(n):
-        k = rng.categorical(weights)
-        labels.append(k)
-        xs.append(r6(rng.multinormal(means[k], chols[k])))
+    labels, xs = sample_mixture(rng, n, weights, means, covs)
     write_csv("dp-mixture.csv", vec_header("x", 2), xs)
     write_truth("dp-mixture", {
         "description": "5 separated 2-D Gaussian clusters for a truncated Dirichlet-process mixture (K = 10);"

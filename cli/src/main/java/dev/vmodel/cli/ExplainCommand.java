@@ -32,17 +32,12 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   /** `text` or `markdown`, in any case; anything else is a usage error naming the choices. */
-  static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
-    @Override
-    public Format convert(String value) {
-      for (Format f : Format.values()) {
-        if (f.name().equalsIgnoreCase(value)) {
-          return f;
-        }
-      }
-      throw new CommandLine.TypeConversionException("'" + value + "' is not a format; choose text or markdown");
+  static final class FormatConverter extends CaseInsensitiveEnum<Format> {
+    FormatConverter() {
+      super(Format.class, "format");
     }
   }
+
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Model files to explain.")
   List<Path> files;

@@ -51,17 +51,12 @@ final class FitCommand implements Callable<Integer> {
   }
 
   /** `table` or `json`, in any case; anything else is a usage error naming the choices. */
-  static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
-    @Override
-    public Format convert(String value) {
-      for (Format f : Format.values()) {
-        if (f.name().equalsIgnoreCase(value)) {
-          return f;
-        }
-      }
-      throw new CommandLine.TypeConversionException("'" + value + "' is not a format; choose table or json");
+  static final class FormatConverter extends CaseInsensitiveEnum<Format> {
+    FormatConverter() {
+      super(Format.class, "format");
     }
   }
+
 
   @Parameters(index = "0", paramLabel = "MODEL", description = "The .vmodel file.")
   Path model;

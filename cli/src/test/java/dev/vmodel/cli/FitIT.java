@@ -486,6 +486,15 @@ class FitIT {
     assertFalse(run.stderr().contains("internal error"), run::toString);
   }
 
+  /** nu0 > D - 1 is a hyper's domain that depends on a size: checked once D is bound, naming the hyper. */
+  @Test
+  void wishartDegreesOfFreedomBelowDMinusOneAreAnErrorNotABreakdown() throws Exception {
+    Run run = fails(1, "examples/gaussian-mixture.vmodel: error: hyper nu0 = 0.5: the degrees of freedom of the"
+        + " Wishart prior of Lambda must be greater than D - 1 = 1", "examples/gaussian-mixture.vmodel", "--set",
+        "nu0=0.5");
+    assertFalse(run.stderr().contains("broke down"), run::toString);
+  }
+
   @Test
   void normalGammaWithAnExtremePriorMeanBreaksDown() throws Exception {
     // The generated sweep finds the factor whose update gave non-finite parameters.

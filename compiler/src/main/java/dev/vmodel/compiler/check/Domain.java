@@ -35,6 +35,30 @@ public enum Domain {
     return word;
   }
 
+  /** What a value of this domain is, for messages: "positive", "in (0, 1)", "a non-negative integer". */
+  public String phrase() {
+    switch (this) {
+      case POSITIVE:
+        return "positive";
+      case UNIT:
+        return "in (0, 1)";
+      case COUNT:
+        return "a non-negative integer";
+      case POSITIVE_INT:
+        return "a positive integer";
+      case INT:
+        return "an integer";
+      case BOOL:
+        return "0 or 1";
+      case SIMPLEX:
+        return "a simplex (positive entries summing to 1)";
+      case SPD:
+        return "symmetric positive definite";
+      default:
+        return "real";
+    }
+  }
+
   /** Whether every value of {@code this} domain is also in {@code wider}. */
   public boolean within(Domain wider) {
     if (this == wider) {

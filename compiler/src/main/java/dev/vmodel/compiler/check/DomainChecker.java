@@ -93,26 +93,7 @@ final class DomainChecker {
   }
 
   private static String domainPhrase(Domain d) {
-    switch (d) {
-      case POSITIVE:
-        return "positive";
-      case UNIT:
-        return "in (0, 1)";
-      case COUNT:
-        return "a non-negative integer";
-      case POSITIVE_INT:
-        return "a positive integer";
-      case INT:
-        return "an integer";
-      case BOOL:
-        return "0 or 1";
-      case SIMPLEX:
-        return "a simplex (positive entries summing to 1)";
-      case SPD:
-        return "symmetric positive definite";
-      default:
-        return "real";
-    }
+    return d.phrase();
   }
 
   private static String domainHint(Domain d) {

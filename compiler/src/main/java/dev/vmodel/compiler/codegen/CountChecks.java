@@ -3,6 +3,7 @@ package dev.vmodel.compiler.codegen;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.graph.Ir;
 import dev.vmodel.compiler.graph.ModelGraph;
 import java.util.ArrayList;
@@ -93,6 +94,34 @@ final class CountChecks extends WriterPart {
       for (int i = 0; i < vars.size(); i++) {
         m.endControlFlow();
       }
+    }
+  }
+
+  /**
+   * The degrees of freedom of every Wishart prior whose nu is a hyper, a size or a constant: a
+   * Wishart on D x D matrices needs nu > D - 1, or its normaliser is undefined and q's update
+   * breaks down (issue 13: `--set nu0=0.5`). A hyper's own domain check cannot know D, so the
+   * State constructor checks it once the sizes are bound, naming the hyper.
+   */
+  void writeWishartDegrees(MethodSpec.Builder m) {
+    for (ModelGraph.Node node : plan.graph().nodes()) {
+      if (!node.isLatent() || node.dist().isEmpty() || !node.dist().get().spec().name().equals("Wishart")
+          || !(node.type() instanceof Type.Matrix mt)) {
+        continue;
+      }
+      Ir nu = node.dist().get().arg("nu").value();
+      CodeBlock value = trials(nu, Map.of());
+      if (value == null) {
+        continue;
+      }
+      String what = nu instanceof Ir.Hyper h ? "hyper " + h.name() : nu instanceof Ir.Size s ? "size " + s.name()
+          : "the constant";
+      CodeBlock d = CodeBlock.of("$L", layout.dim(mt.rows()));
+      m.beginControlFlow("if (!($L > $L - 1))", value, d);
+      m.addStatement("throw new $T($S + $L + $S + ($L - 1))", IllegalArgumentException.class,
+          what + " = ", value, ": the degrees of freedom of the Wishart prior of " + node.name()
+              + " must be greater than D - 1 = ", d);
+      m.endControlFlow();
     }
   }
 

@@ -161,6 +161,7 @@ final class DataWriter extends WriterPart {
       flattenData(m, d);
     }
     new CountChecks(ctx).write(m);
+    new CountChecks(ctx).writeWishartDegrees(m);
     storage.allocate(m);
     m.addStatement("prepare()");
     return m.build();
@@ -419,20 +420,17 @@ final class DataWriter extends WriterPart {
     }
   }
 
+  /** A scalar's domain as the generated checks state it: finite, and the domain's own phrase. */
   static String domainWord(Domain d) {
     switch (d) {
       case POSITIVE:
         return "positive and finite";
       case UNIT:
-        return "in (0, 1)";
       case COUNT:
-        return "a non-negative integer";
       case POSITIVE_INT:
-        return "a positive integer";
       case INT:
-        return "an integer";
       case BOOL:
-        return "0 or 1";
+        return d.phrase();
       default:
         return "a finite number";
     }
