@@ -55,7 +55,7 @@ final class ModelContext {
   final PolyCode polys;
   final FamilyCode families;
   /** {@code vmodel explain}'s text of the plan, quoted in the javadoc. */
-  final String explain;
+  final PlanPrinter.Sections explain;
   final String packageName;
   final ClassName model;
   /** The fused pass over a local categorical factor's plate, or null (see {@link RowFusion}). */
@@ -89,7 +89,7 @@ final class ModelContext {
     this.layout = new Layout(plan);
     this.polys = new PolyCode(layout);
     this.families = new FamilyCode(layout);
-    this.explain = PlanPrinter.text(plan);
+    this.explain = PlanPrinter.sections(plan);
     this.packageName = packageName;
     this.model = ClassName.get(packageName, plan.graph().name());
     RowFusion fusion = optimized.fusion();
@@ -279,25 +279,18 @@ final class ModelContext {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add("Sets q($L) to its optimum given the current other factors (one step of coordinate ascent):\n\n",
         u.factor().name());
-    b.add("<pre>\n$L</pre>\n", escape(explainSection("q(" + u.factor().name() + "): ")));
+    b.add("<pre>\n$L</pre>\n", escape(explain.factors().get(u.factor().name())));
     return b.build();
   }
 
   /** The notation paragraph of {@code vmodel explain}, for the State javadoc. */
   CodeBlock notation() {
-    String[] sections = explain.split("\n\n");
-    String text = sections.length > 1 ? sections[1].stripTrailing() : "";
-    return CodeBlock.of("<pre>\n$L\n</pre>\n\n", escape(text));
+    return CodeBlock.of("<pre>\n$L\n</pre>\n\n", escape(explain.notation()));
   }
 
-  /** The paragraph of {@code vmodel explain} that starts with {@code head}. */
-  String explainSection(String head) {
-    for (String section : explain.split("\n\n")) {
-      if (section.startsWith(head)) {
-        return section.stripTrailing() + "\n";
-      }
-    }
-    throw new IllegalStateException("no section '" + head + "' in the explanation of " + plan.graph().name());
+  /** The ELBO section of {@code vmodel explain}. */
+  String explainElbo() {
+    return explain.elbo();
   }
 
   static String escape(String s) {

@@ -175,7 +175,7 @@ final class SweepWriter extends WriterPart {
           + "\nuntil another factor that eta($L) reads is updated.\n", z, z, z, z, z, fused.lnNorm, z);
     } else {
       m.addJavadoc("The evidence lower bound, a lower bound on ln p(X) with every constant:\n\n<pre>\n$L</pre>\n",
-          escape(ctx.explainSection("ELBO")));
+          escape(ctx.explainElbo()));
     }
     Set<String> scope = new LinkedHashSet<>();
     String lp = localName("logJoint", scope);

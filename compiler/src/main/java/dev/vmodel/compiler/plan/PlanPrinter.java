@@ -14,6 +14,7 @@ import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,9 @@ public final class PlanPrinter {
   private final StringBuilder out = new StringBuilder();
   /** The symbol of a natural parameter: eta, unless the model names something eta. */
   private String eta;
+  private String notation = "";
+  private final Map<String, String> factorSections = new LinkedHashMap<>();
+  private String elboSection = "";
 
   private PlanPrinter(boolean tex) {
     this.tex = tex;
@@ -41,6 +45,23 @@ public final class PlanPrinter {
 
   public static String markdown(UpdatePlan plan) {
     return new PlanPrinter(true).print(plan);
+  }
+
+  /**
+   * The plain-text explanation as data, one section each, for generated javadoc: the notation
+   * paragraph, each factor's update by factor name (in schedule order), and the ELBO.
+   */
+  public record Sections(String notation, Map<String, String> factors, String elbo) {
+    public Sections {
+      factors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(factors));
+    }
+  }
+
+  /** {@link #text}, cut into its sections as it is printed (nothing is parsed back). */
+  public static Sections sections(UpdatePlan plan) {
+    PlanPrinter p = new PlanPrinter(false);
+    p.print(plan);
+    return new Sections(p.notation, p.factorSections, p.elboSection);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -63,18 +84,26 @@ public final class PlanPrinter {
           .append(" its coefficient in $\\ln q^*$. Indices start at 0.\n\n");
     } else {
       out.append(name).append(": mean-field updates\n\n");
+    }
+    int notationStart = out.length();
+    if (!tex) {
       out.append("Each factor q_j is updated in turn to ln q_j*(Z_j) = E_{i != j}[ln p(X, Z)] + const.\n");
       out.append("<f> is the expectation of f under the current q; [a = b] is 1 if a = b, else 0;\n");
       out.append(categorical ? "q(z[n]=k) is the current probability that z[n] = k; " : "")
           .append("eta(s) is the natural parameter of statistic s").append(categorical ? "\n" : " ")
           .append("(its coefficient in ln q*).\n\n");
     }
+    notation = out.substring(notationStart).stripTrailing();
     factorisation(plan);
     schedule(plan);
     for (String f : plan.schedule()) {
+      int start = out.length();
       factor(g, plan.update(f));
+      factorSections.put(f, out.substring(start).stripTrailing() + "\n");
     }
+    int start = out.length();
     elbo(plan);
+    elboSection = out.substring(start).stripTrailing() + "\n";
     return out.toString();
   }
 

@@ -31,6 +31,21 @@ class PlanPrinterTest {
       }
       """;
 
+  /** The sections codegen quotes are cut from the text as it is printed, one per factor, in schedule order. */
+  @Test
+  void sectionsAreTheTextsParagraphs() {
+    UpdatePlan p = plan(SCHOOLS);
+    String text = PlanPrinter.text(p);
+    PlanPrinter.Sections s = PlanPrinter.sections(p);
+    assertEquals(p.schedule(), java.util.List.copyOf(s.factors().keySet()));
+    for (String f : p.schedule()) {
+      String section = s.factors().get(f);
+      assertTrue(section.startsWith("q(" + f + "): ") && text.contains(section + "\n"), section);
+    }
+    assertTrue(s.elbo().startsWith("ELBO = ") && text.endsWith(s.elbo()), s.elbo());
+    assertTrue(s.notation().startsWith("Each factor q_j is updated") && text.contains("\n\n" + s.notation() + "\n\n"));
+  }
+
   @Test
   void reciprocalsAreADenominatorAndRepeatedFactorsAPower() {
     UpdatePlan p = plan(SCHOOLS);
