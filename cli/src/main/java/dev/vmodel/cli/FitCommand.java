@@ -73,7 +73,7 @@ final class FitCommand implements Callable<Integer> {
   String modelName;
 
   @Option(names = "--iters", paramLabel = "N", description = "Maximum sweeps (default ${DEFAULT-VALUE}).")
-  int iterations = 500;
+  int iterations = 1000;
 
   @Option(names = "--tol", paramLabel = "T",
       description = "Stop when the ELBO's relative change is below T (default ${DEFAULT-VALUE}).")
