@@ -65,21 +65,13 @@ final class SessionFit {
           elbo = (Double) sweep.invoke(session);
         } catch (InvocationTargetException e) {
           if (e.getCause() instanceof ArithmeticException broke) {
-            // The generated sweep checks its factors itself and names the one that broke down.
-            throw new Breakdown(broke.getMessage());
+            // The generated sweep checks that its ELBO is finite and names the factor that broke down.
+            throw new Breakdown((options.restarts() > 1 ? "in restart " + restart + ": " : "") + broke.getMessage());
           }
           throw e;
         }
         if (listener != null) {
           listener.sweep(restart, it, elbo);
-        }
-        if (!Double.isFinite(elbo)) {
-          FitResult r = (FitResult) result.invoke(session);
-          String culprit = problem(r, api);
-          throw new Breakdown("the fit broke down numerically in sweep " + it + (options.restarts() > 1
-              ? " of restart " + restart : "") + ": " + (culprit == null
-              ? "the ELBO is " + elbo + ", although every factor's parameters are finite"
-              : culprit + " (the ELBO is " + elbo + ")"));
         }
         double scale = Math.max(1.0, Math.abs(elbo));
         change = Math.abs(elbo - previous) / scale;
