@@ -20,6 +20,9 @@ import java.util.Set;
  * parameters and the fit breaks down with NaN (issue 13), so the State constructor rejects the
  * data with a {@code DataException} naming the array, row and column.
  *
+ * <p>Beside them, the one check of a hyper that needs a bound size: a Wishart prior's degrees of
+ * freedom above D - 1 ({@link #writeWishartDegrees}).
+ *
  * <p>The trials are read where they are data indexed by the count's own plates, a hyper, a
  * size or a constant ({@code Binomial(trials[n], p)}, {@code Multinomial(20, p)}); other
  * expressions are left to the checks of the trials' own type.

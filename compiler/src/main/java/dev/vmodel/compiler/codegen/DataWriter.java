@@ -160,8 +160,9 @@ final class DataWriter extends WriterPart {
     for (Layout.DataArray d : layout.data.values()) {
       flattenData(m, d);
     }
-    new CountChecks(ctx).write(m);
-    new CountChecks(ctx).writeWishartDegrees(m);
+    CountChecks checks = new CountChecks(ctx);
+    checks.write(m);
+    checks.writeWishartDegrees(m);
     storage.allocate(m);
     m.addStatement("prepare()");
     return m.build();
