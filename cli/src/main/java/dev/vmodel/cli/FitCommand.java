@@ -216,10 +216,10 @@ final class FitCommand implements Callable<Integer> {
     doing = "generating the model's Java class";
     JavaFile java = ModelWriter.write(plan, Optional.of("vmodel.generated"));
     long t2 = System.nanoTime();
-    ClassLoader loader;
+    ModelClasses classes;
     doing = "compiling the model's Java class";
     try {
-      loader = ModelClasses.load(java, noCache, FitCommand.class.getClassLoader());
+      classes = ModelClasses.load(java, noCache, FitCommand.class.getClassLoader());
     } catch (InMemoryCompiler.CompilationFailed e) {
       err.println("vmodel: internal error: " + e.getMessage());
       err.println("This is a bug in vmodel; please report it with the model file.");
@@ -238,11 +238,11 @@ final class FitCommand implements Callable<Integer> {
     DataBinder binder = new DataBinder(api, plan.graph());
     Progress progress = new Progress(err, quiet);
     try {
-      Class<?> cls = loader.loadClass(api.className());
+      Class<?> cls = classes.loader().loadClass(api.className());
       Object builder = cls.getMethod("builder").invoke(null);
       applySets(builder, api, setValues, err);
       Object m = builder.getClass().getMethod("build").invoke(builder);
-      Class<?> dataClass = loader.loadClass(api.className() + "$Data");
+      Class<?> dataClass = classes.loader().loadClass(api.className() + "$Data");
       Object d = dataClass.getConstructor().newInstance();
       doing = "binding the data";
       binder.bind(d, tables, assigned);
@@ -316,7 +316,7 @@ final class FitCommand implements Callable<Integer> {
     if (timings) {
       err.printf(Locale.ROOT, "timings: front end and derivation %.3f s, reading data included; generation %.3f s;"
           + " javac %.3f s%s; fit %.3f s (JVM start-up not included)%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-          (t3 - t2) / 1e9, ModelClasses.lastHit() ? " (from the cache)" : "", (t4 - t3) / 1e9);
+          (t3 - t2) / 1e9, classes.fromCache() ? " (from the cache)" : "", (t4 - t3) / 1e9);
     }
     return 0;
   }

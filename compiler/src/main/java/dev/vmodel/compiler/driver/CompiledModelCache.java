@@ -36,7 +36,9 @@ import java.util.TreeMap;
 public final class CompiledModelCache {
   private static final String MAGIC = "vmodel compiled classes v1";
   private final Path directory;
-  private boolean lastHit;
+
+  /** Loaded classes, and whether they came from the cache rather than from javac. */
+  public record Loaded(ClassLoader loader, boolean fromCache) {}
 
   /** A cache in {@code directory} (created on first write). */
   public CompiledModelCache(Path directory) {
@@ -63,25 +65,20 @@ public final class CompiledModelCache {
     return directory;
   }
 
-  /** Whether the last {@link #load} found its classes in the cache. */
-  public boolean lastHit() {
-    return lastHit;
-  }
-
   /**
    * A loader defining the compiled classes of {@code file}: read from the cache when an entry
    * for exactly this source and class path exists, else compiled and stored.
    */
-  public ClassLoader load(JavaFile file, String classPath, ClassLoader parent) {
+  public Loaded load(JavaFile file, String classPath, ClassLoader parent) {
     String key = key(file.toString(), classPath);
     Path entry = directory.resolve(key + ".classes");
     Map<String, byte[]> classes = read(entry);
-    lastHit = classes != null;
-    if (classes == null) {
+    boolean hit = classes != null;
+    if (!hit) {
       classes = InMemoryCompiler.compileClasses(List.of(file), classPath);
       write(entry, classes);
     }
-    return InMemoryCompiler.loader(classes, parent);
+    return new Loaded(InMemoryCompiler.loader(classes, parent), hit);
   }
 
   /** The cache key of a generated source compiled against a class path. */

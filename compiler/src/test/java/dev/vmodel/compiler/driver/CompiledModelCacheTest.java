@@ -46,14 +46,17 @@ class CompiledModelCacheTest {
   @Test
   void secondLoadIsAHitAndGivesTheSameClass() throws Exception {
     CompiledModelCache cache = new CompiledModelCache(dir);
-    assertEquals(42, run(cache.load(source(42), classPath(), getClass().getClassLoader())));
-    assertFalse(cache.lastHit());
+    CompiledModelCache.Loaded first = cache.load(source(42), classPath(), getClass().getClassLoader());
+    assertEquals(42, run(first.loader()));
+    assertFalse(first.fromCache());
     assertEquals(1, entries().size());
-    assertEquals(42, run(cache.load(source(42), classPath(), getClass().getClassLoader())));
-    assertTrue(cache.lastHit());
+    CompiledModelCache.Loaded second = cache.load(source(42), classPath(), getClass().getClassLoader());
+    assertEquals(42, run(second.loader()));
+    assertTrue(second.fromCache());
     // Another source is another entry, never the cached class.
-    assertEquals(7, run(cache.load(source(7), classPath(), getClass().getClassLoader())));
-    assertFalse(cache.lastHit());
+    CompiledModelCache.Loaded other = cache.load(source(7), classPath(), getClass().getClassLoader());
+    assertEquals(7, run(other.loader()));
+    assertFalse(other.fromCache());
     assertEquals(2, entries().size());
   }
 
@@ -68,8 +71,9 @@ class CompiledModelCacheTest {
     for (byte[] bad : List.of(flipped, java.util.Arrays.copyOf(good, good.length / 3), new byte[0],
         "not an entry".getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
       Files.write(entry, bad);
-      assertEquals(42, run(cache.load(source(42), classPath(), getClass().getClassLoader())));
-      assertFalse(cache.lastHit(), "a damaged entry is not used");
+      CompiledModelCache.Loaded loaded = cache.load(source(42), classPath(), getClass().getClassLoader());
+      assertEquals(42, run(loaded.loader()));
+      assertFalse(loaded.fromCache(), "a damaged entry is not used");
       assertTrue(java.util.Arrays.equals(good, Files.readAllBytes(entry)), "and is rewritten");
     }
   }
@@ -79,8 +83,9 @@ class CompiledModelCacheTest {
     Path file = dir.resolve("a-file");
     Files.writeString(file, "x");
     CompiledModelCache cache = new CompiledModelCache(file.resolve("vmodel"));
-    assertEquals(42, run(cache.load(source(42), classPath(), getClass().getClassLoader())));
-    assertFalse(cache.lastHit());
+    CompiledModelCache.Loaded loaded = cache.load(source(42), classPath(), getClass().getClassLoader());
+    assertEquals(42, run(loaded.loader()));
+    assertFalse(loaded.fromCache());
   }
 
   @Test
