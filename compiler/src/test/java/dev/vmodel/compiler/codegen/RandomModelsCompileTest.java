@@ -29,8 +29,9 @@ class RandomModelsCompileTest {
       List<JavaFile> batch = new ArrayList<>();
       for (int seed = from; seed < from + BATCH; seed++) {
         String label = "random-" + seed + ".vmodel";
-        Compiler.Result r = Compiler.plan(new SourceFile(label, RandomModels.generate(seed)));
-        assertTrue(!r.hasErrors(), () -> label + " is rejected: " + r.diagnostics() + "\n" + RandomModels.generate(0));
+        String text = RandomModels.generate(seed);
+        Compiler.Result r = Compiler.plan(new SourceFile(label, text));
+        assertTrue(!r.hasErrors(), () -> label + " is rejected: " + r.diagnostics() + "\n" + text);
         List<JavaFile> java = ModelWriter.writeAll(r.plans(), Optional.of("dev.vmodel.random.m" + seed));
         assertEquals(r.plans().size(), java.size(), label);
         batch.addAll(java);
