@@ -38,6 +38,8 @@ final class PredictWriter extends WriterPart {
   /** Workspaces for a row's contribution to a vector or matrix natural parameter. */
   private final Map<String, String> deltaArrays = new LinkedHashMap<>();
   private final String scratchReady;
+  /** Quadrature nodes for a factor integrated numerically (see {@link UpdatePlan.NewRow#integrated()}). */
+  static final int QUADRATURE_NODES = 1024;
 
   PredictWriter(ModelContext ctx) {
     super(ctx);
@@ -399,6 +401,22 @@ final class PredictWriter extends WriterPart {
       m.addStatement("double[] saved$L = new double[$L]", i, sizes.get(i));
     }
     String r = rowVar();
+    Layout.FactorStorage integrated = row.integrated() == null ? null : layout.factors.get(row.integrated());
+    List<String> savedMoments = new ArrayList<>();
+    if (integrated != null) {
+      m.addComment("q($L) is integrated numerically: $L nodes of a trapezoid rule in its log", row.integrated(),
+          QUADRATURE_NODES);
+      m.addStatement("double[] nodeX = new double[$L]", QUADRATURE_NODES);
+      m.addStatement("double[] nodeLnW = new double[$L]", QUADRATURE_NODES);
+      m.addStatement("double[] nodeTerms = new double[$L]", QUADRATURE_NODES);
+      m.addCode(integrated.update().family().spec().quadratureNodes(families.element(integrated, "0",
+          row.integrated(), Set.of(r), null), "nodeX", "nodeLnW", Integer.toString(QUADRATURE_NODES)));
+      int i = 0;
+      for (String mo : new LinkedHashSet<>(integrated.moments().values())) {
+        m.addStatement("double[] keep$L = $L.clone()", i++, mo);
+        savedMoments.add(mo);
+      }
+    }
     m.beginControlFlow("for (int $L = 0; $L < $L; $L++)", r, r, rows, r);
     for (int i = 0; i < zs.size(); i++) {
       m.addStatement("$T.arraycopy($L, $L * $L, saved$L, 0, $L)", SYSTEM, zs.get(i).moments().get("onehot"), r,
@@ -413,12 +431,24 @@ final class PredictWriter extends WriterPart {
       m.addStatement("$L[$L * $L + c$L] = 1.0", arr, r, sizes.get(i), i);
     }
     Map<Idx, String> names = Map.of(row.row(), r);
+    Layout.FactorStorage qf = row.integrated() == null ? null : layout.factors.get(row.integrated());
+    if (qf != null) {
+      m.beginControlFlow("for (int node = 0; node < $L; node++)", QUADRATURE_NODES);
+      m.addCode(qf.update().family().spec().pointMoments(families.element(qf, "0", row.integrated(), Set.of(r, "node"),
+          null), "nodeX[node]"));
+    }
     m.addCode(polys.declare("v", row.constant(), names));
     m.addCode(polys.loops(PolyCode.sumTerms(row.constant()), Map.of(), names, n -> "v"));
     for (UpdatePlan.RowTerm t : row.terms()) {
       m.addStatement("v += $L($L)", lnRatioName(t), r);
     }
-    m.addStatement("terms[a++] = v");
+    if (qf != null) {
+      m.addStatement("nodeTerms[node] = nodeLnW[node] + v");
+      m.endControlFlow();
+      m.addStatement("terms[a++] = $T.logSumExp(nodeTerms, 0, $L)", SPECIAL, QUADRATURE_NODES);
+    } else {
+      m.addStatement("terms[a++] = v");
+    }
     for (int i = zs.size() - 1; i >= 0; i--) {
       m.endControlFlow();
     }
@@ -428,6 +458,9 @@ final class PredictWriter extends WriterPart {
           sizes.get(i), sizes.get(i));
     }
     m.endControlFlow();
+    for (int i = 0; i < savedMoments.size(); i++) {
+      m.addStatement("$T.arraycopy(keep$L, 0, $L, 0, keep$L.length)", SYSTEM, i, savedMoments.get(i), i);
+    }
     m.addStatement("return out");
     return m.build();
   }
@@ -452,7 +485,9 @@ final class PredictWriter extends WriterPart {
         + "<p>Sizes other than $L are this fit's; hyperparameters are this fit's.\n\n"
         + "@throws $T if the new data are missing, ragged, out of range, or of other sizes than the fit's\n",
         String.join(", ", row.locals().stream().map(l -> "q(" + l + ")").toList()),
-        exact() ? "each new row's log posterior predictive density is computed in closed form"
+        exact() ? "each new row's log posterior predictive density is computed" + (row.integrated() == null
+            ? " in closed form" : ", in closed form but for q(" + row.integrated() + "), which is integrated by a "
+                + QUADRATURE_NODES + "-node trapezoid rule in its logarithm (about 1e-12 relative)")
             : "no closed-form predictive density exists (" + escape(row.inexact()) + ")",
         String.join(", ", row.sizes().stream().sorted().toList()), DATA_EXCEPTION);
     m.addStatement("$T p = new $T(s.pinned(), data)", stateName(), stateName());

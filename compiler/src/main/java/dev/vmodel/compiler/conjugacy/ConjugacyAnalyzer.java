@@ -178,46 +178,76 @@ public final class ConjugacyAnalyzer {
     }
     List<String> nodeNames = rowNodes.stream().map(Node::name).toList();
     if (inexact != null) {
-      return new UpdatePlan.NewRow(plate, row, rowSizes, locals, nodeNames, enumerated, List.of(), Poly.ZERO, inexact);
+      return new UpdatePlan.NewRow(plate, row, rowSizes, locals, nodeNames, enumerated, List.of(), Poly.ZERO, inexact,
+          null);
+    }
+    try {
+      return rowTerms(updates, rowNodes, row, globals, locals, null).with(plate, rowSizes, nodeNames, enumerated);
+    } catch (Inexact e) {
+      // Two global factors in one term (tau * w in a regression with q(w) q(tau)): integrate one
+      // scalar single-element factor numerically, the rest in closed form at each node.
+      for (FactorUpdate u : updates) {
+        if (!locals.contains(u.factor().name()) && u.elementIndices().isEmpty() && u.family().spec().quadrature()) {
+          try {
+            return rowTerms(updates, rowNodes, row, globals, locals, u.factor().name())
+                .with(plate, rowSizes, nodeNames, enumerated);
+          } catch (Inexact again) {
+            // try the next candidate
+          }
+        }
+      }
+      return new UpdatePlan.NewRow(plate, row, rowSizes, locals, nodeNames, enumerated, List.of(), Poly.ZERO,
+          e.getMessage(), null);
+    }
+  }
+
+  /** The row's terms and constant, {@code integrated} (a factor, or null) left as moments. */
+  private record RowTerms(Idx row, List<String> locals, List<UpdatePlan.RowTerm> terms, Poly constant,
+      String integrated) {
+    UpdatePlan.NewRow with(String plate, Set<String> sizes, List<String> nodes, List<String> enumerated) {
+      return new UpdatePlan.NewRow(plate, row, sizes, locals, nodes, enumerated, terms, constant, null, integrated);
+    }
+  }
+
+  private RowTerms rowTerms(List<FactorUpdate> updates, List<Node> rowNodes, Idx row, Set<String> allGlobals,
+      List<String> locals, String integrated) {
+    Set<String> globals = new HashSet<>(allGlobals);
+    if (integrated != null) {
+      graph.factors().stream().filter(f -> f.name().equals(integrated)).findFirst().orElseThrow().members()
+          .forEach(globals::remove);
     }
     ConjugacyAnalyzer scratch = new ConjugacyAnalyzer(graph, new Diagnostics());
     scratch.families.putAll(families);
     scratch.factorOfVar.putAll(factorOfVar);
     Map<String, Poly> polys = new LinkedHashMap<>();
     Poly constant = Poly.ZERO;
-    try {
-      for (Node n : rowNodes) {
-        Poly p = rowPoly(n, row);
-        polys.put(n.name(), p);
-        List<Monomial> free = p.terms().stream().filter(m -> rvs(m, globals).isEmpty()).toList();
-        Poly c = scratch.expectAll(new Poly(free), Set.of(), n);
-        if (c == null) {
-          throw new Inexact(scratch.diagnostics.sorted().get(0).message());
-        }
-        constant = constant.plus(c);
+    for (Node n : rowNodes) {
+      Poly p = rowPoly(n, row);
+      polys.put(n.name(), p);
+      List<Monomial> free = p.terms().stream().filter(m -> rvs(m, globals).isEmpty()).toList();
+      Poly c = scratch.expectAll(new Poly(free), Set.of(), n);
+      if (c == null) {
+        throw new Inexact(scratch.diagnostics.sorted().get(0).message());
       }
-      List<UpdatePlan.RowTerm> terms = new ArrayList<>();
-      for (FactorUpdate u : updates) {
-        if (locals.contains(u.factor().name())) {
-          continue;
-        }
-        Set<String> others = new HashSet<>(globals);
-        u.factor().members().forEach(others::remove);
-        FactorUpdate d = scratch.derive(u.factor(), polys, others);
-        if (d == null || scratch.diagnostics.hasErrors()) {
-          throw new Inexact(scratch.diagnostics.sorted().isEmpty() ? "q(" + u.factor().name() + ") has no row term"
-              : scratch.diagnostics.sorted().get(0).message());
-        }
-        if (!d.sources().isEmpty()) {
-          terms.add(new UpdatePlan.RowTerm(u.factor().name(), d.elementIndices(), d.natural()));
-        }
-      }
-      return new UpdatePlan.NewRow(plate, row, rowSizes, locals, nodeNames, enumerated, terms, constant.simplified(),
-          null);
-    } catch (Inexact e) {
-      return new UpdatePlan.NewRow(plate, row, rowSizes, locals, nodeNames, enumerated, List.of(), Poly.ZERO,
-          e.getMessage());
+      constant = constant.plus(c);
     }
+    List<UpdatePlan.RowTerm> terms = new ArrayList<>();
+    for (FactorUpdate u : updates) {
+      if (locals.contains(u.factor().name()) || u.factor().name().equals(integrated)) {
+        continue;
+      }
+      Set<String> others = new HashSet<>(globals);
+      u.factor().members().forEach(others::remove);
+      FactorUpdate d = scratch.derive(u.factor(), polys, others);
+      if (d == null || scratch.diagnostics.hasErrors()) {
+        throw new Inexact(scratch.diagnostics.sorted().isEmpty() ? "q(" + u.factor().name() + ") has no row term"
+            : scratch.diagnostics.sorted().get(0).message());
+      }
+      if (!d.sources().isEmpty()) {
+        terms.add(new UpdatePlan.RowTerm(u.factor().name(), d.elementIndices(), d.natural()));
+      }
+    }
+    return new RowTerms(row, locals, terms, constant.simplified(), integrated);
   }
 
   /** ln p(node | parents) at row {@code row} of its outer plate, summed over its inner plates. */

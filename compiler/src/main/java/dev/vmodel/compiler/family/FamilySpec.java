@@ -189,6 +189,28 @@ public sealed interface FamilySpec permits FamilyBase {
     return null;
   }
 
+  /**
+   * Whether a one-element factor of this family can be integrated numerically in the new-row
+   * predictive ({@link #quadratureNodes}).
+   */
+  default boolean quadrature() {
+    return false;
+  }
+
+  /**
+   * Statements that fill {@code t} (values) and {@code lnW} (log weights summing to 1) with
+   * {@code n} quadrature nodes of q for element {@code j}, and set the moment arrays at the
+   * element to node {@code i}'s values: the caller loops {@code i} over the nodes.
+   */
+  default CodeBlock quadratureNodes(FactorJava j, String t, String lnW, String n) {
+    throw new UnsupportedOperationException(title() + " has no quadrature");
+  }
+
+  /** Sets the element's moments to those of a point mass at {@code value}. */
+  default CodeBlock pointMoments(FactorJava j, String value) {
+    throw new UnsupportedOperationException(title() + " has no quadrature");
+  }
+
   /** The runtime record a posterior accessor returns. */
   ClassName posterior();
 

@@ -57,6 +57,28 @@ public final class GammaFamily extends FamilyBase {
   }
 
   @Override
+  public boolean quadrature() {
+    return true;
+  }
+
+  @Override
+  public CodeBlock quadratureNodes(FactorJava j, String t, String lnW, String n) {
+    String e = j.element();
+    return CodeBlock.builder().addStatement("$T.quadrature($L[$L], $L[$L], $L, $L, $L)", RUNTIME_CLASS,
+        j.param("shape"), e, j.param("rate"), e, n, t, lnW).build();
+  }
+
+  @Override
+  public CodeBlock pointMoments(FactorJava j, String value) {
+    String e = j.element();
+    return CodeBlock.builder()
+        .addStatement("$L[$L] = $L", j.moment("x"), e, value)
+        .addStatement("$L[$L] = $T.log($L)", j.moment("lnx"), e, MATH, value)
+        .addStatement("$L[$L] = $L * $L", j.moment("x2"), e, value, value)
+        .addStatement("$L[$L] = 1.0 / $L", j.moment("invx"), e, value).build();
+  }
+
+  @Override
   public CodeBlock entropy(FactorJava j) {
     String e = j.element();
     return CodeBlock.of("$T.entropy($L[$L], $L[$L])", RUNTIME_CLASS, j.param("shape"), e, j.param("rate"), e);

@@ -367,6 +367,10 @@ public final class PlanPrinter {
         }
       }
       out.append("$$c = ").append(Printer.latex(r.constant())).append("$$\n");
+      if (r.integrated() != null) {
+        out.append("\nwith $q(").append(r.integrated()).append(")$'s moments at each node of a quadrature of $q(")
+            .append(r.integrated()).append(")$, which meets another factor in one term.\n");
+      }
       return;
     }
     out.append("  ln p(row").append(assignment).append(" | X) = sum_j [ln Z_j(eta_j + d_eta_j) - ln Z_j(eta_j)] + c")
@@ -378,6 +382,10 @@ public final class PlanPrinter {
       }
     }
     out.append("    c = ").append(Printer.text(r.constant())).append('\n');
+    if (r.integrated() != null) {
+      out.append("  with q(").append(r.integrated()).append(")'s moments at each node of a quadrature of q(")
+          .append(r.integrated()).append(") (it meets another factor in one term), the sum over the nodes weighted\n");
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

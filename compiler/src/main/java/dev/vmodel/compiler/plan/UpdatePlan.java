@@ -53,12 +53,17 @@ public record UpdatePlan(
    * which are inferred for new data with the others (the globals) held at the fit's q.
    * {@code enumerated} are the categorical ones of one row, summed over exactly.
    *
+   * <p>Where two global factors meet in one term (tau * w in a regression with q(w) q(tau)), the
+   * factor {@code integrated} (one element, a scalar family) is integrated numerically: the terms
+   * and the constant read its moments, which the generated code sets to each quadrature node's
+   * values, and ln p(row | X) = ln sum_i w_i exp(...(t_i)) with q's weights.
+   *
    * <p>{@code inexact} is null when this holds; otherwise it says why not (a continuous local
    * latent, or two global factors in one term), and only a lower bound is available.
    */
   public record NewRow(
       String plate, Idx row, java.util.Set<String> sizes, List<String> locals, List<String> nodes,
-      List<String> enumerated, List<RowTerm> terms, Poly constant, String inexact) {
+      List<String> enumerated, List<RowTerm> terms, Poly constant, String inexact, String integrated) {
     public NewRow {
       sizes = java.util.Set.copyOf(sizes);
       locals = List.copyOf(locals);
