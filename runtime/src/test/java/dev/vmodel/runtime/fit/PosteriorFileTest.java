@@ -152,7 +152,8 @@ class PosteriorFileTest {
     assertEquals("25.0", PosteriorFile.number(25));
     assertEquals("-0.0", PosteriorFile.number(-0.0));
     assertEquals("4.9e-324", PosteriorFile.number(Double.MIN_VALUE));
-    assertEquals("1.0e+23", PosteriorFile.number(1e23));
+    assertEquals(1e23, Double.parseDouble(PosteriorFile.number(1e23)));
+    assertEquals("1.0e+300", PosteriorFile.number(1e300));
     assertEquals("NaN:0x7ff0000000000001", PosteriorFile.exactText(Double.longBitsToDouble(0x7ff0000000000001L)));
   }
 
