@@ -652,9 +652,14 @@ public final class PosteriorFile {
     }
   }
 
-  /** Size {@code size} as saved: a whole number from 0 up. */
+  /** Size {@code size} as saved: a whole number from 0 up (a posterior loaded without its rows has them at 0). */
   public int size(String size) throws PosteriorFileException {
-    return (int) integer(object(root, "", "sizes"), "sizes", size, 0, Integer.MAX_VALUE);
+    return size(size, 0);
+  }
+
+  /** Size {@code size} as saved, at least {@code min}. */
+  public int size(String size, int min) throws PosteriorFileException {
+    return (int) integer(object(root, "", "sizes"), "sizes", size, min, Integer.MAX_VALUE);
   }
 
   /** A scalar hyperparameter, exactly as saved. */
