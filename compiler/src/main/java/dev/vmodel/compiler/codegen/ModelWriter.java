@@ -47,6 +47,7 @@ public final class ModelWriter extends WriterPart {
   private final DataWriter data;
   private final UpdateWriter updates;
   private final SweepWriter sweeps;
+  private final PersistWriter persist;
 
   private ModelWriter(ModelContext ctx) {
     super(ctx);
@@ -55,6 +56,7 @@ public final class ModelWriter extends WriterPart {
     this.updates = new UpdateWriter(ctx);
     this.sweeps = new SweepWriter(ctx, updates);
     this.predict = new PredictWriter(ctx);
+    this.persist = new PersistWriter(ctx);
   }
 
   /**
@@ -100,6 +102,7 @@ public final class ModelWriter extends WriterPart {
         .addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", "vmodel")
             .addMember("comments", "$S", "from " + fileName() + ", model " + plan.graph().name()).build())
         .addJavadoc(classDoc());
+    t.addFields(persist.constants());
     // Configuration: sizes and hyperparameters set through the builder (null: use the default).
     for (CheckedModel.SizeSym s : plan.graph().sizes()) {
       t.addField(FieldSpec.builder(ClassName.get(Integer.class), layout.sizeNames.get(s.name()),
@@ -131,6 +134,7 @@ public final class ModelWriter extends WriterPart {
         .addStatement("return fit(data, $T.defaults())", FIT_OPTIONS).build());
     t.addMethod(api.fitMethod());
     t.addMethod(api.startMethod());
+    persist.loadMethods().forEach(t::addMethod);
     t.addType(api.builder());
     t.addType(data.dataClass());
     t.addType(state);
@@ -265,6 +269,7 @@ public final class ModelWriter extends WriterPart {
     predict.stateFields().forEach(t::addField);
     methods.addAll(predict.stateMethods());
     t.addMethod(data.stateConstructor());
+    t.addMethod(persist.loadedStateConstructor());
     t.addMethod(sweeps.prepare());
     methods.forEach(t::addMethod);
     return t.build();
