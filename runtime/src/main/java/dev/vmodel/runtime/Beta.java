@@ -60,6 +60,15 @@ public final class Beta {
   }
 
   /**
+   * ln Z = ln B(a, b), the log-partition function of Beta(a, b) for the statistics
+   * (ln x, ln(1 - x)) with natural parameters (a - 1, b - 1), with respect to Lebesgue measure on
+   * (0, 1): ln p(x) = (a - 1) ln x + (b - 1) ln(1 - x) - ln Z.
+   */
+  public static double logPartition(double a, double b) {
+    return SpecialFunctions.lnBeta(a, b);
+  }
+
+  /**
    * Differential entropy
    * H = ln B(a, b) - (a - 1) psi(a) - (b - 1) psi(b) + (a + b - 2) psi(a + b).
    */

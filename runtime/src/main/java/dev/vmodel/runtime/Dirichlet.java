@@ -83,6 +83,15 @@ public final class Dirichlet {
   }
 
   /**
+   * ln Z = ln B(alpha), the log-partition function of Dirichlet(alpha) for the statistics ln x_k
+   * with natural parameters alpha_k - 1, with respect to Lebesgue measure on the first K - 1
+   * coordinates (as {@link #entropy}): ln p(x) = sum_k (alpha_k - 1) ln x_k - ln Z.
+   */
+  public static double logPartition(double[] alpha, int from, int len) {
+    return SpecialFunctions.lnMultiBeta(alpha, from, len);
+  }
+
+  /**
    * Differential entropy (with respect to Lebesgue measure on the first K - 1 coordinates)
    * H = ln B(alpha) + (alpha_0 - K) psi(alpha_0) - sum_k (alpha_k - 1) psi(alpha_k).
    */

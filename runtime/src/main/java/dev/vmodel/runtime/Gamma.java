@@ -75,6 +75,26 @@ public final class Gamma {
     return shape >= 1 ? (shape - 1) / rate : 0;
   }
 
+  /**
+   * ln Z = ln Gamma(a) - a ln b, the log-partition function of Gamma(a, b) for the statistics
+   * (x, ln x) with natural parameters (-b, a - 1), with respect to Lebesgue measure on x &gt; 0:
+   * ln p(x) = -b x + (a - 1) ln x - ln Z. (It is minus {@link #lnNormalizer}.)
+   */
+  public static double logPartition(double shape, double rate) {
+    return SpecialFunctions.lnGamma(shape) - shape * Math.log(rate);
+  }
+
+  /**
+   * ln Z = ln Gamma(a) - a ln b - (ln beta)/2 + ln(2 pi)/2, the log-partition function of the
+   * Normal-Gamma q(mu, tau) = Normal(mu | m, precision beta tau) Gamma(tau | a, b) for the
+   * statistics (tau, ln tau, tau mu, tau mu^2) with natural parameters
+   * (-b - beta m^2/2, a - 1/2, beta m, -beta/2), with respect to Lebesgue measure on (mu, tau).
+   * It does not depend on m.
+   */
+  public static double normalGammaLogPartition(double beta, double shape, double rate) {
+    return logPartition(shape, rate) + 0.5 * (SpecialFunctions.LN_2PI - Math.log(beta));
+  }
+
   /** Differential entropy H = a - ln b + ln Gamma(a) + (1 - a) psi(a). */
   public static double entropy(double shape, double rate) {
     return shape - Math.log(rate) + SpecialFunctions.lnGamma(shape)

@@ -69,6 +69,15 @@ public final class InvGamma {
     return scale / (shape + 1);
   }
 
+  /**
+   * ln Z = ln Gamma(a) - a ln b, the log-partition function of InvGamma(a, b) for the statistics
+   * (1/x, ln x) with natural parameters (-b, -a - 1), with respect to Lebesgue measure on x &gt; 0:
+   * ln p(x) = -b/x - (a + 1) ln x - ln Z. (It is minus {@link #lnNormalizer}.)
+   */
+  public static double logPartition(double shape, double scale) {
+    return SpecialFunctions.lnGamma(shape) - shape * Math.log(scale);
+  }
+
   /** Differential entropy H = a + ln b + ln Gamma(a) - (1 + a) psi(a). */
   public static double entropy(double shape, double scale) {
     return shape + Math.log(scale) + SpecialFunctions.lnGamma(shape)

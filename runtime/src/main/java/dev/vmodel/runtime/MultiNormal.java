@@ -36,6 +36,18 @@ public final class MultiNormal {
     return lnPdf(D, x, 0, mean, 0, precision, 0, LinAlg.logDetSpd(precision, D));
   }
 
+  /**
+   * ln Z = m^T Lambda m / 2 - ln|Lambda|/2 + (D/2) ln(2 pi), the log-partition function of
+   * MultiNormal(m, Lambda) for the statistics (x, x x^T) with natural parameters
+   * (Lambda m, -Lambda/2), with respect to Lebesgue measure:
+   * ln p(x) = (Lambda m)^T x - tr(Lambda x x^T)/2 - ln Z. Given ln|Lambda|.
+   */
+  public static double logPartition(
+      int D, double[] mean, int mOff, double[] precision, int pOff, double lnDetPrecision) {
+    return 0.5 * (LinAlg.quadForm(precision, pOff, mean, mOff, D) - lnDetPrecision
+        + D * SpecialFunctions.LN_2PI);
+  }
+
   /** Differential entropy H = (D/2)(1 + ln(2 pi)) - ln|Lambda|/2, given ln|Lambda|. */
   public static double entropy(int D, double lnDetPrecision) {
     return 0.5 * (D * (1 + SpecialFunctions.LN_2PI) - lnDetPrecision);

@@ -46,6 +46,15 @@ public final class Normal {
     return 1.0 / Math.sqrt(precision);
   }
 
+  /**
+   * ln Z = tau m^2 / 2 - ln(tau)/2 + ln(2 pi)/2, the log-partition function of Normal(m, tau) for
+   * the statistics (x, x^2) with natural parameters (tau m, -tau/2), with respect to Lebesgue
+   * measure: ln p(x) = tau m x - (tau/2) x^2 - ln Z.
+   */
+  public static double logPartition(double mean, double precision) {
+    return 0.5 * (precision * mean * mean - Math.log(precision) + SpecialFunctions.LN_2PI);
+  }
+
   /** Differential entropy H = (1 + ln(2 pi) - ln tau) / 2. */
   public static double entropy(double precision) {
     return 0.5 * (1 + SpecialFunctions.LN_2PI - Math.log(precision));

@@ -25,6 +25,18 @@ public final class Wishart {
         - SpecialFunctions.lnMultiGamma(D, 0.5 * nu);
   }
 
+  /**
+   * ln Z = (nu/2) ln|W| + (nu D/2) ln 2 + ln Gamma_D(nu/2), the log-partition function of
+   * Wishart(W, nu) for the statistics (Lambda, ln|Lambda|) with natural parameters
+   * (-W^-1/2, (nu - D - 1)/2), with respect to Lebesgue measure on the D(D + 1)/2 free entries:
+   * ln p(Lambda) = -tr(W^-1 Lambda)/2 + ((nu - D - 1)/2) ln|Lambda| - ln Z. It is
+   * -{@link #lnNormalizer}, given ln|W|.
+   */
+  public static double logPartition(int D, double lnDetW, double nu) {
+    return 0.5 * nu * lnDetW + 0.5 * nu * D * SpecialFunctions.LN_2
+        + SpecialFunctions.lnMultiGamma(D, 0.5 * nu);
+  }
+
   /** E[ln|Lambda|] = psi_D(nu/2) + D ln 2 + ln|W|, given ln|W|. */
   public static double expLnDet(int D, double lnDetW, double nu) {
     return SpecialFunctions.multiDigamma(D, 0.5 * nu) + D * SpecialFunctions.LN_2 + lnDetW;

@@ -75,7 +75,7 @@ final class Layout {
     this.fieldScope = new Names.Scope(Set.of("fit", "data", "options", "rng", "elbo", "state", "result", "prepare",
         "init", "i", "j", "k", "e", "sweep", "builder", "build", "create", "config", "block", "from", "to"));
     Set<String> result = new HashSet<>(Names.OBJECT_METHODS);
-    result.addAll(List.of("elbo", "elboTrace", "iterations", "converged", "posteriors", "parameters", "sd"));
+    result.addAll(List.of("elbo", "elboTrace", "iterations", "converged", "posteriors", "parameters", "sd", "predict"));
     this.resultMethods = new Names.Scope(result);
     for (CheckedModel.SizeSym s : graph.sizes()) {
       sizeNames.put(s.name(), claim(s.name()));

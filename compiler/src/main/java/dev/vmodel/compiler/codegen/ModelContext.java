@@ -130,6 +130,10 @@ final class ModelContext {
     for (UpdatePlan.Predictive p : plan.predictives()) {
       polys.register(p.mean());
     }
+    if (plan.newRow() != null) {
+      polys.register(plan.newRow().constant());
+      plan.newRow().terms().forEach(t -> t.delta().forEach(p -> polys.register(p.value())));
+    }
   }
 
   /** The natural parameters the generated update evaluates: the plan's, with row statistics and data sums read. */

@@ -43,6 +43,7 @@ public final class ModelWriter extends WriterPart {
   private static final ClassName GENERATED = ModelContext.GENERATED;
 
   private final ApiWriter api;
+  private final PredictWriter predict;
   private final DataWriter data;
   private final UpdateWriter updates;
   private final SweepWriter sweeps;
@@ -53,6 +54,7 @@ public final class ModelWriter extends WriterPart {
     this.data = new DataWriter(ctx, this);
     this.updates = new UpdateWriter(ctx);
     this.sweeps = new SweepWriter(ctx, updates);
+    this.predict = new PredictWriter(ctx);
   }
 
   /**
@@ -133,7 +135,10 @@ public final class ModelWriter extends WriterPart {
     t.addType(data.dataClass());
     t.addType(state);
     t.addType(api.sessionClass());
-    t.addType(api.resultClass());
+    t.addType(api.resultClass().toBuilder().addMethods(predict.resultMethods()).build());
+    if (predict.present()) {
+      t.addType(predict.predictionClass());
+    }
     if (!packageClasses.isEmpty()) {
       t.alwaysQualify(packageClasses.toArray(new String[0]));
     }
@@ -257,6 +262,8 @@ public final class ModelWriter extends WriterPart {
           .addJavadoc("A sum over $L of data alone, computed once per fit in {@link #prepare()}.\n", sum.row().name())
           .build());
     }
+    predict.stateFields().forEach(t::addField);
+    methods.addAll(predict.stateMethods());
     t.addMethod(data.stateConstructor());
     t.addMethod(sweeps.prepare());
     methods.forEach(t::addMethod);

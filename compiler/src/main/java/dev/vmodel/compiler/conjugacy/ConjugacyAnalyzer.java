@@ -114,7 +114,135 @@ public final class ConjugacyAnalyzer {
       }
     }
     return new UpdatePlan(graph, updates, schedule,
-        new UpdatePlan.Elbo(elbo, graph.factors().stream().map(Factor::name).toList()), predictives);
+        new UpdatePlan.Elbo(elbo, graph.factors().stream().map(Factor::name).toList()), predictives,
+        newRow(updates));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The posterior predictive of a new row
+
+  /** Why a new row's predictive has no closed form. */
+  private static final class Inexact extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Inexact(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /**
+   * Derives {@link UpdatePlan.NewRow}: the row plate is the outer plate of the observed arrays;
+   * the row's terms are their log densities and those of the local latents on the same plate,
+   * with that plate's index left free. Null where the model has no row plate.
+   */
+  private UpdatePlan.NewRow newRow(List<FactorUpdate> updates) {
+    List<Node> data = graph.nodes().stream()
+        .filter(n -> n.kind() == ModelGraph.Kind.DATA && n.dist().isPresent()).toList();
+    if (data.isEmpty() || data.stream().anyMatch(n -> n.plates().isEmpty())) {
+      return null;
+    }
+    String plate = data.get(0).plates().get(0).size();
+    if (data.stream().anyMatch(n -> !n.plates().get(0).size().equals(plate))) {
+      return null;
+    }
+    Idx row = Idx.fresh(data.get(0).plates().get(0).index(), new Dim.Named(plate));
+    // Sizes new data bring: the row plate, and the groups rows fall into (a covariate doc[t]: cat[D]).
+    Set<String> rowSizes = new LinkedHashSet<>(List.of(plate));
+    for (Node n : graph.nodes()) {
+      if (n.kind() == ModelGraph.Kind.COVARIATE && !n.plates().isEmpty() && n.plates().get(0).size().equals(plate)
+          && n.type() instanceof Type.Cat c && c.range() instanceof Dim.Named d) {
+        rowSizes.add(d.size());
+      }
+    }
+    List<Node> rowNodes = new ArrayList<>(data);
+    List<String> enumerated = new ArrayList<>();
+    List<String> locals = new ArrayList<>();
+    Set<String> globals = new HashSet<>();
+    String inexact = null;
+    for (FactorUpdate u : updates) {
+      Node first = graph.node(u.factor().members().get(0));
+      if (first.plates().isEmpty() || !rowSizes.contains(first.plates().get(0).size())) {
+        globals.addAll(u.factor().members());
+        continue;
+      }
+      locals.add(u.factor().name());
+      boolean onRows = first.plates().get(0).size().equals(plate);
+      if (onRows && u.responsibilities() && first.plates().size() == 1 && u.factor().members().size() == 1) {
+        enumerated.add(u.factor().name());
+        rowNodes.add(first);
+      } else if (inexact == null) {
+        inexact = "q(" + u.factor().name() + ") is a " + u.family().spec().title() + " factor of the new data"
+            + (onRows ? "" : " (on plate " + first.plates().get(0).size() + ")")
+            + ": a new row's predictive integrates it out, which has no closed form";
+      }
+    }
+    List<String> nodeNames = rowNodes.stream().map(Node::name).toList();
+    if (inexact != null) {
+      return new UpdatePlan.NewRow(plate, row, rowSizes, locals, nodeNames, enumerated, List.of(), Poly.ZERO, inexact);
+    }
+    ConjugacyAnalyzer scratch = new ConjugacyAnalyzer(graph, new Diagnostics());
+    scratch.families.putAll(families);
+    scratch.factorOfVar.putAll(factorOfVar);
+    Map<String, Poly> polys = new LinkedHashMap<>();
+    Poly constant = Poly.ZERO;
+    try {
+      for (Node n : rowNodes) {
+        Poly p = rowPoly(n, row);
+        polys.put(n.name(), p);
+        List<Monomial> free = p.terms().stream().filter(m -> rvs(m, globals).isEmpty()).toList();
+        Poly c = scratch.expectAll(new Poly(free), Set.of(), n);
+        if (c == null) {
+          throw new Inexact(scratch.diagnostics.sorted().get(0).message());
+        }
+        constant = constant.plus(c);
+      }
+      List<UpdatePlan.RowTerm> terms = new ArrayList<>();
+      for (FactorUpdate u : updates) {
+        if (locals.contains(u.factor().name())) {
+          continue;
+        }
+        Set<String> others = new HashSet<>(globals);
+        u.factor().members().forEach(others::remove);
+        FactorUpdate d = scratch.derive(u.factor(), polys, others);
+        if (d == null || scratch.diagnostics.hasErrors()) {
+          throw new Inexact(scratch.diagnostics.sorted().isEmpty() ? "q(" + u.factor().name() + ") has no row term"
+              : scratch.diagnostics.sorted().get(0).message());
+        }
+        if (!d.sources().isEmpty()) {
+          terms.add(new UpdatePlan.RowTerm(u.factor().name(), d.elementIndices(), d.natural()));
+        }
+      }
+      return new UpdatePlan.NewRow(plate, row, rowSizes, locals, nodeNames, enumerated, terms, constant.simplified(),
+          null);
+    } catch (Inexact e) {
+      return new UpdatePlan.NewRow(plate, row, rowSizes, locals, nodeNames, enumerated, List.of(), Poly.ZERO,
+          e.getMessage());
+    }
+  }
+
+  /** ln p(node | parents) at row {@code row} of its outer plate, summed over its inner plates. */
+  private Poly rowPoly(Node n, Idx row) {
+    Map<String, Idx> plates = new LinkedHashMap<>();
+    List<Ix> element = new ArrayList<>();
+    List<Idx> inner = new ArrayList<>();
+    for (ModelGraph.Plate p : n.plates()) {
+      Idx i = plates.isEmpty() ? row : Idx.fresh(p.index(), new Dim.Named(p.size()));
+      plates.put(p.index(), i);
+      element.add(new Ix.V(i));
+      if (i != row) {
+        inner.add(i);
+      }
+    }
+    SymBuilder b = new SymBuilder(plates);
+    Poly p = LogDensities.logPdf(n, new LogDensities.Value(n, element), b);
+    if (maskable(n)) {
+      p = p.times(new Atom.Observed(n.name(), element));
+    }
+    p = expandGates(p, b);
+    for (int i = inner.size() - 1; i >= 0; i--) {
+      p = p.sum(inner.get(i));
+    }
+    return p;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -318,6 +446,15 @@ public final class ConjugacyAnalyzer {
   // Updates
 
   private FactorUpdate derive(Factor f) {
+    return derive(f, nodePolys, Set.of());
+  }
+
+  /**
+   * The update of {@code f} from the log densities {@code polys}. A monomial that also holds a
+   * latent of {@code forbidden} throws {@link Inexact}: the new-row predictive needs every term to
+   * hold one global factor only.
+   */
+  private FactorUpdate derive(Factor f, Map<String, Poly> polys, Set<String> forbidden) {
     Family fam = families.get(f.name());
     Node first = graph.node(f.members().get(0));
     List<Idx> element = new ArrayList<>();
@@ -339,13 +476,19 @@ public final class ConjugacyAnalyzer {
     }
     Set<String> members = new HashSet<>(f.members());
     List<String> sources = new ArrayList<>();
-    for (Map.Entry<String, Poly> e : nodePolys.entrySet()) {
+    for (Map.Entry<String, Poly> e : polys.entrySet()) {
       Node n = graph.node(e.getKey());
       boolean contributes = false;
       for (Monomial m : e.getValue().terms()) {
         List<Atom.Rv> targets = rvs(m, members);
         if (targets.isEmpty()) {
           continue;
+        }
+        List<Atom.Rv> others = rvs(m, forbidden);
+        if (!others.isEmpty()) {
+          throw new Inexact("the term " + Printer.plain(new Poly(List.of(m))) + " of '" + n.name() + "' holds both q("
+              + f.name() + ") and q(" + factorOfVar.get(others.get(0).var()) + "), so they do not integrate out"
+              + " in closed form one at a time");
         }
         contributes = true;
         List<Ix> el = targets.get(0).element();

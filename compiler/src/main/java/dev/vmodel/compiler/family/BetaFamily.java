@@ -42,6 +42,21 @@ public final class BetaFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock natural(FactorJava j) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String e = j.element();
+    b.addStatement("$L = $L[$L] - 1.0", j.eta("lnx"), j.param("a"), e);
+    b.addStatement("$L = $L[$L] - 1.0", j.eta("ln1mx"), j.param("b"), e);
+    return braced(b.build());
+  }
+
+  @Override
+  public CodeBlock logNormalizer(FactorJava j) {
+    String e = j.element();
+    return CodeBlock.of("$T.logPartition($L[$L], $L[$L])", RUNTIME_CLASS, j.param("a"), e, j.param("b"), e);
+  }
+
+  @Override
   public CodeBlock entropy(FactorJava j) {
     String e = j.element();
     return CodeBlock.of("$T.entropy($L[$L], $L[$L])", RUNTIME_CLASS, j.param("a"), e, j.param("b"), e);

@@ -64,6 +64,26 @@ public final class CategoricalFamily extends FamilyBase {
     return b.build();
   }
 
+  /**
+   * eta_k = ln p_k (-infinity where p_k = 0, which the softmax of convert maps back to 0): the
+   * natural parameters up to the additive constant the softmax removes.
+   */
+  @Override
+  public CodeBlock natural(FactorJava j) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String k = j.local("k");
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", k, k, j.dim(), k);
+    b.addStatement("$L[$L] = $T.log($L[$L])", j.eta("onehot"), k, MATH, j.param("p"), j.at(k));
+    b.endControlFlow();
+    return braced(b.build());
+  }
+
+  /** 0: with eta_k = ln p_k and counting measure, ln q(z = k) = eta_k exactly. */
+  @Override
+  public CodeBlock logNormalizer(FactorJava j) {
+    return CodeBlock.of("0.0");
+  }
+
   @Override
   public CodeBlock entropy(FactorJava j) {
     return CodeBlock.of("$T.entropy($L, $L, $L)", RUNTIME_CLASS, j.param("p"), j.at("0"), j.dim());

@@ -59,6 +59,21 @@ public final class DirichletFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock natural(FactorJava j) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String c = j.local("c");
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, j.dim(), c);
+    b.addStatement("$L[$L] = $L[$L] - 1.0", j.eta("lnx"), c, j.param("alpha"), j.at(c));
+    b.endControlFlow();
+    return braced(b.build());
+  }
+
+  @Override
+  public CodeBlock logNormalizer(FactorJava j) {
+    return CodeBlock.of("$T.logPartition($L, $L, $L)", RUNTIME_CLASS, j.param("alpha"), j.at("0"), j.dim());
+  }
+
+  @Override
   public CodeBlock entropy(FactorJava j) {
     return CodeBlock.of("$T.entropy($L, $L, $L)", RUNTIME_CLASS, j.param("alpha"), j.at("0"), j.dim());
   }

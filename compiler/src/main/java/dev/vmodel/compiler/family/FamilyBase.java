@@ -1,6 +1,7 @@
 package dev.vmodel.compiler.family;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import java.util.List;
 import java.util.Set;
 
@@ -37,6 +38,11 @@ abstract sealed class FamilyBase implements FamilySpec
   /** One statistic: name, number of components, text ({@code %1$s} the first member), signature. */
   static StatDef stat(String name, int arity, String template, String signature) {
     return new StatDef(name, arity, template, signature);
+  }
+
+  /** {@code body} as one braced block, so that its locals stay inside. */
+  static CodeBlock braced(CodeBlock body) {
+    return CodeBlock.builder().add("{\n").indent().add(body).unindent().add("}\n").build();
   }
 
   @Override

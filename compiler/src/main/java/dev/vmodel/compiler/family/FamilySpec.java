@@ -157,6 +157,30 @@ public sealed interface FamilySpec permits FamilyBase {
   CodeBlock entropy(FactorJava j);
 
   /**
+   * Sets the natural-parameter holders {@code j.eta(stat)} of one element from its stored usual
+   * parameters ({@code j.param(..)} arrays at {@code j.element()}): the inverse of {@link
+   * #convert}, so that convert after natural reproduces the parameters and moments to rounding.
+   *
+   * <p>The holders are those convert reads: a scalar statistic's holder is a {@code double} local
+   * the caller declares (natural assigns it, so it need not be initialised); a statistic with one
+   * component index holds a workspace array of at least D entries, entry i at index i; a D x D
+   * statistic a workspace array of at least D*D entries, row-major from index 0, written
+   * symmetric (convert reads its symmetric part). The code is one braced block: its own locals
+   * (from {@code j.local}) do not leak into the caller's scope. Only the holders are written; the
+   * element's parameters and moments are read, never changed.
+   */
+  CodeBlock natural(FactorJava j);
+
+  /**
+   * ln Z(eta) of one element, an expression over its stored usual parameters: the log-normaliser
+   * with respect to Lebesgue (or counting) measure, so that ln q(x) = sum_s &lt;eta_s, T_s(x)&gt; -
+   * ln Z exactly, T_s being the family's {@link #statistics()} in their stated form and order
+   * (&lt;.,.&gt; the sum over components; for a D x D statistic sum_ij eta_ij T_ij). Hence
+   * E_q[ln q] = sum_s &lt;eta_s, E_q[T_s]&gt; - ln Z = -entropy.
+   */
+  CodeBlock logNormalizer(FactorJava j);
+
+  /**
    * Statements run after a factor is set to its prior at initialisation, over all its
    * {@code elements}: means drawn around the prior so that the first sweep breaks symmetry; null if
    * the family starts at its prior.

@@ -42,6 +42,21 @@ public final class InvGammaFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock natural(FactorJava j) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String e = j.element();
+    b.addStatement("$L = -$L[$L]", j.eta("invx"), j.param("scale"), e);
+    b.addStatement("$L = -$L[$L] - 1.0", j.eta("lnx"), j.param("shape"), e);
+    return braced(b.build());
+  }
+
+  @Override
+  public CodeBlock logNormalizer(FactorJava j) {
+    String e = j.element();
+    return CodeBlock.of("$T.logPartition($L[$L], $L[$L])", RUNTIME_CLASS, j.param("shape"), e, j.param("scale"), e);
+  }
+
+  @Override
   public CodeBlock entropy(FactorJava j) {
     String e = j.element();
     return CodeBlock.of("$T.entropy($L[$L], $L[$L])", RUNTIME_CLASS, j.param("shape"), e, j.param("scale"), e);

@@ -33,4 +33,26 @@ final class MatrixCode {
         at, inverse, at, fj.dim());
     fj.notPositiveDefinite(b, lnDet, what);
   }
+
+  /** The index where the element's D x D block starts, as an expression ("0" for element 0). */
+  static String blockStart(FactorJava fj) {
+    return fj.element().equals("0") ? "0" : fj.at("0") + " * " + fj.dim();
+  }
+
+  /**
+   * Writes {@code -(inverse of the element's block of matrix)/2} into the D x D holder
+   * {@code eta} (from index 0): the natural parameter of a matrix statistic whose usual parameter
+   * is the inverse (Wishart's W). {@code lnDet} is declared; fails the sweep if the matrix is not
+   * positive definite.
+   */
+  static void minusHalfInverse(CodeBlock.Builder b, FactorJava fj, String lnDet, String matrix, String eta,
+      String i, String what) {
+    String d = fj.dim();
+    b.addStatement("double $L = $T.spdInverseLogDet($L, $L, $L, 0, $L)", lnDet, FamilySpec.LIN_ALG, matrix,
+        blockStart(fj), eta, d);
+    fj.notPositiveDefinite(b, lnDet, what);
+    b.beginControlFlow("for (int $L = 0; $L < $L * $L; $L++)", i, i, d, d, i);
+    b.addStatement("$L[$L] *= -0.5", eta, i);
+    b.endControlFlow();
+  }
 }

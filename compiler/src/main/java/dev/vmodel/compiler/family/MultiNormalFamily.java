@@ -64,6 +64,34 @@ public final class MultiNormalFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock natural(FactorJava fj) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String d = fj.dim();
+    String off = fj.matrixOffset(b);
+    String i = fj.local("i");
+    String j = fj.local("j");
+    String pm = fj.local("pm");
+    // eta(x) = P m, eta(x x^T) = -P/2.
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+    b.addStatement("double $L = 0.0", pm);
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
+    b.addStatement("$L += $L[$L] * $L[$L]", pm, fj.param("precision"), fj.cell(off, i, j), fj.param("mean"),
+        fj.at(j));
+    b.addStatement("$L[$L] = -0.5 * $L[$L]", fj.eta("xxT"), fj.cell("", i, j), fj.param("precision"),
+        fj.cell(off, i, j));
+    b.endControlFlow();
+    b.addStatement("$L[$L] = $L", fj.eta("x"), i, pm);
+    b.endControlFlow();
+    return braced(b.build());
+  }
+
+  @Override
+  public CodeBlock logNormalizer(FactorJava j) {
+    return CodeBlock.of("$T.logPartition($L, $L, $L, $L, $L, $L[$L])", RUNTIME_CLASS, j.dim(), j.param("mean"),
+        j.at("0"), j.param("precision"), MatrixCode.blockStart(j), j.param("lnDetPrecision"), j.element());
+  }
+
+  @Override
   public CodeBlock entropy(FactorJava j) {
     return CodeBlock.of("$T.entropy($L, $L[$L])", RUNTIME_CLASS, j.dim(), j.param("lnDetPrecision"), j.element());
   }

@@ -41,6 +41,21 @@ public final class NormalFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock natural(FactorJava j) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String e = j.element();
+    b.addStatement("$L = $L[$L] * $L[$L]", j.eta("x"), j.param("mean"), e, j.param("precision"), e);
+    b.addStatement("$L = -0.5 * $L[$L]", j.eta("x2"), j.param("precision"), e);
+    return braced(b.build());
+  }
+
+  @Override
+  public CodeBlock logNormalizer(FactorJava j) {
+    String e = j.element();
+    return CodeBlock.of("$T.logPartition($L[$L], $L[$L])", RUNTIME_CLASS, j.param("mean"), e, j.param("precision"), e);
+  }
+
+  @Override
   public CodeBlock entropy(FactorJava j) {
     return CodeBlock.of("$T.entropy($L[$L])", RUNTIME_CLASS, j.param("precision"), j.element());
   }

@@ -91,6 +91,28 @@ public final class NormalGammaFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock natural(FactorJava j) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String e = j.element();
+    String beta = j.local("beta");
+    String mean = j.local("mean");
+    b.addStatement("double $L = $L[$L]", beta, j.param("beta"), e);
+    b.addStatement("double $L = $L[$L]", mean, j.param("m"), e);
+    b.addStatement("$L = -$L[$L] - 0.5 * $L * $L * $L", j.eta("tau"), j.param("b"), e, beta, mean, mean);
+    b.addStatement("$L = $L[$L] - 0.5", j.eta("lntau"), j.param("a"), e);
+    b.addStatement("$L = $L * $L", j.eta("taumu"), beta, mean);
+    b.addStatement("$L = -0.5 * $L", j.eta("taumu2"), beta);
+    return braced(b.build());
+  }
+
+  @Override
+  public CodeBlock logNormalizer(FactorJava j) {
+    String e = j.element();
+    return CodeBlock.of("$T.normalGammaLogPartition($L[$L], $L[$L], $L[$L])", GammaFamily.RUNTIME_CLASS,
+        j.param("beta"), e, j.param("a"), e, j.param("b"), e);
+  }
+
+  @Override
   public CodeBlock entropy(FactorJava j) {
     String e = j.element();
     // H[q(tau)] + E_q(tau)[H[q(mu | tau)]], with q(mu | tau) = Normal(m, beta tau).

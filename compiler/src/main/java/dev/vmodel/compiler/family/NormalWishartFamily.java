@@ -149,6 +149,38 @@ public final class NormalWishartFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock natural(FactorJava fj) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String e = fj.element();
+    String d = fj.dim();
+    String i = fj.local("i");
+    String j = fj.local("j");
+    String beta = fj.local("beta");
+    String eta = fj.eta("Lambda");
+    String m = fj.param("m");
+    // eta(Lambda) = -(W^-1 + beta m m^T) / 2, eta(ln|Lambda|) = (nu - D) / 2, eta(Lambda mu) = beta m,
+    // eta(mu^T Lambda mu) = -beta / 2.
+    b.addStatement("double $L = $L[$L]", beta, fj.param("beta"), e);
+    MatrixCode.minusHalfInverse(b, fj, fj.local("lnDetW"), fj.param("W"), eta, i, "scale matrix");
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
+    b.addStatement("$L[$L] -= 0.5 * $L * $L[$L] * $L[$L]", eta, fj.cell("", i, j), beta, m, fj.at(i), m, fj.at(j));
+    b.endControlFlow();
+    b.addStatement("$L[$L] = $L * $L[$L]", fj.eta("Lambdamu"), i, beta, m, fj.at(i));
+    b.endControlFlow();
+    b.addStatement("$L = 0.5 * ($L[$L] - $L)", fj.eta("lnDetLambda"), fj.param("nu"), e, d);
+    b.addStatement("$L = -0.5 * $L", fj.eta("muLambdamu"), beta);
+    return braced(b.build());
+  }
+
+  @Override
+  public CodeBlock logNormalizer(FactorJava j) {
+    String e = j.element();
+    return CodeBlock.of("$T.logPartition($L, $L[$L], $L[$L], $L[$L])", RUNTIME_CLASS, j.dim(), j.param("beta"), e,
+        j.param("lnDetW"), e, j.param("nu"), e);
+  }
+
+  @Override
   public CodeBlock entropy(FactorJava j) {
     String e = j.element();
     return CodeBlock.of("$T.entropy($L, $L[$L], $L[$L], $L[$L])", RUNTIME_CLASS, j.dim(), j.param("beta"), e,

@@ -55,6 +55,24 @@ public final class WishartFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock natural(FactorJava fj) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String e = fj.element();
+    // eta(X) = -W^-1 / 2, eta(ln|X|) = (nu - D - 1) / 2.
+    MatrixCode.minusHalfInverse(b, fj, fj.local("lnDetW"), fj.param("W"), fj.eta("X"), fj.local("i"),
+        "scale matrix");
+    b.addStatement("$L = 0.5 * ($L[$L] - $L - 1.0)", fj.eta("lnDet"), fj.param("nu"), e, fj.dim());
+    return braced(b.build());
+  }
+
+  @Override
+  public CodeBlock logNormalizer(FactorJava j) {
+    String e = j.element();
+    return CodeBlock.of("$T.logPartition($L, $L[$L], $L[$L])", RUNTIME_CLASS, j.dim(), j.param("lnDetW"), e,
+        j.param("nu"), e);
+  }
+
+  @Override
   public CodeBlock entropy(FactorJava j) {
     String e = j.element();
     return CodeBlock.of("$T.entropy($L, $L[$L], $L[$L])", RUNTIME_CLASS, j.dim(), j.param("lnDetW"), e,

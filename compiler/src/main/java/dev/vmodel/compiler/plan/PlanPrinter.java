@@ -104,6 +104,7 @@ public final class PlanPrinter {
     int start = out.length();
     elbo(plan);
     elboSection = out.substring(start).stripTrailing() + "\n";
+    newRow(plan);
     return out.toString();
   }
 
@@ -329,6 +330,54 @@ public final class PlanPrinter {
       out.append("  and the entropies ").append(plan.elbo().entropies().stream().map(f -> "H[q(" + f + ")]")
           .collect(Collectors.joining(" + "))).append('\n');
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The posterior predictive of a new row
+
+  private void newRow(UpdatePlan plan) {
+    UpdatePlan.NewRow r = plan.newRow();
+    if (r == null) {
+      return;
+    }
+    String row = r.row().name();
+    String locals = r.locals().isEmpty() ? "" : "; predict infers " + r.locals().stream().map(l -> "q(" + l + ")")
+        .collect(Collectors.joining(", ")) + " for new data with the other factors held at the fit's q";
+    if (tex) {
+      out.append("\n## Posterior predictive of a new row\n\n");
+    } else {
+      out.append("\nPosterior predictive of a new row ").append(row).append(" of ").append(r.plate()).append(" (")
+          .append(String.join(", ", r.nodes())).append(")").append(locals).append(":\n");
+    }
+    if (!r.exact()) {
+      out.append(tex ? "No closed form: " : "  no closed form: ").append(r.inexact()).append(tex ? ".\n" : "\n");
+      return;
+    }
+    String assignment = r.enumerated().isEmpty() ? "" : ", " + r.enumerated().stream()
+        .map(z -> z + "[" + row + "]").collect(Collectors.joining(", "));
+    if (tex) {
+      out.append("$\\ln p(\\text{row}").append(assignment).append(" \\mid X) = \\sum_j [\\ln Z_j(").append(eta)
+          .append("_j + \\Delta").append(eta).append("_j) - \\ln Z_j(").append(eta).append("_j)] + c$")
+          .append(r.enumerated().isEmpty() ? "" : ", summed over the values of " + assignment.substring(2))
+          .append(", where\n\n");
+      for (UpdatePlan.RowTerm t : r.terms()) {
+        for (NaturalParam n : t.delta()) {
+          out.append("$$\\Delta").append(eta).append("_{").append(t.factor()).append("}(").append(n.stat().name())
+              .append(") = ").append(Printer.latex(n.value())).append("$$\n\n");
+        }
+      }
+      out.append("$$c = ").append(Printer.latex(r.constant())).append("$$\n");
+      return;
+    }
+    out.append("  ln p(row").append(assignment).append(" | X) = sum_j [ln Z_j(eta_j + d_eta_j) - ln Z_j(eta_j)] + c")
+        .append(r.enumerated().isEmpty() ? "" : ", summed over " + assignment.substring(2)).append(", where\n");
+    for (UpdatePlan.RowTerm t : r.terms()) {
+      for (NaturalParam n : t.delta()) {
+        out.append("    d_eta(").append(t.factor()).append(": ").append(n.stat().name()).append(") = ")
+            .append(Printer.text(n.value())).append('\n');
+      }
+    }
+    out.append("    c = ").append(Printer.text(r.constant())).append('\n');
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -17,11 +17,70 @@ import java.util.List;
  * expected log joint, one polynomial per distribution, plus the entropy of every factor.
  */
 public record UpdatePlan(
-    ModelGraph graph, List<FactorUpdate> updates, List<String> schedule, Elbo elbo, List<Predictive> predictives) {
+    ModelGraph graph, List<FactorUpdate> updates, List<String> schedule, Elbo elbo, List<Predictive> predictives,
+    NewRow newRow) {
   public UpdatePlan {
     updates = List.copyOf(updates);
     schedule = List.copyOf(schedule);
     predictives = List.copyOf(predictives);
+  }
+
+  /** A plan without a derived predictive of new rows. */
+  public UpdatePlan(
+      ModelGraph graph, List<FactorUpdate> updates, List<String> schedule, Elbo elbo, List<Predictive> predictives) {
+    this(graph, updates, schedule, elbo, predictives, null);
+  }
+
+  /**
+   * The log posterior predictive density of one new row of the row plate (every observed array
+   * on it at that row), derived like the updates. The row's log joint, with its categorical local
+   * latents fixed to one assignment, is a sum of terms each of which holds the statistics of at
+   * most one global factor's element; so, under q, the globals integrate out in closed form:
+   *
+   * <pre>
+   * ln p(row, assignment | X) = sum_j [ln Z_j(eta_j + d_eta_j(row)) - ln Z_j(eta_j)] + c(row)
+   * ln p(row | X) = ln sum_assignments exp(ln p(row, assignment | X))
+   * </pre>
+   *
+   * where eta_j are q_j's natural parameters, d_eta_j(row) the row's contribution to them (the
+   * update's terms for this one row, with the local latents' moments set to the assignment), ln
+   * Z_j the family's log-normaliser and c the terms free of global latents. For a Beta q this is
+   * the beta-Bernoulli, for Normal-Wishart the Student-t (PRML 10.81), for a Dirichlet mixture
+   * weight E[pi_k].
+   *
+   * <p>{@code sizes} are the sizes new data bring (the row plate, and the groups rows fall into,
+   * as a document covariate {@code doc[t]: cat[D]}); {@code locals} the factors plated by them,
+   * which are inferred for new data with the others (the globals) held at the fit's q.
+   * {@code enumerated} are the categorical ones of one row, summed over exactly.
+   *
+   * <p>{@code inexact} is null when this holds; otherwise it says why not (a continuous local
+   * latent, or two global factors in one term), and only a lower bound is available.
+   */
+  public record NewRow(
+      String plate, Idx row, java.util.Set<String> sizes, List<String> locals, List<String> nodes,
+      List<String> enumerated, List<RowTerm> terms, Poly constant, String inexact) {
+    public NewRow {
+      sizes = java.util.Set.copyOf(sizes);
+      locals = List.copyOf(locals);
+      nodes = List.copyOf(nodes);
+      enumerated = List.copyOf(enumerated);
+      terms = List.copyOf(terms);
+    }
+
+    public boolean exact() {
+      return inexact == null;
+    }
+  }
+
+  /**
+   * A global factor's natural-parameter change by one new row: free in the factor's element
+   * indices (those of its update), its components and the row index.
+   */
+  public record RowTerm(String factor, List<Idx> element, List<NaturalParam> delta) {
+    public RowTerm {
+      element = List.copyOf(element);
+      delta = List.copyOf(delta);
+    }
   }
 
   /** Whether missing entries of this observed data array are integrated out (see {@link Predictive}). */
