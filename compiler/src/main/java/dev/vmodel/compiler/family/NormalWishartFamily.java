@@ -164,7 +164,9 @@ public final class NormalWishartFamily extends FamilyBase {
     MatrixCode.minusHalfInverse(b, fj, fj.local("lnDetW"), fj.param("W"), eta, i, "scale matrix");
     b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, d, i);
     b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, d, j);
-    b.addStatement("$L[$L] -= 0.5 * $L * $L[$L] * $L[$L]", eta, fj.cell("", i, j), beta, m, fj.at(i), m, fj.at(j));
+    // (m_i m_j) first, so that the holder stays exactly symmetric.
+    b.addStatement("$L[$L] -= 0.5 * $L * ($L[$L] * $L[$L])", eta, fj.cell("", i, j), beta, m, fj.at(i), m,
+        fj.at(j));
     b.endControlFlow();
     b.addStatement("$L[$L] = $L * $L[$L]", fj.eta("Lambdamu"), i, beta, m, fj.at(i));
     b.endControlFlow();
