@@ -124,6 +124,37 @@ final class Harness {
     return fit(data(table), options);
   }
 
+  /**
+   * {@code result.predict(newData)} (or {@code predict(newData, options)} when options are
+   * given) of a generated {@code Result}: its {@code Prediction}, read by reflection.
+   */
+  static Prediction predict(FitResult result, Object newData, FitOptions... options) {
+    if (options.length > 1) {
+      throw new IllegalArgumentException("at most one FitOptions");
+    }
+    return new Prediction(options.length == 0 ? call(result, "predict", newData)
+        : call(result, "predict", newData, options[0]));
+  }
+
+  /** A generated {@code Prediction}: the same four methods, called by reflection. */
+  record Prediction(Object raw) {
+    boolean exact() {
+      return (Boolean) call(raw, "exact");
+    }
+
+    String inexact() {
+      return (String) call(raw, "inexact");
+    }
+
+    double[] logPredictive() {
+      return (double[]) call(raw, "logPredictive");
+    }
+
+    FitResult posterior() {
+      return (FitResult) call(raw, "posterior");
+    }
+  }
+
   private Class<?> nested(String simpleName) {
     for (Class<?> c : model.getDeclaredClasses()) {
       if (c.getSimpleName().equals(simpleName)) {
