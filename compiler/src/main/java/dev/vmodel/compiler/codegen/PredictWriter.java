@@ -438,7 +438,6 @@ final class PredictWriter extends WriterPart {
           null), "nodeX[node]"));
     }
     m.addCode(polys.declare("v", row.constant(), names));
-    m.addCode(polys.loops(PolyCode.sumTerms(row.constant()), Map.of(), names, n -> "v"));
     for (UpdatePlan.RowTerm t : row.terms()) {
       m.addStatement("v += $L($L)", lnRatioName(t), r);
     }
