@@ -39,7 +39,7 @@ final class PredictWriter extends WriterPart {
   private final Map<String, String> deltaArrays = new LinkedHashMap<>();
   private final String scratchReady;
   /** Quadrature nodes for a factor integrated numerically (see {@link UpdatePlan.NewRow#integrated()}). */
-  static final int QUADRATURE_NODES = 1024;
+  static final int QUADRATURE_NODES = 4096;
 
   PredictWriter(ModelContext ctx) {
     super(ctx);
