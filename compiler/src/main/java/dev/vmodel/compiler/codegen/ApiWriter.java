@@ -125,16 +125,54 @@ final class ApiWriter extends WriterPart {
     return !(d instanceof Ir.Const c && c.type().equals(h.type()) || d instanceof Ir.Neg);
   }
 
-  MethodSpec fitMethod() {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("fit").addModifiers(Modifier.PUBLIC).returns(resultName())
+  /** {@code fit(data, options)}, and where the model has a global factor {@code fit(data, options, prior)}. */
+  List<MethodSpec> fitMethods() {
+    if (ctx.prior == null) {
+      return List.of(fitMethod(false));
+    }
+    MethodSpec two = MethodSpec.methodBuilder("fit").addModifiers(Modifier.PUBLIC).returns(resultName())
         .addParameter(dataName(), "data").addParameter(FIT_OPTIONS, "options")
-        .addJavadoc("Runs coordinate ascent from {@code options.restarts()} starts and returns the fit with the"
-            + " highest ELBO.\n\n@throws $T if the data are missing, ragged or out of their declared range\n"
-            + "@throws ArithmeticException if a sweep breaks down numerically (non-finite parameters or ELBO),"
-            + " naming the factor\n", DATA_EXCEPTION);
+        .addJavadoc(FIT_DOC).addJavadoc(FIT_THROWS, DATA_EXCEPTION)
+        .addStatement("return fit(data, options, null)").build();
+    return List.of(two, fitMethod(true));
+  }
+
+  private static final String FIT_DOC = "Runs coordinate ascent from {@code options.restarts()} starts and returns the"
+      + " fit with the highest ELBO.\n";
+  private static final String FIT_THROWS = "\n@throws $T if the data are missing, ragged or out of their declared"
+      + " range\n@throws ArithmeticException if a sweep breaks down numerically (non-finite parameters or ELBO),"
+      + " naming the factor\n";
+
+  /** The javadoc paragraph of the methods taking a previous fit. */
+  private static final String PRIOR_DOC = "\n<p>Bayesian updating: with a {@code prior} fit (of the earlier data,"
+      + " fitted or loaded), the posterior of its\nglobal factors q_A is the prior of the global latents instead of"
+      + " the model's priors (streaming variational\nBayes): the fit is of p(data, locals | globals) prod_j"
+      + " q_A(globals_j), and its ELBO is E[ln p(data, locals | globals)]\n+ sum_j E[ln q_A(globals_j)] + the"
+      + " entropies. For conjugate global factors whose locals do not couple the batches,\nfitting batch A, then"
+      + " batch B from A's fit, gives the posterior of A and B together. A null {@code prior}\nfits from the"
+      + " model's priors.\n";
+  private static final String PRIOR_THROWS = "@throws IllegalArgumentException if a size of {@code prior}'s global"
+      + " factors differs from this fit's\n";
+
+  private MethodSpec fitMethod(boolean withPrior) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("fit").addModifiers(Modifier.PUBLIC).returns(resultName())
+        .addParameter(dataName(), "data").addParameter(FIT_OPTIONS, "options");
+    m.addJavadoc(FIT_DOC);
+    if (withPrior) {
+      m.addParameter(resultName(), "prior").addJavadoc(PRIOR_DOC);
+    }
+    m.addJavadoc(FIT_THROWS, DATA_EXCEPTION);
+    if (withPrior) {
+      m.addJavadoc(PRIOR_THROWS);
+    }
     m.addStatement("$T best = null", resultName());
     m.beginControlFlow("for (int restart = 0; restart < options.restarts(); restart++)");
     m.addStatement("$T s = new $T(this, data)", stateName(), stateName());
+    if (withPrior) {
+      m.beginControlFlow("if (prior != null)");
+      m.addStatement("s.$N(prior.s)", ctx.prior.use());
+      m.endControlFlow();
+    }
     m.addStatement("s.init(new $T(options.seed() + restart), options)", SplittableRandom.class);
     m.addComment("the ELBO trace grows as the sweeps go: --iters can be far above the sweeps a fit needs");
     m.addStatement("double[] trace = new double[$T.min(options.maxIterations(), 64)]", MATH);
@@ -171,16 +209,31 @@ final class ApiWriter extends WriterPart {
     return m.build();
   }
 
-  MethodSpec startMethod() {
-    return MethodSpec.methodBuilder("start").addModifiers(Modifier.PUBLIC).returns(sessionName())
+  /** {@code start(data, options)}, and where the model has a global factor {@code start(data, options, prior)}. */
+  List<MethodSpec> startMethods() {
+    String doc = "Starts coordinate ascent as {@code fit} does (one start, from {@code options.seed()}) and returns it"
+        + " before\nthe first sweep: the caller runs the sweeps, for custom stopping rules, schedules of its own,"
+        + " starting\nresponsibilities, or benchmarks.\n";
+    String throwsDoc = "\n@throws $T if the data are missing, ragged or out of their declared range\n";
+    MethodSpec.Builder m = MethodSpec.methodBuilder("start").addModifiers(Modifier.PUBLIC).returns(sessionName())
         .addParameter(dataName(), "data").addParameter(FIT_OPTIONS, "options")
-        .addJavadoc("Starts coordinate ascent as {@code fit} does (one start, from {@code options.seed()}) and returns it"
-            + " before\nthe first sweep: the caller runs the sweeps, for custom stopping rules, schedules of its own,"
-            + " starting\nresponsibilities, or benchmarks.\n\n@throws $T if the data are missing, ragged or out of"
-            + " their declared range\n", DATA_EXCEPTION)
+        .addJavadoc(doc + throwsDoc, DATA_EXCEPTION);
+    if (ctx.prior == null) {
+      return List.of(m.addStatement("$T s = new $T(this, data)", stateName(), stateName())
+          .addStatement("s.init(new $T(options.seed()), options)", SplittableRandom.class)
+          .addStatement("return new $T(s, options)", sessionName()).build());
+    }
+    MethodSpec two = m.addStatement("return start(data, options, null)").build();
+    MethodSpec three = MethodSpec.methodBuilder("start").addModifiers(Modifier.PUBLIC).returns(sessionName())
+        .addParameter(dataName(), "data").addParameter(FIT_OPTIONS, "options").addParameter(resultName(), "prior")
+        .addJavadoc(doc + PRIOR_DOC + throwsDoc, DATA_EXCEPTION).addJavadoc(PRIOR_THROWS)
         .addStatement("$T s = new $T(this, data)", stateName(), stateName())
+        .beginControlFlow("if (prior != null)")
+        .addStatement("s.$N(prior.s)", ctx.prior.use())
+        .endControlFlow()
         .addStatement("s.init(new $T(options.seed()), options)", SplittableRandom.class)
         .addStatement("return new $T(s, options)", sessionName()).build();
+    return List.of(two, three);
   }
 
   /** The local categorical factors a session can start from given responsibilities. */

@@ -121,7 +121,7 @@ final class FamilyCode {
   }
 
   /** {@code i} of element {@code e} in arrays of {@code width} entries per element. */
-  private static String at(String e, String width, String i) {
+  static String at(String e, String width, String i) {
     if (i.equals("0") && !e.equals("0")) {
       return PolyCode.isOperand(e) ? e + " * " + width : "(" + e + ") * " + width;
     }
@@ -143,6 +143,16 @@ final class FamilyCode {
    */
   CodeBlock convert(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope, String lnNormSum) {
     return spec(fs).convert(element(fs, e, factorLabel, inScope, lnNormSum));
+  }
+
+  /** Sets the natural-parameter holders of element {@code e} from its stored parameters (the inverse of convert). */
+  CodeBlock natural(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope) {
+    return spec(fs).natural(element(fs, e, factorLabel, inScope, null));
+  }
+
+  /** Expression for the log-normaliser ln Z(eta) of element {@code e}, from its stored parameters. */
+  CodeBlock logNormalizer(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope) {
+    return spec(fs).logNormalizer(element(fs, e, factorLabel, inScope, null));
   }
 
   /** Expression for the entropy of element {@code e}. */

@@ -77,6 +77,8 @@ final class ModelContext {
   final Map<String, Scatter> scatters = new LinkedHashMap<>();
   /** The method of each chunked update's chunk (or fused update's block of rows), by factor name. */
   private final Map<String, String> chunkNames = new LinkedHashMap<>();
+  /** The State's storage of a previous posterior for a fit that updates it, or null (no global factor). */
+  final PriorWriter.Storage prior;
   /** The order in which init() starts the factors: each prior reads only moments already set. */
   final List<FactorUpdate> initOrder;
 
@@ -92,6 +94,7 @@ final class ModelContext {
     this.explain = PlanPrinter.sections(plan);
     this.packageName = packageName;
     this.model = ClassName.get(packageName, plan.graph().name());
+    this.prior = PriorWriter.claim(layout, plan);
     RowFusion fusion = optimized.fusion();
     this.fused = fusion == null ? null : new FusedUpdate(fusion, layout, polys);
     this.elboTerms = optimized.elboTerms();
@@ -119,6 +122,13 @@ final class ModelContext {
         planScatters(layout.factors.get(u.factor().name()), params);
       }
       params.forEach(p -> polys.register(p.value()));
+    }
+    for (FactorUpdate u : plan.updates()) {
+      if (!u.local()) {
+        List<NaturalParam> params = optimized.likelihood(u);
+        planScatters(layout.factors.get(u.factor().name()), params);
+        params.forEach(p -> polys.register(p.value()));
+      }
     }
     elboTerms.forEach(polys::register);
     for (FactorUpdate u : initOrder) {

@@ -48,13 +48,16 @@ public final class ModelWriter extends WriterPart {
   private final UpdateWriter updates;
   private final SweepWriter sweeps;
   private final PersistWriter persist;
+  /** The fit from a previous posterior, or null for a model without a global factor. */
+  private final PriorWriter prior;
 
   private ModelWriter(ModelContext ctx) {
     super(ctx);
     this.api = new ApiWriter(ctx);
     this.data = new DataWriter(ctx, this);
     this.updates = new UpdateWriter(ctx);
-    this.sweeps = new SweepWriter(ctx, updates);
+    this.prior = ctx.prior == null ? null : new PriorWriter(ctx, updates);
+    this.sweeps = new SweepWriter(ctx, updates, prior);
     this.predict = new PredictWriter(ctx);
     this.persist = new PersistWriter(ctx);
   }
@@ -132,8 +135,8 @@ public final class ModelWriter extends WriterPart {
         .addParameter(dataName(), "data")
         .addJavadoc("Fits with {@link $T#defaults()}.\n", FIT_OPTIONS)
         .addStatement("return fit(data, $T.defaults())", FIT_OPTIONS).build());
-    t.addMethod(api.fitMethod());
-    t.addMethod(api.startMethod());
+    api.fitMethods().forEach(t::addMethod);
+    api.startMethods().forEach(t::addMethod);
     persist.loadMethods().forEach(t::addMethod);
     t.addType(api.builder());
     t.addType(data.dataClass());
@@ -235,6 +238,13 @@ public final class ModelWriter extends WriterPart {
     List<MethodSpec> methods = new ArrayList<>();
     for (FactorUpdate u : plan.updates()) {
       methods.addAll(updates.update(u));
+      if (prior != null && !u.local()) {
+        methods.add(prior.update(u));
+      }
+    }
+    if (prior != null) {
+      prior.fields().forEach(t::addField);
+      methods.add(prior.usePrior());
     }
     if (fused != null && fused.hasStatistics()) {
       methods.addAll(fused.statisticsMethods(threadsField()));

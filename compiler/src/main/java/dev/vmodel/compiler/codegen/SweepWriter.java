@@ -26,10 +26,13 @@ import javax.lang.model.element.Modifier;
  */
 final class SweepWriter extends WriterPart {
   private final UpdateWriter updates;
+  /** The fit from a previous posterior, or null (no global factor). */
+  private final PriorWriter prior;
 
-  SweepWriter(ModelContext ctx, UpdateWriter updates) {
+  SweepWriter(ModelContext ctx, UpdateWriter updates, PriorWriter prior) {
     super(ctx);
     this.updates = updates;
+    this.prior = prior;
   }
 
   /** Functions of known matrices (inverses, log-determinants of hyperparameters), once per fit. */
@@ -87,7 +90,11 @@ final class SweepWriter extends WriterPart {
             + " recomputed after\nevery update, and a decrease throws.\n");
     m.addStatement("double last = check ? elbo() : 0.0");
     for (String f : plan.schedule()) {
-      m.addStatement("$N()", updateName(plan.update(f)));
+      if (prior != null) {
+        prior.sweepCall(m, plan.update(f));
+      } else {
+        m.addStatement("$N()", updateName(plan.update(f)));
+      }
       m.beginControlFlow("if (check)");
       m.addStatement("last = checkedElbo($S, iteration, last)", f);
       m.endControlFlow();
@@ -192,7 +199,17 @@ final class SweepWriter extends WriterPart {
       }
       m.addComment("E[ln p($L | ...)]$L", term.node(), afterSweep && value.terms().size() < term.value().terms().size()
           ? ", the terms without q(" + fused.f.local.factor().name() + ")" : "");
+      if (prior != null && !plan.batchTerm(term.node())) {
+        // a prior of a global latent: replaced by the previous posterior when updating one
+        m.beginControlFlow("if (!$N)", prior.flag());
+        m.addCode(polys.accumulate(lp, value, Map.of()));
+        m.endControlFlow();
+        continue;
+      }
       m.addCode(polys.accumulate(lp, value, Map.of()));
+    }
+    if (prior != null) {
+      m.addCode(prior.elboCross(lp));
     }
     m.addStatement("double $L = 0.0", h);
     for (Layout.FactorStorage fs : layout.factors.values()) {
@@ -233,13 +250,23 @@ final class SweepWriter extends WriterPart {
   MethodSpec init() {
     MethodSpec.Builder m = MethodSpec.methodBuilder("init").addParameter(SplittableRandom.class, "rng")
         .addParameter(FIT_OPTIONS, "options")
-        .addJavadoc("Global factors start at their priors; local (per-datum) factors start at random.\n");
+        .addJavadoc("Global factors start at their priors (or at the previous posterior q_A when updating one); local"
+            + "\n(per-datum) factors start at random.\n");
     if (threadsField() != null) {
       m.addStatement("$L = options.threads()", threadsField());
     }
     for (FactorUpdate u : ctx.initOrder) {
       Layout.FactorStorage fs = layout.factors.get(u.factor().name());
       m.addComment("q($L)", u.factor().name());
+      if (prior != null && prior.startsFromPrior(u)) {
+        m.beginControlFlow("if ($N)", prior.flag());
+        m.addComment("the previous posterior q_A");
+        m.addCode(prior.initFromPrior(u));
+        m.nextControlFlow("else");
+        initFactor(m, u, fs);
+        m.endControlFlow();
+        continue;
+      }
       if (chunked(u) && !updates.workspaceLocals(fs, "0").isEmpty()) {
         // The workspaces of chunk 0 serve the (sequential) initialisation.
         m.addCode("{\n$>");

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -95,12 +96,27 @@ final class UpdateWriter extends WriterPart {
    */
   CodeBlock evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
       boolean block) {
-    Parts parts = evaluateAndConvert(fs, params, label, block, false, false);
+    return evaluateAndConvert(fs, params, label, block, null);
+  }
+
+  /**
+   * {@link #evaluateAndConvert(Layout.FactorStorage, List, String, boolean)} with {@code
+   * beforeConvert}'s code for the flat element index (and the names in scope) run between the
+   * natural parameters and the conversion, or none where null.
+   */
+  CodeBlock evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
+      boolean block, BiFunction<String, Set<String>, CodeBlock> beforeConvert) {
+    Parts parts = evaluateAndConvert(fs, params, label, block, false, false, beforeConvert);
     return CodeBlock.builder().add(parts.prelude()).add(parts.loop()).build();
   }
 
   Parts evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
       boolean block, boolean chunked, boolean fusedRows) {
+    return evaluateAndConvert(fs, params, label, block, chunked, fusedRows, null);
+  }
+
+  private Parts evaluateAndConvert(Layout.FactorStorage fs, List<NaturalParam> params, String label,
+      boolean block, boolean chunked, boolean fusedRows, BiFunction<String, Set<String>, CodeBlock> beforeConvert) {
     CodeBlock.Builder b = CodeBlock.builder();
     List<Idx> el = fs.update().elementIndices();
     // init(rng, options) evaluates priors with this code too: its parameters are in scope.
@@ -195,6 +211,9 @@ final class UpdateWriter extends WriterPart {
       List<Idx> compIdx = new ArrayList<>(comps.keySet());
       b.add(polys.loops(perElement.get(p), comps, elementNames, n -> eta + "["
           + componentIndex(compIdx.stream().map(n::get).toList(), d) + "]"));
+    }
+    if (beforeConvert != null) {
+      b.add(beforeConvert.apply(e, inScope));
     }
     b.add(families.convert(fs, e, label, inScope, fusedRows ? fused.lnNormLocal() : null));
     if (fusedRows) {

@@ -494,6 +494,7 @@ public final class ConjugacyAnalyzer {
     Map<String, List<Idx>> comps = new LinkedHashMap<>();
     Map<String, Poly> natural = new LinkedHashMap<>();
     Map<String, Poly> prior = new LinkedHashMap<>();
+    Map<String, Poly> likelihood = new LinkedHashMap<>();
     for (Family.Stat s : fam.naturalStats()) {
       List<Idx> c = new ArrayList<>();
       List<String> names = fam.spec().componentIndexNames(s.arity());
@@ -503,6 +504,7 @@ public final class ConjugacyAnalyzer {
       comps.put(s.name(), c);
       natural.put(s.name(), Poly.ZERO);
       prior.put(s.name(), Poly.ZERO);
+      likelihood.put(s.name(), Poly.ZERO);
     }
     Set<String> members = new HashSet<>(f.members());
     List<String> sources = new ArrayList<>();
@@ -578,6 +580,9 @@ public final class ConjugacyAnalyzer {
         if (members.contains(n.name())) {
           prior.put(match.stat(), prior.get(match.stat()).plus(expected));
         }
+        if (batchNode(n)) {
+          likelihood.put(match.stat(), likelihood.get(match.stat()).plus(expected));
+        }
       }
       if (contributes) {
         sources.add(n.name());
@@ -585,11 +590,27 @@ public final class ConjugacyAnalyzer {
     }
     List<NaturalParam> params = new ArrayList<>();
     List<NaturalParam> priorParams = new ArrayList<>();
+    List<NaturalParam> likelihoodParams = new ArrayList<>();
     for (Family.Stat s : fam.naturalStats()) {
-      params.add(new NaturalParam(s, comps.get(s.name()), symmetric(natural.get(s.name()), comps.get(s.name()))));
-      priorParams.add(new NaturalParam(s, comps.get(s.name()), symmetric(prior.get(s.name()), comps.get(s.name()))));
+      List<Idx> c = comps.get(s.name());
+      params.add(new NaturalParam(s, c, symmetric(natural.get(s.name()), c)));
+      priorParams.add(new NaturalParam(s, c, symmetric(prior.get(s.name()), c)));
+      likelihoodParams.add(new NaturalParam(s, c, symmetric(likelihood.get(s.name()), c)));
     }
-    return new FactorUpdate(f, fam, element, params, priorParams, sources, isLocal(first));
+    return new FactorUpdate(f, fam, element, params, priorParams, likelihoodParams, sources, isLocal(first));
+  }
+
+  /**
+   * Whether a node's density belongs to a batch of data: an observed node, or a latent of a local
+   * (per-row) factor. When a fit updates a previous posterior q_A, only these terms are added to
+   * q_A's natural parameters; the priors of the global latents are what q_A replaces.
+   */
+  private boolean batchNode(Node n) {
+    if (!n.isLatent()) {
+      return true;
+    }
+    Factor f = graph.factors().stream().filter(x -> x.members().contains(n.name())).findFirst().orElseThrow();
+    return isLocal(graph.node(f.members().get(0)));
   }
 
   /**

@@ -30,6 +30,7 @@ public final class OptimizedPlan {
   private final RowFusion fusion;
   private final DataSums dataSums;
   private final Map<FactorUpdate, List<NaturalParam>> naturals = new LinkedHashMap<>();
+  private final Map<FactorUpdate, List<NaturalParam>> likelihoods = new LinkedHashMap<>();
   private final List<Poly> elboTerms = new ArrayList<>();
 
   private OptimizedPlan(UpdatePlan plan) {
@@ -44,13 +45,12 @@ public final class OptimizedPlan {
     for (FactorUpdate u : plan.updates()) {
       List<NaturalParam> params = fusion != null && fusion.rewritten.containsKey(u.factor().name())
           ? fusion.rewritten.get(u.factor().name()) : u.natural();
-      List<NaturalParam> out = new ArrayList<>();
-      for (NaturalParam p : params) {
-        List<Idx> open = new ArrayList<>(u.elementIndices());
-        open.addAll(p.components());
-        out.add(new NaturalParam(p.stat(), p.components(), dataSums.rewrite(p.value(), open)));
+      naturals.put(u, readSums(u, params));
+      if (!u.local()) {
+        List<NaturalParam> batch = fusion != null && fusion.rewrittenLikelihood.containsKey(u.factor().name())
+            ? fusion.rewrittenLikelihood.get(u.factor().name()) : u.likelihood();
+        likelihoods.put(u, readSums(u, batch));
       }
-      naturals.put(u, Collections.unmodifiableList(out));
     }
     for (UpdatePlan.LogJointTerm term : plan.elbo().terms()) {
       elboTerms.add(dataSums.rewrite(term.value(), List.of()));
@@ -88,6 +88,28 @@ public final class OptimizedPlan {
   /** The natural parameters the update of {@code u} evaluates: row statistics and data sums read where found. */
   public List<NaturalParam> natural(FactorUpdate u) {
     return naturals.get(u);
+  }
+
+  /**
+   * The natural parameters of a batch of data alone ({@link FactorUpdate#likelihood}) that the
+   * update of global factor {@code u} from a previous posterior evaluates, optimised like {@link #natural}.
+   */
+  public List<NaturalParam> likelihood(FactorUpdate u) {
+    List<NaturalParam> p = likelihoods.get(u);
+    if (p == null) {
+      throw new IllegalArgumentException("q(" + u.factor().name() + ") is local: it has no update from a prior fit");
+    }
+    return p;
+  }
+
+  private List<NaturalParam> readSums(FactorUpdate u, List<NaturalParam> params) {
+    List<NaturalParam> out = new ArrayList<>();
+    for (NaturalParam p : params) {
+      List<Idx> open = new ArrayList<>(u.elementIndices());
+      open.addAll(p.components());
+      out.add(new NaturalParam(p.stat(), p.components(), dataSums.rewrite(p.value(), open)));
+    }
+    return Collections.unmodifiableList(out);
   }
 
   /** The ELBO's log-joint terms, in the plan's order, with data sums read where found. */

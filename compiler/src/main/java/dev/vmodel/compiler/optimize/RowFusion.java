@@ -91,6 +91,8 @@ public final class RowFusion {
   public final List<WeightTerm> weights;
   /** Natural parameters of other factors with statistic-reading terms: factor name to rewritten parameters. */
   public final Map<String, List<NaturalParam>> rewritten = new LinkedHashMap<>();
+  /** The same for the natural parameters of a batch of data alone ({@link FactorUpdate#likelihood}). */
+  public final Map<String, List<NaturalParam>> rewrittenLikelihood = new LinkedHashMap<>();
   /** Whether the ELBO after a sweep may use the log-normalisers of the last q(z) update. */
   public final boolean lseElbo;
 
@@ -107,24 +109,34 @@ public final class RowFusion {
       if (u == local) {
         continue;
       }
-      List<NaturalParam> params = new ArrayList<>();
-      boolean any = false;
-      for (NaturalParam p : u.natural()) {
-        List<Idx> open = new ArrayList<>(u.elementIndices());
-        open.addAll(p.components());
-        List<Monomial> terms = new ArrayList<>();
-        for (Monomial m : p.value().terms()) {
-          Monomial r = statisticTerm(m, open);
-          any |= r != m;
-          terms.add(r);
-        }
-        params.add(new NaturalParam(p.stat(), p.components(), new Poly(terms)));
-      }
-      if (any) {
+      List<NaturalParam> params = readStatistics(u, u.natural());
+      if (params != null) {
         rewritten.put(u.factor().name(), params);
+      }
+      List<NaturalParam> batch = readStatistics(u, u.likelihood());
+      if (batch != null) {
+        rewrittenLikelihood.put(u.factor().name(), batch);
       }
     }
     this.lseElbo = lseValid(plan);
+  }
+
+  /** Natural parameters of {@code u} with their row statistics read ({@link #statisticTerm}), or null if none has one. */
+  private List<NaturalParam> readStatistics(FactorUpdate u, List<NaturalParam> natural) {
+    List<NaturalParam> params = new ArrayList<>();
+    boolean any = false;
+    for (NaturalParam p : natural) {
+      List<Idx> open = new ArrayList<>(u.elementIndices());
+      open.addAll(p.components());
+      List<Monomial> terms = new ArrayList<>();
+      for (Monomial m : p.value().terms()) {
+        Monomial r = statisticTerm(m, open);
+        any |= r != m;
+        terms.add(r);
+      }
+      params.add(new NaturalParam(p.stat(), p.components(), new Poly(terms)));
+    }
+    return any ? params : null;
   }
 
   /**

@@ -154,7 +154,7 @@ public final class PlanPrinter {
   // Factors
 
   private void factor(ModelGraph g, FactorUpdate u) {
-    List<NaturalParam> natural = renamed(u);
+    List<NaturalParam> natural = renamed(u, u.natural());
     List<Ix> el = u.elementIndices().stream().map(i -> (Ix) new Ix.V(i)).toList();
     String q = "q(" + members(u.factor().members(), List.of()) + ")";
     String qEl = "q(" + members(u.factor().members(), el) + ")";
@@ -176,6 +176,14 @@ public final class PlanPrinter {
         out.append("$$").append(label(u, p)).append(" = ").append(Printer.latex(p.value())).append("$$\n\n");
       }
       out.append(parameters(u, natural)).append("\n\n");
+      if (!u.local()) {
+        out.append("Updating a previous posterior $q_A$ (`vmodel fit --prior`): the natural parameters are $q_A$'s")
+            .append(" plus the terms of the new data alone,\n\n");
+        for (NaturalParam p : renamed(u, u.likelihood())) {
+          out.append("$$").append(label(u, p)).append(" = ").append(fromPrior(u, p, Printer.latex(p.value())))
+              .append("$$\n\n");
+        }
+      }
     } else {
       out.append(q).append(": ").append(u.family().title());
       if (!forEach.isEmpty()) {
@@ -188,19 +196,37 @@ public final class PlanPrinter {
       for (NaturalParam p : natural) {
         out.append("    ").append(label(u, p)).append(" = ").append(Printer.text(p.value())).append('\n');
       }
-      out.append("  ").append(parameters(u, natural)).append("\n\n");
+      out.append("  ").append(parameters(u, natural)).append('\n');
+      if (!u.local()) {
+        out.append("  Updating a previous posterior q_A: q_A's natural parameters plus the new data's terms,\n");
+        for (NaturalParam p : renamed(u, u.likelihood())) {
+          out.append("    ").append(label(u, p)).append(" = ").append(fromPrior(u, p, Printer.text(p.value())))
+              .append('\n');
+        }
+      }
+      out.append('\n');
     }
+  }
+
+  /** {@code eta_A(s) + terms}: a natural parameter when updating a previous posterior q_A. */
+  private String fromPrior(FactorUpdate u, NaturalParam p, String terms) {
+    String a = label(u, p).replaceFirst("^" + java.util.regex.Pattern.quote(eta), java.util.regex.Matcher
+        .quoteReplacement(eta + "_A"));
+    if (terms.equals("0")) {
+      return a;
+    }
+    return terms.startsWith("-") ? a + " - " + terms.substring(1).stripLeading() : a + " + " + terms;
   }
 
   /**
    * The natural parameters with component indices renamed where they print like an element
    * index (LDA's q(phi[k]) has components over the vocabulary: `v`, not a second `k`).
    */
-  private static List<NaturalParam> renamed(FactorUpdate u) {
+  private static List<NaturalParam> renamed(FactorUpdate u, List<NaturalParam> params) {
     Set<String> taken = new LinkedHashSet<>();
     u.elementIndices().forEach(i -> taken.add(i.name()));
     List<NaturalParam> out = new ArrayList<>();
-    for (NaturalParam p : u.natural()) {
+    for (NaturalParam p : params) {
       Map<Idx, Ix> s = new HashMap<>();
       List<Idx> comps = new ArrayList<>();
       Set<String> used = new LinkedHashSet<>(taken);
@@ -322,6 +348,12 @@ public final class PlanPrinter {
       out.append("and the entropies ").append(plan.elbo().entropies().stream()
               .map(f -> "$H[q(" + members(List.of(f.split(", ")), List.of()) + ")]$").collect(Collectors.joining(", ")))
           .append(", each a function of its factor's parameters.\n");
+      if (plan.hasGlobalFactors()) {
+        out.append("\nUpdating a previous posterior $q_A$, the terms of ").append(replaced(plan, true))
+            .append(" are replaced by $\\sum_j \\mathbb{E}_q[\\ln q_{A,j}] = \\sum_j ").append(eta)
+            .append("_{A,j} \\cdot \\langle T_j \\rangle - \\ln Z(").append(eta).append("_{A,j})$ over the global")
+            .append(" factors ").append(globals(plan, true)).append(".\n");
+      }
     } else {
       out.append("ELBO = E_q[ln p(X, Z)] + sum_j H[q_j], the sum of\n");
       for (UpdatePlan.LogJointTerm t : plan.elbo().terms()) {
@@ -329,7 +361,31 @@ public final class PlanPrinter {
       }
       out.append("  and the entropies ").append(plan.elbo().entropies().stream().map(f -> "H[q(" + f + ")]")
           .collect(Collectors.joining(" + "))).append('\n');
+      if (plan.hasGlobalFactors()) {
+        out.append("  Updating a previous posterior q_A, the terms of ").append(replaced(plan, false))
+            .append(" are replaced by\n  sum_j E[ln q_A,j] = sum_j eta_A,j . <T_j> - ln Z(eta_A,j) over the global")
+            .append(" factors ").append(globals(plan, false)).append('\n');
+      }
     }
+  }
+
+  /** The global factors q_j, for the ELBO of a fit updating a previous posterior. */
+  private String globals(UpdatePlan plan, boolean texMath) {
+    return plan.updates().stream().filter(u -> !u.local())
+        .map(u -> "q(" + members(u.factor().members(), List.of()) + ")").map(q -> texMath ? "$" + q + "$" : q)
+        .collect(Collectors.joining(", "));
+  }
+
+  /** The densities whose ELBO terms a previous posterior replaces, or "no density" where there are none. */
+  private String replaced(UpdatePlan plan, boolean texMath) {
+    List<String> out = new ArrayList<>();
+    for (UpdatePlan.LogJointTerm t : plan.elbo().terms()) {
+      if (!plan.batchTerm(t.node())) {
+        String d = density(plan.graph(), t.node());
+        out.add(texMath ? "$" + d + "$" : d);
+      }
+    }
+    return out.isEmpty() ? "no density" : String.join(", ", out);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -105,6 +105,21 @@ public record UpdatePlan(
     }
   }
 
+  /**
+   * Whether a node's density is a term of a batch of data: an observed node or a latent of a
+   * local factor. A fit that updates a previous posterior q_A keeps these terms of the log joint
+   * and replaces the others (the priors of the global latents) by ln q_A of the global factors.
+   */
+  public boolean batchTerm(String node) {
+    ModelGraph.Node n = graph.node(node);
+    return !n.isLatent() || updates.stream().anyMatch(u -> u.local() && u.factor().members().contains(node));
+  }
+
+  /** Whether some factor is global: a fit can then update a previous posterior (see {@link FactorUpdate#likelihood}). */
+  public boolean hasGlobalFactors() {
+    return updates.stream().anyMatch(u -> !u.local());
+  }
+
   public FactorUpdate update(String factor) {
     return updates.stream().filter(u -> u.factor().name().equals(factor)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no factor " + factor));
@@ -114,7 +129,11 @@ public record UpdatePlan(
    * The update of one factor. {@code elementIndices} range over the members' plates: the factor
    * is a product of independent elements (q(mu) = prod_k q(mu_k)), each updated by the same
    * formulas with these indices free. {@code prior} holds the natural parameters contributed by
-   * the factor's own distributions alone: q set to the prior, where fits start.
+   * the factor's own distributions alone: q set to the prior, where fits start. {@code
+   * likelihood} holds the natural parameters contributed by the terms of a batch of data alone
+   * ({@link UpdatePlan#batchTerm}: observed nodes and latents of local factors): a fit that updates
+   * a previous posterior q_A sets a global factor to eta_A + likelihood (streaming variational
+   * Bayes, Broderick et al. 2013), q_A standing in for every prior term of the global latents.
    */
   public record FactorUpdate(
       ModelGraph.Factor factor,
@@ -122,12 +141,14 @@ public record UpdatePlan(
       List<Idx> elementIndices,
       List<NaturalParam> natural,
       List<NaturalParam> prior,
+      List<NaturalParam> likelihood,
       List<String> sources,
       boolean local) {
     public FactorUpdate {
       elementIndices = List.copyOf(elementIndices);
       natural = List.copyOf(natural);
       prior = List.copyOf(prior);
+      likelihood = List.copyOf(likelihood);
       sources = List.copyOf(sources);
     }
 

@@ -120,6 +120,12 @@ final class Harness {
     return (FitResult) call(instance, "fit", data, options);
   }
 
+  /** Builds the model and fits it from a previous fit's posterior ({@code fit(data, options, prior)}). */
+  FitResult fit(Object data, FitOptions options, FitResult prior) {
+    Object instance = call(builder, "build");
+    return (FitResult) call(instance, "fit", data, options, prior);
+  }
+
   FitResult fit(Table table, FitOptions options) {
     return fit(data(table), options);
   }
