@@ -196,27 +196,39 @@ final class PredictWriter extends WriterPart {
       m.addStatement("return new double[0]");
       return m.build();
     }
-    m.addStatement("double[] trace = new double[$T.min(options.maxIterations(), 64)]", MATH);
-    m.addStatement("double previous = $T.NEGATIVE_INFINITY", DOUBLE);
-    m.beginControlFlow("for (int it = 1; it <= options.maxIterations(); it++)");
+    Set<String> scope = new LinkedHashSet<>(List.of("options"));
+    String trace = local("trace", scope);
+    String previous = local("previous", scope);
+    String it = local("it", scope);
+    String value = local("value", scope);
+    m.addStatement("double[] $L = new double[$T.min(options.maxIterations(), 64)]", trace, MATH);
+    m.addStatement("double $L = $T.NEGATIVE_INFINITY", previous, DOUBLE);
+    m.beginControlFlow("for (int $L = 1; $L <= options.maxIterations(); $L++)", it, it, it);
     for (FactorUpdate u : locals) {
       m.addStatement("$L()", updateName(u));
     }
-    m.addStatement("double elbo = elbo()");
-    m.addStatement("checkFinite(it, elbo)");
-    m.beginControlFlow("if (it > trace.length)");
-    m.addStatement("trace = $T.copyOf(trace, (int) $T.min(options.maxIterations(), 2L * trace.length))", Arrays.class,
-        MATH);
+    m.addStatement("double $L = elbo()", value);
+    m.addStatement("checkFinite($L, $L)", it, value);
+    m.beginControlFlow("if ($L > $L.length)", it, trace);
+    m.addStatement("$L = $T.copyOf($L, (int) $T.min(options.maxIterations(), 2L * $L.length))", trace, Arrays.class,
+        trace, MATH, trace);
     m.endControlFlow();
-    m.addStatement("trace[it - 1] = elbo");
-    m.beginControlFlow("if ($T.abs(elbo - previous) <= options.tolerance() * $T.max(1.0, $T.abs(elbo)))", MATH, MATH,
-        MATH);
-    m.addStatement("return $T.copyOf(trace, it)", Arrays.class);
+    m.addStatement("$L[$L - 1] = $L", trace, it, value);
+    m.beginControlFlow("if ($T.abs($L - $L) <= options.tolerance() * $T.max(1.0, $T.abs($L)))", MATH, value, previous,
+        MATH, MATH, value);
+    m.addStatement("return $T.copyOf($L, $L)", Arrays.class, trace, it);
     m.endControlFlow();
-    m.addStatement("previous = elbo");
+    m.addStatement("$L = $L", previous, value);
     m.endControlFlow();
-    m.addStatement("return $T.copyOf(trace, options.maxIterations())", Arrays.class);
+    m.addStatement("return $T.copyOf($L, options.maxIterations())", Arrays.class, trace);
     return m.build();
+  }
+
+  /** A local name for {@code wanted}, unique against fields and {@code scope}, added to it. */
+  private String local(String wanted, Set<String> scope) {
+    String n = localName(wanted, scope);
+    scope.add(n);
+    return n;
   }
 
   private MethodSpec allocateScratch() {
@@ -255,12 +267,15 @@ final class PredictWriter extends WriterPart {
     Layout.FactorStorage fs = layout.factors.get(t.factor());
     Layout.FactorStorage sc = scratch.get(t.factor());
     String label = t.factor();
+    Set<String> inScope = new LinkedHashSet<>();
+    String rowName = local(rowVar(), inScope);
+    String sum = local("sum", inScope);
+    String q = local("q", inScope);
     MethodSpec.Builder m = MethodSpec.methodBuilder(lnRatioName(t)).addModifiers(Modifier.PRIVATE)
-        .returns(TypeName.DOUBLE).addParameter(TypeName.INT, rowVar());
+        .returns(TypeName.DOUBLE).addParameter(TypeName.INT, rowName);
     m.addJavadoc("The part of q($L) in row {@code $L}'s log predictive: sum over its elements of\n"
         + "ln Z(eta + d_eta) - ln Z(eta), where d_eta is the row's term in q($L)'s update:\n<pre>\n", label,
-        rowVar(), label);
-    Set<String> inScope = new LinkedHashSet<>(List.of(rowVar(), "sum"));
+        rowName, label);
     Map<Idx, String> elementNames = new LinkedHashMap<>();
     for (Idx i : t.element()) {
       elementNames.put(i, localName(i.name(), inScope));
@@ -271,7 +286,7 @@ final class PredictWriter extends WriterPart {
     }
     m.addJavadoc("</pre>\n");
     CodeBlock.Builder b = CodeBlock.builder();
-    b.addStatement("double sum = 0.0");
+    b.addStatement("double $L = 0.0", sum);
     if (chunked(fs.update())) {
       b.add(new UpdateWriter(ctx).workspaceLocals(fs, "0"));
     }
@@ -287,7 +302,7 @@ final class PredictWriter extends WriterPart {
     for (NaturalParam p : t.delta()) {
       String eta = families.eta(fs, p.stat().name());
       Map<Idx, String> names = new LinkedHashMap<>(elementNames);
-      names.put(row.row(), rowVar());
+      names.put(row.row(), rowName);
       if (p.components().isEmpty()) {
         String dv = localName("d" + Layout.cap(eta), inScope);
         inScope.add(dv);
@@ -337,20 +352,20 @@ final class PredictWriter extends WriterPart {
       if (p.components().isEmpty()) {
         b.addStatement("$L += $L", eta, dn);
       } else {
-        b.beginControlFlow("for (int q = 0; q < $L.length; q++)", dn);
-        b.addStatement("$L[q] += $L[q]", eta, dn);
+        b.beginControlFlow("for (int $L = 0; $L < $L.length; $L++)", q, q, dn, q);
+        b.addStatement("$L[$L] += $L[$L]", eta, q, dn, q);
         b.endControlFlow();
       }
     }
     b.add(families.convert(sc, e, label, inScope));
     FactorJava next = families.element(sc, e, label, inScope, null);
-    b.addStatement("sum += $L - $L", fs.update().family().spec().logNormalizer(next),
+    b.addStatement("$L += $L - $L", sum, fs.update().family().spec().logNormalizer(next),
         fs.update().family().spec().logNormalizer(stored));
     b.endControlFlow();
     for (int i = 0; i < elIdx.size(); i++) {
       b.endControlFlow();
     }
-    b.addStatement("return sum");
+    b.addStatement("return $L", sum);
     m.addCode(b.build());
     return m.build();
   }
@@ -388,79 +403,98 @@ final class PredictWriter extends WriterPart {
       m.addJavadoc("summed over $L; its responsibilities are restored after each row.\n",
           String.join(", ", row.enumerated().stream().map(z -> "q(" + z + "[" + row.row().name() + "])").toList()));
     }
+    Set<String> scope = new LinkedHashSet<>();
+    String out = local("out", scope);
+    String terms = local("terms", scope);
+    String a = local("a", scope);
+    String r = local(rowVar(), scope);
     m.addStatement("allocateNextRowScratch()");
     String rows = layout.dim(row.row().range());
-    m.addStatement("double[] out = new double[$L]", rows);
+    m.addStatement("double[] $L = new double[$L]", out, rows);
     List<String> sizes = new ArrayList<>();
     List<Layout.FactorStorage> zs = row.enumerated().stream().map(layout.factors::get).toList();
     for (Layout.FactorStorage z : zs) {
       sizes.add(layout.dim(z.dim()));
     }
-    m.addStatement("double[] terms = new double[$L]", sizes.isEmpty() ? "1" : String.join(" * ", sizes));
+    m.addStatement("double[] $L = new double[$L]", terms, sizes.isEmpty() ? "1" : String.join(" * ", sizes));
+    List<String> saved = new ArrayList<>();
+    List<String> cs = new ArrayList<>();
     for (int i = 0; i < zs.size(); i++) {
-      m.addStatement("double[] saved$L = new double[$L]", i, sizes.get(i));
+      saved.add(local("saved" + i, scope));
+      cs.add(local("c" + i, scope));
+      m.addStatement("double[] $L = new double[$L]", saved.get(i), sizes.get(i));
     }
-    String r = rowVar();
-    Layout.FactorStorage integrated = row.integrated() == null ? null : layout.factors.get(row.integrated());
+    Layout.FactorStorage qf = row.integrated() == null ? null : layout.factors.get(row.integrated());
     List<String> savedMoments = new ArrayList<>();
-    if (integrated != null) {
+    List<String> keeps = new ArrayList<>();
+    String nodeX = null;
+    String nodeLnW = null;
+    String nodeTerms = null;
+    String node = null;
+    if (qf != null) {
+      nodeX = local("nodeX", scope);
+      nodeLnW = local("nodeLnW", scope);
+      nodeTerms = local("nodeTerms", scope);
+      node = local("node", scope);
       m.addComment("q($L) is integrated numerically: $L nodes of a trapezoid rule in its log", row.integrated(),
           QUADRATURE_NODES);
-      m.addStatement("double[] nodeX = new double[$L]", QUADRATURE_NODES);
-      m.addStatement("double[] nodeLnW = new double[$L]", QUADRATURE_NODES);
-      m.addStatement("double[] nodeTerms = new double[$L]", QUADRATURE_NODES);
-      m.addCode(integrated.update().family().spec().quadratureNodes(families.element(integrated, "0",
-          row.integrated(), Set.of(r), null), "nodeX", "nodeLnW", Integer.toString(QUADRATURE_NODES)));
-      int i = 0;
-      for (String mo : new LinkedHashSet<>(integrated.moments().values())) {
-        m.addStatement("double[] keep$L = $L.clone()", i++, mo);
+      m.addStatement("double[] $L = new double[$L]", nodeX, QUADRATURE_NODES);
+      m.addStatement("double[] $L = new double[$L]", nodeLnW, QUADRATURE_NODES);
+      m.addStatement("double[] $L = new double[$L]", nodeTerms, QUADRATURE_NODES);
+      m.addCode(qf.update().family().spec().quadratureNodes(families.element(qf, "0", row.integrated(), scope, null),
+          nodeX, nodeLnW, Integer.toString(QUADRATURE_NODES)));
+      for (String mo : new LinkedHashSet<>(qf.moments().values())) {
+        String keep = local("keep" + Layout.cap(mo), scope);
+        m.addStatement("double[] $L = $L.clone()", keep, mo);
         savedMoments.add(mo);
+        keeps.add(keep);
       }
     }
     m.beginControlFlow("for (int $L = 0; $L < $L; $L++)", r, r, rows, r);
     for (int i = 0; i < zs.size(); i++) {
-      m.addStatement("$T.arraycopy($L, $L * $L, saved$L, 0, $L)", SYSTEM, zs.get(i).moments().get("onehot"), r,
-          sizes.get(i), i, sizes.get(i));
+      m.addStatement("$T.arraycopy($L, $L * $L, $L, 0, $L)", SYSTEM, zs.get(i).moments().get("onehot"), r,
+          sizes.get(i), saved.get(i), sizes.get(i));
     }
-    m.addStatement("int a = 0");
+    m.addStatement("int $L = 0", a);
     for (int i = 0; i < zs.size(); i++) {
-      m.beginControlFlow("for (int c$L = 0; c$L < $L; c$L++)", i, i, sizes.get(i), i);
+      String c = cs.get(i);
+      m.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, sizes.get(i), c);
       String arr = zs.get(i).moments().get("onehot");
       m.addStatement("$T.fill($L, $L * $L, $L * $L + $L, 0.0)", Arrays.class, arr, r, sizes.get(i), r, sizes.get(i),
           sizes.get(i));
-      m.addStatement("$L[$L * $L + c$L] = 1.0", arr, r, sizes.get(i), i);
+      m.addStatement("$L[$L * $L + $L] = 1.0", arr, r, sizes.get(i), c);
     }
     Map<Idx, String> names = Map.of(row.row(), r);
-    Layout.FactorStorage qf = row.integrated() == null ? null : layout.factors.get(row.integrated());
     if (qf != null) {
-      m.beginControlFlow("for (int node = 0; node < $L; node++)", QUADRATURE_NODES);
-      m.addCode(qf.update().family().spec().pointMoments(families.element(qf, "0", row.integrated(), Set.of(r, "node"),
-          null), "nodeX[node]"));
+      m.beginControlFlow("for (int $L = 0; $L < $L; $L++)", node, node, QUADRATURE_NODES, node);
+      m.addCode(qf.update().family().spec().pointMoments(families.element(qf, "0", row.integrated(), scope, null),
+          nodeX + "[" + node + "]"));
     }
-    m.addCode(polys.declare("v", row.constant(), names));
+    String v = local("v", scope);
+    m.addCode(polys.declare(v, row.constant(), names));
     for (UpdatePlan.RowTerm t : row.terms()) {
-      m.addStatement("v += $L($L)", lnRatioName(t), r);
+      m.addStatement("$L += $L($L)", v, lnRatioName(t), r);
     }
     if (qf != null) {
-      m.addStatement("nodeTerms[node] = nodeLnW[node] + v");
+      m.addStatement("$L[$L] = $L[$L] + $L", nodeTerms, node, nodeLnW, node, v);
       m.endControlFlow();
-      m.addStatement("terms[a++] = $T.logSumExp(nodeTerms, 0, $L)", SPECIAL, QUADRATURE_NODES);
+      m.addStatement("$L[$L++] = $T.logSumExp($L, 0, $L)", terms, a, SPECIAL, nodeTerms, QUADRATURE_NODES);
     } else {
-      m.addStatement("terms[a++] = v");
+      m.addStatement("$L[$L++] = $L", terms, a, v);
     }
     for (int i = zs.size() - 1; i >= 0; i--) {
       m.endControlFlow();
     }
-    m.addStatement("out[$L] = a == 1 ? terms[0] : $T.logSumExp(terms, 0, a)", r, SPECIAL);
+    m.addStatement("$L[$L] = $L == 1 ? $L[0] : $T.logSumExp($L, 0, $L)", out, r, a, terms, SPECIAL, terms, a);
     for (int i = 0; i < zs.size(); i++) {
-      m.addStatement("$T.arraycopy(saved$L, 0, $L, $L * $L, $L)", SYSTEM, i, zs.get(i).moments().get("onehot"), r,
-          sizes.get(i), sizes.get(i));
+      m.addStatement("$T.arraycopy($L, 0, $L, $L * $L, $L)", SYSTEM, saved.get(i), zs.get(i).moments().get("onehot"),
+          r, sizes.get(i), sizes.get(i));
     }
     m.endControlFlow();
     for (int i = 0; i < savedMoments.size(); i++) {
-      m.addStatement("$T.arraycopy(keep$L, 0, $L, 0, keep$L.length)", SYSTEM, i, savedMoments.get(i), i);
+      m.addStatement("$T.arraycopy($L, 0, $L, 0, $L.length)", SYSTEM, keeps.get(i), savedMoments.get(i), keeps.get(i));
     }
-    m.addStatement("return out");
+    m.addStatement("return $L", out);
     return m.build();
   }
 
