@@ -378,25 +378,10 @@ final class ApiWriter extends WriterPart {
       generic.addCode(fs.update().local() ? persist.ifLocalsPresent(fs, entry) : entry);
     }
     for (UpdatePlan.Predictive p : plan.predictives()) {
-      Layout.DataArray d = layout.data.get(p.node());
-      String name = layout.predictNames.get(p.node());
-      MethodSpec.Builder pm = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
-          .addJavadoc("The posterior predictive mean of {@code $L$L}: for a missing entry, its reconstruction.\n",
-              p.node(), p.element().isEmpty() ? "" : "[" + String.join(", ", p.element().stream().map(Idx::name).toList())
-                  + "]");
-      List<CodeBlock> args = new ArrayList<>();
-      pm.addCode(persist.requireData(d));
-      Set<String> scope = new LinkedHashSet<>(RESULT_FIELDS);
-      for (Idx i : p.element()) {
-        String n = layout.local(i.name(), scope);
-        pm.addParameter(TypeName.INT, n);
-        args.add(CodeBlock.of("$N", n));
-        pm.beginControlFlow("if ($N < 0 || $N >= $L)", n, n, layout.dim(i.range(), "s"));
-        pm.addStatement("throw new $T($S + $N)", IOOBE, i.name() + " out of range: ", n);
-        pm.endControlFlow();
+      t.addMethod(predictMethod(p, false));
+      if (p.second() != null) {
+        t.addMethod(predictMethod(p, true));
       }
-      pm.addStatement("return s.$N($L)", name, CodeBlock.join(args, ", "));
-      t.addMethod(pm.build());
     }
     generic.addStatement("return $T.unmodifiableMap(out)", Collections.class);
     t.addMethod(generic.build());
@@ -428,5 +413,30 @@ final class ApiWriter extends WriterPart {
         .addStatement("out[i] = $T.sqrt($T.max(0.0, second[i] - mean[i] * mean[i]))", MATH, MATH)
         .endControlFlow()
         .addStatement("return out").build();
+  }
+
+  /** Result's predictive mean (or, with {@code variance}, variance) of one entry of a data array. */
+  private MethodSpec predictMethod(UpdatePlan.Predictive p, boolean variance) {
+    Layout.DataArray d = layout.data.get(p.node());
+    String name = (variance ? layout.predictVarianceNames : layout.predictNames).get(p.node());
+    MethodSpec.Builder pm = MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
+        .addJavadoc(variance
+                ? "The posterior predictive variance of {@code $L$L}: E_q[variance] + Var_q[mean] of its distribution.\n"
+                : "The posterior predictive mean of {@code $L$L}: for a missing entry, its reconstruction.\n",
+            p.node(), p.element().isEmpty() ? "" : "[" + String.join(", ", p.element().stream().map(Idx::name).toList())
+                + "]");
+    List<CodeBlock> args = new ArrayList<>();
+    pm.addCode(persist.requireData(d));
+    Set<String> scope = new LinkedHashSet<>(RESULT_FIELDS);
+    for (Idx i : p.element()) {
+      String n = layout.local(i.name(), scope);
+      pm.addParameter(TypeName.INT, n);
+      args.add(CodeBlock.of("$N", n));
+      pm.beginControlFlow("if ($N < 0 || $N >= $L)", n, n, layout.dim(i.range(), "s"));
+      pm.addStatement("throw new $T($S + $N)", IOOBE, i.name() + " out of range: ", n);
+      pm.endControlFlow();
+    }
+    pm.addStatement("return s.$N($L)", name, CodeBlock.join(args, ", "));
+    return pm.build();
   }
 }

@@ -42,6 +42,8 @@ final class Layout {
   final Map<String, String> sizeAccessors = new LinkedHashMap<>();
   /** Result's and State's {@code predictX(...)} of each data array with missing entries, by node name. */
   final Map<String, String> predictNames = new LinkedHashMap<>();
+  /** Result's and State's {@code predictVarianceX(...)}: the predictive variance, where q gives it. */
+  final Map<String, String> predictVarianceNames = new LinkedHashMap<>();
   /** State's {@code updateX()} of each factor, and the method of its chunks or blocks, by factor name. */
   final Map<String, String> updateNames = new LinkedHashMap<>();
   final Map<String, String> sizeNames = new LinkedHashMap<>();
@@ -137,6 +139,14 @@ final class Layout {
         name = wanted + k;
       }
       predictNames.put(p.node(), resultMethods.claim(stateMethods.claim(name)));
+      if (p.second() != null) {
+        String wantedVar = "predictVariance" + cap(data.get(p.node()).field());
+        String v = wantedVar;
+        for (int k = 2; resultMethods.isTaken(v) || stateMethods.isTaken(v); k++) {
+          v = wantedVar + k;
+        }
+        predictVarianceNames.put(p.node(), resultMethods.claim(stateMethods.claim(v)));
+      }
     }
   }
 

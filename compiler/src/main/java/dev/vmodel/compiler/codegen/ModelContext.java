@@ -139,6 +139,9 @@ final class ModelContext {
     }
     for (UpdatePlan.Predictive p : plan.predictives()) {
       polys.register(p.mean());
+      if (p.second() != null) {
+        polys.register(p.second());
+      }
     }
     if (plan.newRow() != null) {
       polys.register(plan.newRow().constant());

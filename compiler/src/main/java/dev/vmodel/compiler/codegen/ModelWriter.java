@@ -259,6 +259,9 @@ public final class ModelWriter extends WriterPart {
     methods.add(sweeps.init());
     for (UpdatePlan.Predictive p : plan.predictives()) {
       methods.add(sweeps.predictive(p));
+      if (p.second() != null) {
+        methods.add(sweeps.predictiveVariance(p));
+      }
     }
     for (PolyCode.MatrixConstant c : polys.matrixConstants.values()) {
       t.addField(c.f() == Atom.MatFunc.INVERSE ? ArrayTypeName.of(TypeName.DOUBLE) : TypeName.DOUBLE, c.field(),

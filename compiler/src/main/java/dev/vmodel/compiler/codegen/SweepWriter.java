@@ -167,6 +167,31 @@ final class SweepWriter extends WriterPart {
     return m.build();
   }
 
+  /** The predictive variance of one entry: E_q[variance + mean^2] - E_q[mean]^2. */
+  MethodSpec predictiveVariance(UpdatePlan.Predictive p) {
+    Layout.DataArray d = layout.data.get(p.node());
+    MethodSpec.Builder m = MethodSpec.methodBuilder(layout.predictVarianceNames.get(d.node()))
+        .returns(TypeName.DOUBLE)
+        .addJavadoc("The posterior predictive variance of one entry of $L, by the law of total variance:\n"
+            + "E_q[variance of its distribution] + Var_q[mean of its distribution].\n", p.node());
+    Map<Idx, String> free = new LinkedHashMap<>();
+    Set<String> scope = new LinkedHashSet<>();
+    List<String> args = new ArrayList<>();
+    for (Idx i : p.element()) {
+      String n = localName(i.name(), scope);
+      m.addParameter(TypeName.INT, n);
+      free.put(i, n);
+      args.add(n);
+    }
+    String second = localName("second", scope);
+    String mean = localName("mean", scope);
+    m.addStatement("double $N = 0.0", second);
+    m.addCode(polys.accumulate(second, p.second(), free));
+    m.addStatement("double $N = $L($L)", mean, layout.predictNames.get(d.node()), String.join(", ", args));
+    m.addStatement("return $N - $N * $N", second, mean, mean);
+    return m.build();
+  }
+
   /**
    * {@code elbo()}, or with {@code afterSweep} {@code elboAfterSweep()}: the same value right after
    * the fused factor's update, its terms in that factor and its entropy replaced by the sum of

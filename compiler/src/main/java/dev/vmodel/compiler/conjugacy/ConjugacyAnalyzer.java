@@ -391,7 +391,29 @@ public final class ConjugacyAnalyzer {
     SymBuilder b = new SymBuilder(plates);
     ModelGraph.Dist d = n.dist().get();
     Poly mean = b.scalar(d.arg("mean").value());
-    return new UpdatePlan.Predictive(n.name(), element, expectAll(expandGates(mean, b), Set.of(), n));
+    Poly expectedMean = expectAll(expandGates(mean, b), Set.of(), n);
+    // E[y^2 | params] = variance + mean^2, under q: where it has no closed form (a variance
+    // through a nonlinearity q gives no moment of), the predictive variance is left out.
+    Poly second = null;
+    try {
+      ModelGraph.Arg p = d.arg("precision");
+      Ir pv = p.value();
+      Poly variance = switch (p.givenAs()) {
+        case "sd" -> b.scalar(pv).times(b.scalar(pv));
+        case "var" -> b.scalar(pv);
+        default -> b.inv(b.scalar(pv), pv);
+      };
+      ConjugacyAnalyzer scratch = new ConjugacyAnalyzer(graph, new Diagnostics());
+      scratch.families.putAll(families);
+      scratch.factorOfVar.putAll(factorOfVar);
+      second = scratch.expectAll(expandGates(variance.plus(mean.times(mean)), b), Set.of(), n);
+      if (scratch.diagnostics.hasErrors()) {
+        second = null;
+      }
+    } catch (NotConjugateException e) {
+      second = null;
+    }
+    return new UpdatePlan.Predictive(n.name(), element, expectedMean, second);
   }
 
   /**

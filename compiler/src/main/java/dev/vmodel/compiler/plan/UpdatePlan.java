@@ -97,11 +97,18 @@ public record UpdatePlan(
    * A real-valued observed array whose entries may be missing. A missing entry's likelihood term
    * is multiplied by 0 (an {@code Observed} atom), which integrates it out exactly because
    * nothing else depends on it; {@code mean} is its posterior predictive mean, E_q[mean of its
-   * distribution], free in {@code element}.
+   * distribution], free in {@code element}, and {@code second} its predictive second moment
+   * E_q[variance + mean^2] (null where q gives no closed form for it), so that the predictive
+   * variance is second - mean^2 (the law of total variance).
    */
-  public record Predictive(String node, List<Idx> element, Poly mean) {
+  public record Predictive(String node, List<Idx> element, Poly mean, Poly second) {
     public Predictive {
       element = List.copyOf(element);
+    }
+
+    /** Without the second moment. */
+    public Predictive(String node, List<Idx> element, Poly mean) {
+      this(node, element, mean, null);
     }
   }
 

@@ -445,6 +445,12 @@ class PredictiveDensityTest {
       double expected = Math.log(QuadraturePredictiveTest.simpson(ys[n], Numerics.dot(w.mean(), xs[n]),
           Numerics.dot(xs[n], sx), tau.shape(), tau.rate()));
       assertLogClose(expected, lp[n], "linear-regression y = " + ys[n]);
+      // predictive mean m.x and variance E[1/tau] + x^T S x (law of total variance)
+      double mean = (Double) Harness.call(p.posterior(), "predictY", n);
+      double variance = (Double) Harness.call(p.posterior(), "predictVarianceY", n);
+      assertRelClose(Numerics.dot(w.mean(), xs[n]), mean, "predictive mean of y[" + n + "]");
+      assertRelClose(tau.rate() / (tau.shape() - 1) + Numerics.dot(xs[n], sx), variance,
+          "predictive variance of y[" + n + "]");
     }
     for (String g : List.of("alpha", "w", "tau")) {
       assertEquals(Harness.call(r, g), Harness.call(p.posterior(), g), "global q(" + g + ") held at the fit's");
