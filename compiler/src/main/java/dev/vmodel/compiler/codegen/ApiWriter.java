@@ -37,10 +37,12 @@ final class ApiWriter extends WriterPart {
       "sweeps");
 
   private final PosteriorAccessors accessors;
+  private final PersistWriter persist;
 
   ApiWriter(ModelContext ctx) {
     super(ctx);
-    this.accessors = new PosteriorAccessors(ctx);
+    this.persist = new PersistWriter(ctx);
+    this.accessors = new PosteriorAccessors(ctx, persist);
   }
 
   static TypeName hyperConfigType(Type t) {
@@ -350,6 +352,7 @@ final class ApiWriter extends WriterPart {
         .addStatement("this.s = s").addStatement("this.trace = trace").addStatement("this.iterations = iterations")
         .addStatement("this.converged = converged")
         .addStatement("this.elbo = iterations > 0 ? trace[iterations - 1] : s.elbo()").build());
+    persist.addToResult(t);
     t.addMethod(MethodSpec.methodBuilder("elbo").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(TypeName.DOUBLE).addStatement("return elbo").build());
     t.addMethod(MethodSpec.methodBuilder("elboTrace").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
@@ -371,7 +374,8 @@ final class ApiWriter extends WriterPart {
         LinkedHashMap.class);
     for (Layout.FactorStorage fs : layout.factors.values()) {
       accessors.accessors(t, fs);
-      generic.addCode(accessors.genericPosterior(fs));
+      CodeBlock entry = accessors.genericPosterior(fs);
+      generic.addCode(fs.update().local() ? persist.ifLocalsPresent(fs, entry) : entry);
     }
     for (UpdatePlan.Predictive p : plan.predictives()) {
       Layout.DataArray d = layout.data.get(p.node());
@@ -381,6 +385,7 @@ final class ApiWriter extends WriterPart {
               p.node(), p.element().isEmpty() ? "" : "[" + String.join(", ", p.element().stream().map(Idx::name).toList())
                   + "]");
       List<CodeBlock> args = new ArrayList<>();
+      pm.addCode(persist.requireData(d));
       Set<String> scope = new LinkedHashSet<>(RESULT_FIELDS);
       for (Idx i : p.element()) {
         String n = layout.local(i.name(), scope);

@@ -73,9 +73,11 @@ final class Layout {
     // Names the generated class uses itself: fields of these names would clash or shadow
     // (parameters of the State constructor and init, loop variables of generated loops).
     this.fieldScope = new Names.Scope(Set.of("fit", "data", "options", "rng", "elbo", "state", "result", "prepare",
-        "init", "i", "j", "k", "e", "sweep", "builder", "build", "create", "config", "block", "from", "to"));
+        "init", "i", "j", "k", "e", "sweep", "builder", "build", "create", "config", "block", "from", "to",
+        "SOURCE_SHA256", "VMODEL_VERSION"));
     Set<String> result = new HashSet<>(Names.OBJECT_METHODS);
-    result.addAll(List.of("elbo", "elboTrace", "iterations", "converged", "posteriors", "parameters", "sd"));
+    result.addAll(List.of("elbo", "elboTrace", "iterations", "converged", "posteriors", "parameters", "sd", "save",
+        "posteriorFile", "requireLocals"));
     this.resultMethods = new Names.Scope(result);
     for (CheckedModel.SizeSym s : graph.sizes()) {
       sizeNames.put(s.name(), claim(s.name()));
@@ -134,6 +136,73 @@ final class Layout {
         name = wanted + k;
       }
       predictNames.put(p.node(), resultMethods.claim(stateMethods.claim(name)));
+    }
+  }
+
+  /**
+   * One array of a global factor's state: a parameter ({@code group} "params") or a moment
+   * ("moments") by its family's name for it, the State field holding it, and its width per
+   * element (0 scalar, 1 vector, 2 matrix). {@code sharedWith} names the parameter whose array a
+   * moment is (E[onehot(z)] = p), or is null.
+   */
+  record StateArray(FactorStorage factor, String group, String key, String field, int arity, String sharedWith) {}
+
+  /**
+   * The State arrays of every global factor ({@code FactorUpdate.local == false}), in factor
+   * order, parameters then moments: what a saved posterior holds and a load restores, and what
+   * must be copied to carry a fitted posterior's globals into another State. The one list of
+   * them: every writer that saves, loads or copies global state reads it here.
+   */
+  List<StateArray> globalState() {
+    List<StateArray> out = new ArrayList<>();
+    for (FactorStorage fs : factors.values()) {
+      if (fs.update().local()) {
+        continue;
+      }
+      var spec = fs.update().family().spec();
+      for (Map.Entry<String, String> p : fs.params().entrySet()) {
+        out.add(new StateArray(fs, "params", p.getKey(), p.getValue(), spec.paramWidth(p.getKey()), null));
+      }
+      for (Map.Entry<String, String> m : fs.moments().entrySet()) {
+        out.add(new StateArray(fs, "moments", m.getKey(), m.getValue(), fs.momentArity().get(m.getKey()),
+            spec.momentSharing(m.getKey())));
+      }
+    }
+    return out;
+  }
+
+  /** Code for the length of a state array, with the sizes read from {@code owner}'s State (null: its own). */
+  String length(StateArray a, String owner) {
+    String w = product(a.factor().elementDims(), owner);
+    for (int i = 0; i < a.arity(); i++) {
+      w = w.equals("1") ? dim(a.factor().dim(), owner) : w + " * " + dim(a.factor().dim(), owner);
+    }
+    return w;
+  }
+
+  /**
+   * The sizes the global state and the hyperparameters do not depend on (the rows of the data
+   * and of the local factors): a posterior loaded without its rows has them at 0.
+   */
+  Set<String> rowSizes() {
+    Set<String> used = new HashSet<>();
+    for (StateArray a : globalState()) {
+      a.factor().elementDims().forEach(d -> addSize(d, used));
+      if (a.factor().dim() != null) {
+        addSize(a.factor().dim(), used);
+      }
+    }
+    for (CheckedModel.HyperSym h : graph.hypers()) {
+      componentDims(h.type()).forEach(d -> addSize(d, used));
+    }
+    Set<String> out = new java.util.LinkedHashSet<>(sizeNames.keySet());
+    out.removeAll(used);
+    return out;
+  }
+
+  private static void addSize(Dim d, Set<String> out) {
+    if (d instanceof Dim.Named n) {
+      out.add(n.size());
     }
   }
 

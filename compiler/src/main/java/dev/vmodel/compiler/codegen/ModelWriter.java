@@ -48,6 +48,7 @@ public final class ModelWriter extends WriterPart {
   private final SweepWriter sweeps;
   /** The fit from a previous posterior, or null for a model without a global factor. */
   private final PriorWriter prior;
+  private final PersistWriter persist;
 
   private ModelWriter(ModelContext ctx) {
     super(ctx);
@@ -56,6 +57,7 @@ public final class ModelWriter extends WriterPart {
     this.updates = new UpdateWriter(ctx);
     this.prior = ctx.prior == null ? null : new PriorWriter(ctx, updates);
     this.sweeps = new SweepWriter(ctx, updates, prior);
+    this.persist = new PersistWriter(ctx);
   }
 
   /**
@@ -101,6 +103,7 @@ public final class ModelWriter extends WriterPart {
         .addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", "vmodel")
             .addMember("comments", "$S", "from " + fileName() + ", model " + plan.graph().name()).build())
         .addJavadoc(classDoc());
+    t.addFields(persist.constants());
     // Configuration: sizes and hyperparameters set through the builder (null: use the default).
     for (CheckedModel.SizeSym s : plan.graph().sizes()) {
       t.addField(FieldSpec.builder(ClassName.get(Integer.class), layout.sizeNames.get(s.name()),
@@ -132,6 +135,7 @@ public final class ModelWriter extends WriterPart {
         .addStatement("return fit(data, $T.defaults())", FIT_OPTIONS).build());
     api.fitMethods().forEach(t::addMethod);
     api.startMethods().forEach(t::addMethod);
+    persist.loadMethods().forEach(t::addMethod);
     t.addType(api.builder());
     t.addType(data.dataClass());
     t.addType(state);
@@ -268,6 +272,7 @@ public final class ModelWriter extends WriterPart {
           .build());
     }
     t.addMethod(data.stateConstructor());
+    t.addMethod(persist.loadedStateConstructor());
     t.addMethod(sweeps.prepare());
     methods.forEach(t::addMethod);
     return t.build();

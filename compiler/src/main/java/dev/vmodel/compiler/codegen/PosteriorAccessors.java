@@ -22,8 +22,11 @@ import javax.lang.model.element.Modifier;
  * from the factor's parameter arrays, and the generic {@code posteriors()} map entry.
  */
 final class PosteriorAccessors extends WriterPart {
-  PosteriorAccessors(ModelContext ctx) {
+  private final PersistWriter persist;
+
+  PosteriorAccessors(ModelContext ctx, PersistWriter persist) {
     super(ctx);
+    this.persist = persist;
   }
 
   void accessors(TypeSpec.Builder t, Layout.FactorStorage fs) {
@@ -34,6 +37,9 @@ final class PosteriorAccessors extends WriterPart {
     List<String> idx = new ArrayList<>();
     List<String> userIdx = new ArrayList<>();
     Set<String> scope = new LinkedHashSet<>(ApiWriter.RESULT_FIELDS);
+    if (u.local()) {
+      m.addCode(persist.requireLocals(fs));
+    }
     for (Idx i : u.elementIndices()) {
       String n = layout.local(i.name(), scope);
       m.addParameter(TypeName.INT, n);

@@ -8,7 +8,11 @@ import dev.vmodel.compiler.diag.SourceFile;
 import dev.vmodel.compiler.graph.Lowering;
 import dev.vmodel.compiler.graph.ModelGraph;
 import dev.vmodel.compiler.plan.UpdatePlan;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -42,6 +46,7 @@ public final class Compiler {
         if (g == null) {
           continue;
         }
+        g = g.withSourceSha256(sha256(source.text()));
         UpdatePlan p = ConjugacyAnalyzer.analyze(g, diagnostics);
         if (p != null) {
           plans.add(p);
@@ -49,5 +54,14 @@ public final class Compiler {
       }
     }
     return new Result(front, diagnostics.hasErrors() ? List.of() : plans, diagnostics.sorted());
+  }
+
+  /** The SHA-256 of a text as UTF-8, lower-case hex (what {@code sha256sum} prints for a UTF-8 file). */
+  public static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 }

@@ -20,7 +20,22 @@ public record ModelGraph(
     List<CheckedModel.HyperSym> hypers,
     Map<String, Ir> hyperDefaults,
     List<Node> nodes,
-    List<Factor> factors) {
+    List<Factor> factors,
+    String sourceSha256) {
+
+  /** A graph whose source hash the driver sets ({@link #withSourceSha256}). */
+  public ModelGraph(String name, Optional<String> javaPackage, String file, List<CheckedModel.SizeSym> sizes,
+      List<CheckedModel.HyperSym> hypers, Map<String, Ir> hyperDefaults, List<Node> nodes, List<Factor> factors) {
+    this(name, javaPackage, file, sizes, hypers, hyperDefaults, nodes, factors, null);
+  }
+
+  /**
+   * This graph with the SHA-256 (lower-case hex) of the text of the file that declares it, as
+   * UTF-8: a saved posterior records it, and a load refuses a posterior of another source.
+   */
+  public ModelGraph withSourceSha256(String sha256) {
+    return new ModelGraph(name, javaPackage, file, sizes, hypers, hyperDefaults, nodes, factors, sha256);
+  }
 
   public ModelGraph {
     sizes = List.copyOf(sizes);

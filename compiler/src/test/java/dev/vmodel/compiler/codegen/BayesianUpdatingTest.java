@@ -113,6 +113,24 @@ class BayesianUpdatingTest {
     assertSamePosterior(fitted, swept, 0.0);
   }
 
+  /** A saved and loaded prior fit (globals bitwise, no rows) gives bitwise the fit from the fitted one. */
+  @Test
+  void aLoadedPriorFitIsTheFittedOne() throws Exception {
+    Table t = Table.read(Examples.data("gaussian-mixture", ".csv"));
+    double[][] x = t.doubleRows(t.columnsOf("x"));
+    Class<?> model = Examples.exampleClass("gaussian-mixture");
+    Harness h = Harness.of(model);
+    FitOptions o = CHECKED.withMaxIterations(200);
+    FitResult a = h.fit(h.data(Map.of("x", Arrays.copyOfRange(x, 0, 150))), o);
+    FitResult loaded = SaveLoadTest.load(model, new java.io.StringReader(SaveLoadTest.save(a)));
+    Object b = h.data(Map.of("x", Arrays.copyOfRange(x, 150, x.length)));
+    FitResult fromFitted = h.fit(b, o, a);
+    FitResult fromLoaded = h.fit(b, o, loaded);
+    assertEquals(fromFitted.elbo(), fromLoaded.elbo());
+    assertEquals(fromFitted.iterations(), fromLoaded.iterations());
+    assertSamePosterior(fromFitted, fromLoaded, 0.0);
+  }
+
   @Test
   void poissonGammaFromItsFirstBatch() {
     int[] y = Table.read(Examples.data("poisson-gamma", ".csv")).ints("y");
