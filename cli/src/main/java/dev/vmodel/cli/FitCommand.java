@@ -320,17 +320,18 @@ final class FitCommand implements Callable<Integer> {
     }
     long t4 = System.nanoTime();
     doing = "writing the results";
+    String saved = out == null ? null : json(result, 0, err);
+    String printed = format == Format.JSON ? json(result, (t4 - t3) / 1e9, err) : null;
     if (out != null) {
       try {
-        OutputFile.write(out, PosteriorJson.render(plan, api, result, 0), inputs,
-            "give a file name to write the posterior to");
+        OutputFile.write(out, saved, inputs, "give a file name to write the posterior to");
       } catch (OutputFile.Failure f) {
         err.println(out + ": error: " + f.getMessage());
         throw new Stop(VModelCli.EXIT_ERRORS);
       }
     }
     if (format == Format.JSON) {
-      stdout.println(PosteriorJson.render(plan, api, result, (t4 - t3) / 1e9));
+      stdout.print(printed);
     } else {
       Summary.print(stdout, plan, api, result, source.path(), tables, (t4 - t3) / 1e9);
     }
@@ -347,6 +348,17 @@ final class FitCommand implements Callable<Integer> {
           (t3 - t2) / 1e9, classes.fromCache() ? " (from the cache)" : "", (t4 - t3) / 1e9);
     }
     return 0;
+  }
+
+  /** The posterior JSON of a fit ({@link PosteriorJson}); {@code seconds} is printed if positive. */
+  private static String json(Fitted result, double seconds, PrintWriter err) throws Stop {
+    try {
+      return PosteriorJson.render(result, seconds);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      err.println("vmodel: internal error: the posterior could not be written: " + e);
+      err.println("This is a bug in vmodel; please report it with the model and data files.");
+      throw new Stop(VModelCli.EXIT_INTERNAL);
+    }
   }
 
   /**
