@@ -89,6 +89,11 @@ final class FitCommand implements Callable<Integer> {
       description = "Threads for the row loops (default: all processors; the result is the same for any T).")
   int threads = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--prior", paramLabel = "FIT.json",
+      description = "Update a previous fit: its posterior (a file written by fit --out) is the prior of the"
+          + " model's global latents, so that fitting A, then B --prior A's fit, gives the posterior of A and B.")
+  Path prior;
+
   @Option(names = {"-o", "--out"}, paramLabel = "FILE",
       description = "Also write the full posterior as JSON to FILE (docs/posterior-json.md).")
   Path out;
@@ -176,6 +181,18 @@ final class FitCommand implements Callable<Integer> {
     inputs.add(new OutputFile.Input(model, "the model file"));
     List<Table> tables = new ArrayList<>();
     Map<String, Table> assigned = new LinkedHashMap<>();
+    if (prior != null) {
+      if (!plan.hasGlobalFactors()) {
+        throw usage(err, "--prior " + prior + ": model " + plan.graph().name() + " has no global latent whose"
+            + " posterior could be updated (every factor is per row)");
+      }
+      if (!Files.isRegularFile(prior)) {
+        err.println(prior + ": error: " + (Files.exists(prior) ? "not a regular file" : "no such file")
+            + " (--prior takes a posterior file written by vmodel fit --out)");
+        throw new Stop(VModelCli.EXIT_ERRORS);
+      }
+      inputs.add(new OutputFile.Input(prior, "the prior fit"));
+    }
     List<String> files = data.isEmpty() ? bundledData(err) : data;
     dataBytes = 0;
     for (String spec : files) {
@@ -246,15 +263,24 @@ final class FitCommand implements Callable<Integer> {
       Object d = dataClass.getConstructor().newInstance();
       doing = "binding the data";
       binder.bind(d, tables, assigned);
+      Object priorFit = null;
+      if (prior != null) {
+        doing = "reading " + prior;
+        priorFit = PriorFit.load(cls, prior);
+      }
       FitOptions options = FitOptions.defaults().withMaxIterations(iterations).withTolerance(tolerance)
           .withSeed(seed).withRestarts(restarts).withThreads(threads);
       doing = "fitting";
-      result = SessionFit.run(m, dataClass, d, options, progress, api);
+      result = SessionFit.run(m, dataClass, d, priorFit, options, progress, api);
       progress.done();
     } catch (DataError e) {
       progress.done();
       err.println(e.render());
       throw new Stop(VModelCli.EXIT_ERRORS);
+    } catch (PriorFit.Failure e) {
+      progress.done();
+      err.println(e.getMessage());
+      throw new Stop(e.internal() ? VModelCli.EXIT_INTERNAL : VModelCli.EXIT_ERRORS);
     } catch (SessionFit.Breakdown e) {
       progress.done();
       err.println(model + ": error: " + e.getMessage());
@@ -279,7 +305,9 @@ final class FitCommand implements Callable<Integer> {
         throw new Stop(VModelCli.EXIT_ERRORS);
       }
       if (cause instanceof IllegalArgumentException || cause instanceof ArithmeticException) {
-        err.println(model + ": error: " + cause.getMessage());
+        // a prior fit whose global sizes differ: "size K is 6 in the prior fit but 4 here; ..."
+        boolean fromPrior = prior != null && cause.getMessage() != null && cause.getMessage().contains("in the prior fit");
+        err.println((fromPrior ? prior : model) + ": error: " + cause.getMessage());
         throw new Stop(VModelCli.EXIT_ERRORS);
       }
       err.println("vmodel: internal error: " + cause);

@@ -50,10 +50,22 @@ final class SessionFit {
    */
   static Fitted run(Object model, Class<?> dataClass, Object data, FitOptions options, SweepListener listener,
       GeneratedApi api) throws ReflectiveOperationException, Breakdown {
-    Method start = model.getClass().getMethod("start", dataClass, FitOptions.class);
+    return run(model, dataClass, data, null, options, listener, api);
+  }
+
+  /**
+   * {@link #run(Object, Class, Object, FitOptions, SweepListener, GeneratedApi)} from a previous
+   * fit's posterior {@code prior} (a generated {@code Result}; null: from the model's priors),
+   * through the generated {@code start(data, options, prior)}.
+   */
+  static Fitted run(Object model, Class<?> dataClass, Object data, Object prior, FitOptions options,
+      SweepListener listener, GeneratedApi api) throws ReflectiveOperationException, Breakdown {
+    Method start = prior == null ? model.getClass().getMethod("start", dataClass, FitOptions.class)
+        : model.getClass().getMethod("start", dataClass, FitOptions.class, prior.getClass());
     Fitted best = null;
     for (int restart = 0; restart < options.restarts(); restart++) {
-      Object session = start.invoke(model, data, options.withSeed(options.seed() + restart));
+      FitOptions seeded = options.withSeed(options.seed() + restart);
+      Object session = prior == null ? start.invoke(model, data, seeded) : start.invoke(model, data, seeded, prior);
       Method sweep = session.getClass().getMethod("sweep");
       Method result = session.getClass().getMethod("result");
       double previous = Double.NEGATIVE_INFINITY;

@@ -94,6 +94,43 @@ class BayesianUpdatingTest {
     assertEquals(lnP, r1.elbo() + r2.elbo() + r3.elbo(), 1e-10 * Math.abs(lnP));
   }
 
+  /** A session started from a prior fit sweeps as fit does: the same posterior and ELBO. */
+  @Test
+  void aSessionFromAPriorFitIsTheFit() {
+    Table t = Table.read(Examples.data("gaussian-mixture", ".csv"));
+    double[][] x = t.doubleRows(t.columnsOf("x"));
+    Harness h = Harness.of(Examples.exampleClass("gaussian-mixture"));
+    FitOptions o = CHECKED.withMaxIterations(40).withTolerance(0);
+    FitResult a = h.fit(h.data(Map.of("x", Arrays.copyOfRange(x, 0, 150))), o);
+    Object b = h.data(Map.of("x", Arrays.copyOfRange(x, 150, x.length)));
+    FitResult fitted = h.fit(b, o, a);
+    Object session = h.start(b, o, a);
+    for (int i = 0; i < 40; i++) {
+      Harness.call(session, "sweep");
+    }
+    FitResult swept = (FitResult) Harness.call(session, "result");
+    assertEquals(fitted.elbo(), swept.elbo());
+    assertSamePosterior(fitted, swept, 0.0);
+  }
+
+  /** A saved and loaded prior fit (globals bitwise, no rows) gives bitwise the fit from the fitted one. */
+  @Test
+  void aLoadedPriorFitIsTheFittedOne() throws Exception {
+    Table t = Table.read(Examples.data("gaussian-mixture", ".csv"));
+    double[][] x = t.doubleRows(t.columnsOf("x"));
+    Class<?> model = Examples.exampleClass("gaussian-mixture");
+    Harness h = Harness.of(model);
+    FitOptions o = CHECKED.withMaxIterations(200);
+    FitResult a = h.fit(h.data(Map.of("x", Arrays.copyOfRange(x, 0, 150))), o);
+    FitResult loaded = SaveLoadTest.load(model, new java.io.StringReader(SaveLoadTest.save(a)));
+    Object b = h.data(Map.of("x", Arrays.copyOfRange(x, 150, x.length)));
+    FitResult fromFitted = h.fit(b, o, a);
+    FitResult fromLoaded = h.fit(b, o, loaded);
+    assertEquals(fromFitted.elbo(), fromLoaded.elbo());
+    assertEquals(fromFitted.iterations(), fromLoaded.iterations());
+    assertSamePosterior(fromFitted, fromLoaded, 0.0);
+  }
+
   @Test
   void poissonGammaFromItsFirstBatch() {
     int[] y = Table.read(Examples.data("poisson-gamma", ".csv")).ints("y");

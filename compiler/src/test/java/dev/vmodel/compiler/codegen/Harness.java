@@ -126,6 +126,12 @@ final class Harness {
     return (FitResult) call(instance, "fit", data, options, prior);
   }
 
+  /** Builds the model and starts a session from a previous fit ({@code start(data, options, prior)}). */
+  Object start(Object data, FitOptions options, FitResult prior) {
+    Object instance = call(builder, "build");
+    return call(instance, "start", data, options, prior);
+  }
+
   FitResult fit(Table table, FitOptions options) {
     return fit(data(table), options);
   }
