@@ -54,8 +54,9 @@ final class PersistWriter extends WriterPart {
     }
     return List.of(
         FieldSpec.builder(STRING, SOURCE_SHA256, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc("The SHA-256 (hex) of the source file this class was generated from, as UTF-8: a saved"
-                + " posterior records it, and\n{@link #load} refuses a posterior saved from another source.\n")
+            .addJavadoc("The SHA-256 (hex) of the tokens of the source this class was generated from (comments and"
+                + " layout excluded): a saved\nposterior records it, and {@link #load} refuses a posterior saved from"
+                + " another source.\n")
             .initializer("$S", sha).build(),
         FieldSpec.builder(STRING, VMODEL_VERSION, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc("The version of vmodel that generated this class.\n")

@@ -46,7 +46,7 @@ public final class Compiler {
         if (g == null) {
           continue;
         }
-        g = g.withSourceSha256(sha256(source.text()));
+        g = g.withSourceSha256(sourceDigest(source.text()));
         UpdatePlan p = ConjugacyAnalyzer.analyze(g, diagnostics);
         if (p != null) {
           plans.add(p);
@@ -54,6 +54,24 @@ public final class Compiler {
       }
     }
     return new Result(front, diagnostics.hasErrors() ? List.of() : plans, diagnostics.sorted());
+  }
+
+  /**
+   * The SHA-256 of a model source's tokens, each followed by a newline, as UTF-8, lower-case hex:
+   * what a saved posterior records. Comments and layout are not tokens, so commenting or
+   * reformatting a model keeps its saved posteriors loadable (and its generated code the same);
+   * any change to a name, number or declaration makes another digest.
+   */
+  public static String sourceDigest(String text) {
+    dev.vmodel.compiler.syntax.antlr.VModelLexer lexer =
+        new dev.vmodel.compiler.syntax.antlr.VModelLexer(org.antlr.v4.runtime.CharStreams.fromString(text));
+    lexer.removeErrorListeners();
+    StringBuilder b = new StringBuilder();
+    for (org.antlr.v4.runtime.Token t = lexer.nextToken(); t.getType() != org.antlr.v4.runtime.Token.EOF;
+        t = lexer.nextToken()) {
+      b.append(t.getText()).append('\n');
+    }
+    return sha256(b.toString());
   }
 
   /** The SHA-256 of a text as UTF-8, lower-case hex (what {@code sha256sum} prints for a UTF-8 file). */

@@ -30,8 +30,9 @@ public record ModelGraph(
   }
 
   /**
-   * This graph with the SHA-256 (lower-case hex) of the text of the file that declares it, as
-   * UTF-8: a saved posterior records it, and a load refuses a posterior of another source.
+   * This graph with the SHA-256 (lower-case hex) of the tokens of the file that declares it (see
+   * {@code Compiler.sourceDigest}): a saved posterior records it, and a load refuses a posterior
+   * of another source.
    */
   public ModelGraph withSourceSha256(String sha256) {
     return new ModelGraph(name, javaPackage, file, sizes, hypers, hyperDefaults, nodes, factors, sha256);
