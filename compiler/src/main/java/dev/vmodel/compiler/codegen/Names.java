@@ -66,7 +66,10 @@ final class Names {
       // the runtime's family classes, which the families' generated code names (Gamma.entropy(...)):
       // a hyper named Gamma would obscure the class
       "Normal", "MultiNormal", "Gamma", "InvGamma", "Beta", "Dirichlet", "Categorical", "Wishart", "NormalWishart",
-      "Roots", "SweepListener", "Interval", "Checks");
+      "Roots", "SweepListener", "Interval", "Checks",
+      // saving and loading (PersistWriter): PosteriorFile.read(...), PosteriorFile.write(...)
+      "PosteriorFile", "Contents", "PosteriorFileException", "IncompatiblePosteriorException", "IOException",
+      "Reader", "Writer", "Path");
 
   /** The methods every class has (a public method of these names would override or clash). */
   static final Set<String> OBJECT_METHODS = Set.of("getClass", "hashCode", "equals", "clone", "toString", "notify",

@@ -152,8 +152,10 @@ final class PersistWriter extends WriterPart {
         .addJavadoc("What {@link #save} writes: this fit's summary and factors, the sizes, the hyperparameters and"
             + " the global\nfactors' state. Its arrays are this Result's own: write it before anything changes"
             + " them.\n");
-    c.addStatement("$T c = new $T($S, $T.$L, $T.$L, this)", POSTERIOR_FILE.nestedClass("Contents"),
-        POSTERIOR_FILE.nestedClass("Contents"), plan.graph().name(), model, SOURCE_SHA256, model, VMODEL_VERSION);
+    // The constants unqualified: the model's name may mean something else inside Result (a model named
+    // Posterior is FitResult.Posterior there, one named s is the field s), and Result has no such fields.
+    c.addStatement("$T c = new $T($S, $L, $L, this)", POSTERIOR_FILE.nestedClass("Contents"),
+        POSTERIOR_FILE.nestedClass("Contents"), plan.graph().name(), SOURCE_SHA256, VMODEL_VERSION);
     for (CheckedModel.SizeSym size : plan.graph().sizes()) {
       c.addStatement("c.size($S, s.$N)", size.name(), layout.sizeNames.get(size.name()));
     }

@@ -56,13 +56,16 @@ class RenamedIdentifiersTest {
       "Session", "Result", "Posterior", "Init", "IllegalArgumentException", "IllegalStateException",
       "IndexOutOfBoundsException", "NormalPosterior", "GammaPosterior", "BetaPosterior", "DirichletPosterior",
       "CategoricalPosterior", "MultiNormalPosterior", "WishartPosterior", "NormalGammaPosterior",
-      "NormalWishartPosterior", "InvGammaPosterior");
+      "NormalWishartPosterior", "InvGammaPosterior", "save", "load", "posteriorFile", "file", "reader", "writer",
+      "path", "PosteriorFile", "Contents", "PosteriorFileException", "IncompatiblePosteriorException", "IOException",
+      "Reader", "Writer", "Path", "SOURCE_SHA256", "VMODEL_VERSION");
 
   /** Model (class) names: the checker rejects Java keywords ({@code var} included) and the nested class names. */
   static final List<String> MODEL_NAMES = List.of("String", "Math", "System", "Double", "Integer", "Object",
       "Override", "Arrays", "Map", "LinkedHashMap", "Collections", "SplittableRandom", "LinAlg", "SpecialFunctions",
       "Chunks", "FitOptions", "FitResult", "DataException", "ElboDecreasedException", "KMeansPlusPlus", "Generated",
-      "Posterior", "Init", "IllegalArgumentException", "NormalPosterior", "GammaPosterior", "Long", "s", "e", "elbo");
+      "Posterior", "Init", "IllegalArgumentException", "NormalPosterior", "GammaPosterior", "Long", "s", "e", "elbo",
+      "PosteriorFile", "Path", "Reader", "Writer", "IOException", "IncompatiblePosteriorException");
 
   private static final Pattern TOKEN = Pattern.compile(
       "//[^\\n]*|/\\*(?s:.*?)\\*/|[A-Za-z_][A-Za-z_0-9]*|[0-9]+(?:\\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\\s+|.");
