@@ -22,8 +22,9 @@ import java.util.Set;
  *   <li><b>explain</b>: the map from natural parameters to the family's usual parameters, as a
  *       person reads it ({@link #parameters});
  *   <li><b>layout</b>: the usual parameters and the moments stored per element, and their widths;
- *   <li><b>codegen</b>: the Java that converts natural parameters into parameters and moments,
- *       the entropy of one element, the runtime posterior record an accessor returns and the
+ *   <li><b>codegen</b>: the Java that converts natural parameters into parameters and moments
+ *       ({@link #convert}) and back ({@link #natural}), the entropy and the log-normaliser of one
+ *       element, the runtime posterior record an accessor returns and the
  *       arguments it is built from; runtime types always go through {@code $T};
  *   <li><b>prediction</b>: the predictive density, which the predictive-density issue adds
  *       ({@link #predictiveDensity}).
@@ -31,9 +32,10 @@ import java.util.Set;
  *
  * <p>Adding a family is a class here extending {@link FamilyBase} and named in its {@code
  * permits}, in {@link Family.Kind} (an identifier) and in the {@link Families} list, plus its
- * runtime class (entropy and helpers) and its posterior record in the runtime. A family whose
- * prior is a new distribution also needs that distribution (the distribution table and its log
- * density), and a statistic of a new form its notation in the printer; neither is a family.
+ * runtime class (entropy, log-partition function and helpers) and its posterior record in the
+ * runtime. A family whose prior is a new distribution also needs that distribution (the
+ * distribution table and its log density), and a statistic of a new form its notation in the
+ * printer; neither is a family.
  */
 public sealed interface FamilySpec permits FamilyBase {
 
