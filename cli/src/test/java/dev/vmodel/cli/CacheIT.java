@@ -181,6 +181,12 @@ class CacheIT {
       assertEquals(0, fit.exitCode(), fit::toString);
       assertTrue(fit.stdout().startsWith("{") && fit.stdout().strip().endsWith("}"), fit::toString);
     }
+    // The damaged archive was replaced by a whole one (its size is in its name).
+    Path check = files(cds, ".jsa").stream().filter(p -> p.getFileName().toString().startsWith("check-"))
+        .findFirst().orElseThrow();
+    String name = check.getFileName().toString();
+    assertEquals(Files.size(check), Long.parseLong(name.substring(name.lastIndexOf('-') + 1, name.length() - 4)), name);
+    assertTrue(Files.size(check) > 100_000, name);
     assertTrue(files(cds, ".jsa").stream().anyMatch(p -> p.getFileName().toString().startsWith("fit-")));
     assertEquals(List.of(), files(cds, ".tmp"));
     try (Stream<Path> s = Files.list(cds)) {
