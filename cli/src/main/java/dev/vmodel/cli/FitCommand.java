@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -117,6 +118,9 @@ final class FitCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The package of the generated class a fit runs. */
+  private static final String PACKAGE = "vmodel.generated";
+
   /** What the run was doing, for the out-of-memory message. */
   private String doing = "reading the model";
 
@@ -173,7 +177,7 @@ final class FitCommand implements Callable<Integer> {
       throw new Stop(VModelCli.EXIT_ERRORS);
     }
     UpdatePlan plan = choosePlan(compiled.plans(), err);
-    GeneratedApi api = GeneratedApi.of(plan, Optional.of("vmodel.generated"));
+    GeneratedApi api = GeneratedApi.of(plan, Optional.of(PACKAGE));
     Map<String, String> setValues = parseSets(api, err);
 
     // Data files: read and check them all before compiling anything.
@@ -230,13 +234,28 @@ final class FitCommand implements Callable<Integer> {
       }
     }
     long t1 = System.nanoTime();
-    doing = "generating the model's Java class";
-    JavaFile java = ModelWriter.write(plan, Optional.of("vmodel.generated"));
-    long t2 = System.nanoTime();
+    // The Java source is generated only if it is needed: for --keep-sources, or when the cache
+    // does not find the classes by the model's own text.
+    JavaFile[] java = {null};
+    long[] generation = {0};
+    Supplier<JavaFile> generate = () -> {
+      if (java[0] == null) {
+        doing = "generating the model's Java class";
+        long start = System.nanoTime();
+        java[0] = ModelWriter.write(plan, Optional.of(PACKAGE));
+        generation[0] = System.nanoTime() - start;
+        doing = "compiling the model's Java class";
+      }
+      return java[0];
+    };
+    if (keepSources != null) {
+      generate.get();
+    }
     ModelClasses classes;
     doing = "compiling the model's Java class";
     try {
-      classes = ModelClasses.load(java, noCache, FitCommand.class.getClassLoader());
+      classes = ModelClasses.load(source, plan.graph().name(), PACKAGE, generate, noCache,
+          FitCommand.class.getClassLoader());
     } catch (InMemoryCompiler.CompilationFailed e) {
       err.println("vmodel: internal error: " + e.getMessage());
       err.println("This is a bug in vmodel; please report it with the model file.");
@@ -244,7 +263,7 @@ final class FitCommand implements Callable<Integer> {
     }
     if (keepSources != null) {
       try {
-        CompileCommand.writeSource(java, keepSources, inputs);
+        CompileCommand.writeSource(java[0], keepSources, inputs);
       } catch (OutputFile.Failure f) {
         err.println(f.getMessage());
         throw new Stop(VModelCli.EXIT_ERRORS);
@@ -343,9 +362,13 @@ final class FitCommand implements Callable<Integer> {
           result.lastChange(), tolerance, suggestedIterations());
     }
     if (timings) {
-      err.printf(Locale.ROOT, "timings: front end and derivation %.3f s, reading data included; generation %.3f s;"
-          + " javac %.3f s%s; fit %.3f s (JVM start-up not included)%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-          (t3 - t2) / 1e9, classes.fromCache() ? " (from the cache)" : "", (t4 - t3) / 1e9);
+      String compile = String.format(Locale.ROOT, "%.3f s", (t3 - t1 - generation[0]) / 1e9);
+      err.printf(Locale.ROOT, "timings: front end and derivation %.3f s, reading data included; %s; %s; fit %.3f s"
+          + " (JVM start-up not included)%n", (t1 - t0) / 1e9,
+          classes.generated() ? String.format(Locale.ROOT, "generation %.3f s", generation[0] / 1e9)
+              : "generation not needed",
+          classes.fromCache() ? "javac not needed (classes from the cache, " + compile + ")" : "javac " + compile,
+          (t4 - t3) / 1e9);
     }
     return 0;
   }

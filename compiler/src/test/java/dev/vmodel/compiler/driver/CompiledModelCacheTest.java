@@ -100,6 +100,102 @@ class CompiledModelCacheTest {
   }
 
   @Test
+  void anEntryHoldingAnotherKeyIsNotUsed() throws Exception {
+    // Entries are named by a non-cryptographic hash: an entry found under a key's name is used
+    // only if it holds that very key (here another source's entry is put under its name).
+    CompiledModelCache cache = new CompiledModelCache(dir);
+    cache.load(source(42), classPath(), getClass().getClassLoader());
+    Path entry42 = entries().get(0);
+    Path entry7 = dir.resolve(CompiledModelCache.key(source(7).toString(), classPath()) + ".classes");
+    Files.copy(entry42, entry7);
+    CompiledModelCache.Loaded loaded = cache.load(source(7), classPath(), getClass().getClassLoader());
+    assertEquals(7, run(loaded.loader()));
+    assertFalse(loaded.fromCache());
+    assertTrue(cache.load(source(7), classPath(), getClass().getClassLoader()).fromCache(), "and it is rewritten");
+  }
+
+  /** A class path of jars only, as the launcher's: the model's own key is then used. */
+  private Path jarClassPath() throws Exception {
+    Path jar = dir.resolve("lib").resolve("empty.jar");
+    Files.createDirectories(jar.getParent());
+    try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new java.util.jar.JarEntry("META-INF/x"));
+      out.closeEntry();
+    }
+    return jar;
+  }
+
+  @Test
+  void theModelsOwnKeyFindsTheClassesWithoutGeneratingTheSource() throws Exception {
+    Path jar = jarClassPath();
+    CompiledModelCache cache = new CompiledModelCache(dir.resolve("cache"));
+    int[] generated = {0};
+    java.util.function.Supplier<JavaFile> answer42 = () -> {
+      generated[0]++;
+      return source(42);
+    };
+    CompiledModelCache.Loaded first = cache.load("model text 42", answer42, jar.toString(), getClass().getClassLoader());
+    assertEquals(42, run(first.loader()));
+    assertFalse(first.fromCache());
+    assertTrue(first.generated());
+    assertEquals(1, generated[0]);
+    CompiledModelCache.Loaded second = cache.load("model text 42", answer42, jar.toString(), getClass().getClassLoader());
+    assertEquals(42, run(second.loader()));
+    assertTrue(second.fromCache());
+    assertFalse(second.generated(), "a hit on the model's key generates nothing");
+    assertEquals(1, generated[0]);
+    // Another model text is a miss on its key; its source is generated (and here compiles to a new class).
+    CompiledModelCache.Loaded edited = cache.load("model text 7", () -> source(7), jar.toString(),
+        getClass().getClassLoader());
+    assertEquals(7, run(edited.loader()));
+    assertFalse(edited.fromCache());
+    assertTrue(edited.generated());
+    // A rebuilt jar on the class path is a miss too.
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 5000));
+    CompiledModelCache.Loaded rebuilt = cache.load("model text 42", answer42, jar.toString(), getClass().getClassLoader());
+    assertTrue(rebuilt.generated());
+    assertEquals(2, generated[0]);
+  }
+
+  @Test
+  void aDamagedModelKeyEntryIsRebuilt() throws Exception {
+    Path jar = jarClassPath();
+    Path cacheDir = dir.resolve("cache");
+    CompiledModelCache cache = new CompiledModelCache(cacheDir);
+    cache.load("model text 42", () -> source(42), jar.toString(), getClass().getClassLoader());
+    List<Path> all;
+    try (Stream<Path> s = Files.list(cacheDir)) {
+      all = s.toList();
+    }
+    assertEquals(2, all.size(), "one entry by the generated source, one by the model's text");
+    for (Path p : all) {
+      byte[] b = Files.readAllBytes(p);
+      b[b.length / 2] ^= 1;
+      Files.write(p, b);
+    }
+    CompiledModelCache.Loaded loaded = cache.load("model text 42", () -> source(42), jar.toString(),
+        getClass().getClassLoader());
+    assertEquals(42, run(loaded.loader()));
+    assertFalse(loaded.fromCache());
+    assertTrue(loaded.generated());
+    CompiledModelCache.Loaded again = cache.load("model text 42", () -> source(42), jar.toString(),
+        getClass().getClassLoader());
+    assertTrue(again.fromCache() && !again.generated(), "rewritten whole");
+  }
+
+  @Test
+  void withADirectoryOnTheClassPathOnlyTheGeneratedSourceIsAKey() throws Exception {
+    // Nothing identifies the code generator in a directory of classes: the source is generated every time.
+    Path classes = Files.createDirectories(dir.resolve("classes"));
+    CompiledModelCache cache = new CompiledModelCache(dir.resolve("cache"));
+    String cp = classes + java.io.File.pathSeparator + classPath();
+    cache.load("model text 42", () -> source(42), cp, getClass().getClassLoader());
+    CompiledModelCache.Loaded second = cache.load("model text 42", () -> source(42), cp, getClass().getClassLoader());
+    assertTrue(second.fromCache());
+    assertTrue(second.generated());
+  }
+
+  @Test
   void theDefaultDirectoryFollowsXdgCacheHome() {
     assertEquals(Optional.of(Path.of("/x/cache/vmodel")), CompiledModelCache.defaultDirectory(Map.of("XDG_CACHE_HOME", "/x/cache")));
     // A relative XDG_CACHE_HOME is ignored, as the XDG base directory specification says.
