@@ -334,7 +334,7 @@ class LauncherIT {
 
   @Test
   void noArguments() throws Exception {
-    assertUsageError(Launcher.vmodel(), "missing command: choose one of check, explain, compile, fit", "vmodel");
+    assertUsageError(Launcher.vmodel(), "missing command: choose one of check, explain, compile, fit, predict", "vmodel");
   }
 
   @Test
