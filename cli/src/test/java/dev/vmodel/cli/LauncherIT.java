@@ -352,7 +352,7 @@ class LauncherIT {
   @Test
   void unknownCommand() throws Exception {
     assertUsageError(Launcher.vmodel("frobnicate"),
-        "unknown command 'frobnicate'; commands are check, explain, compile, fit, help",
+        "unknown command 'frobnicate'; commands are check, explain, compile, fit, predict, help",
         "vmodel");
     assertUsageError(Launcher.vmodel("chek", "examples/coin.vmodel"), "unknown command 'chek'; did you mean 'check'?",
         "vmodel");
