@@ -224,11 +224,15 @@ final class PredictCommand implements Callable<Integer> {
       Class<?> dataClass = classes.loader().loadClass(api.className() + "$Data");
       Object d = dataClass.getConstructor().newInstance();
       doing = "binding the data";
-      binder.bind(d, tables, assigned);
+      Map<String, Object> arrays = binder.arrays(tables, assigned);
+      for (Map.Entry<String, Object> e : arrays.entrySet()) {
+        Object array = e.getValue();
+        dataClass.getMethod(api.data().get(e.getKey()).method(), array.getClass()).invoke(d, array);
+      }
       FitOptions options = FitOptions.defaults().withMaxIterations(iterations).withTolerance(tolerance).withSeed(seed);
       doing = "predicting";
       Object prediction = fit.getClass().getMethod("predict", dataClass, FitOptions.class).invoke(fit, d, options);
-      records = PredictionRecords.of(plan, api, prediction);
+      records = PredictionRecords.of(plan, api, prediction, unobserved(plan, api, arrays));
     } catch (DataError e) {
       err.println(e.render());
       throw new Stop(VModelCli.EXIT_ERRORS);
@@ -288,6 +292,58 @@ final class PredictCommand implements Callable<Integer> {
       err.println("vmodel predict: note: no logPredictive column: " + records.inexact);
     }
     return 0;
+  }
+
+  /**
+   * Per row of the row plate, whether every observed value of the row is missing (NaN): only
+   * covariates, given to get the predictive mean of y. Such a row has no logPredictive (it would
+   * be ln 1 = 0 up to rounding, the density of no observation), printed empty.
+   */
+  private static boolean[] unobserved(UpdatePlan plan, GeneratedApi api, Map<String, Object> arrays) {
+    String plate = plan.newRow().plate();
+    boolean[] none = null;
+    for (Map.Entry<String, Object> e : arrays.entrySet()) {
+      GeneratedApi.DataSetter s = api.data().get(e.getKey());
+      if (!s.modeled()) {
+        continue;
+      }
+      if (s.plateSizes().isEmpty() || !s.plateSizes().get(0).equals(plate) || !e.getValue().getClass().isArray()) {
+        return null; // an observed array not over the rows: every row has it
+      }
+      Object array = e.getValue();
+      int n = java.lang.reflect.Array.getLength(array);
+      if (none == null) {
+        none = new boolean[n];
+        java.util.Arrays.fill(none, true);
+      }
+      for (int r = 0; r < Math.min(n, none.length); r++) {
+        none[r] &= allMissing(java.lang.reflect.Array.get(array, r));
+      }
+    }
+    return none;
+  }
+
+  private static boolean allMissing(Object v) {
+    if (v instanceof Double x) {
+      return Double.isNaN(x);
+    }
+    if (v instanceof double[] xs) {
+      for (double x : xs) {
+        if (!Double.isNaN(x)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (v != null && v.getClass().isArray() && !v.getClass().getComponentType().isPrimitive()) {
+      for (int i = 0; i < java.lang.reflect.Array.getLength(v); i++) {
+        if (!allMissing(java.lang.reflect.Array.get(v, i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false; // integer data cannot be missing
   }
 
   private UpdatePlan choosePlan(List<UpdatePlan> plans, PrintWriter err) throws Stop {

@@ -53,8 +53,12 @@ final class PredictionRecords {
     this.inexact = inexact;
   }
 
-  /** The records of {@code prediction}, a generated {@code Prediction}. */
-  static PredictionRecords of(UpdatePlan plan, GeneratedApi api, Object prediction) throws ReflectiveOperationException {
+  /**
+   * The records of {@code prediction}, a generated {@code Prediction}; rows marked in {@code
+   * unobserved} (null: none) have no observed value, so no logPredictive (NaN, printed empty).
+   */
+  static PredictionRecords of(UpdatePlan plan, GeneratedApi api, Object prediction, boolean[] unobserved)
+      throws ReflectiveOperationException {
     UpdatePlan.NewRow row = plan.newRow();
     Class<?> pc = prediction.getClass();
     boolean exact = (Boolean) pc.getMethod("exact").invoke(prediction);
@@ -64,6 +68,11 @@ final class PredictionRecords {
     PredictionRecords out = new PredictionRecords(plan.graph().name(), row.plate(), rows, inexact);
     if (exact) {
       double[] lp = (double[]) pc.getMethod("logPredictive").invoke(prediction);
+      for (int r = 0; unobserved != null && r < Math.min(rows, unobserved.length); r++) {
+        if (unobserved[r]) {
+          lp[r] = Double.NaN;
+        }
+      }
       out.groups.add(new Group("logPredictive", 1, false, lp));
     }
     Map<String, FitResult.Posterior> posts = ((FitResult) posterior).posteriors();
@@ -174,14 +183,17 @@ final class PredictionRecords {
     return out;
   }
 
-  /** CSV: a header line, then one line per row, every number as Java's shortest round-trip decimal. */
+  /**
+   * CSV: a header line, then one line per row, every number as Java's shortest round-trip decimal,
+   * an undefined one (NaN: the logPredictive of a row without observed values) as an empty cell.
+   */
   String csv() {
     StringBuilder b = new StringBuilder(String.join(",", columns().stream().map(PredictionRecords::csvField).toList()))
         .append('\n');
     for (int r = 0; r < rows; r++) {
       double[] v = row(r);
       for (int j = 0; j < v.length; j++) {
-        b.append(j > 0 ? "," : "").append(v[j]);
+        b.append(j > 0 ? "," : "").append(Double.isNaN(v[j]) ? "" : Double.toString(v[j]));
       }
       b.append('\n');
     }
@@ -287,7 +299,7 @@ final class PredictionRecords {
       cells[r] = new String[cols.size()];
       cells[r][0] = Integer.toString(r);
       for (int j = 0; j < v.length; j++) {
-        cells[r][j + 1] = String.format(Locale.ROOT, "%.6g", v[j]);
+        cells[r][j + 1] = Double.isNaN(v[j]) ? "-" : String.format(Locale.ROOT, "%.6g", v[j]);
       }
       for (int j = 0; j < cols.size(); j++) {
         width[j] = Math.max(width[j], cells[r][j].length());

@@ -51,8 +51,8 @@ class PredictIT {
   }
 
   private static List<double[]> csvRows(String csv) {
-    return csv.lines().skip(1).map(l -> Arrays.stream(l.split(",")).mapToDouble(Double::parseDouble).toArray())
-        .toList();
+    return csv.lines().skip(1).map(l -> Arrays.stream(l.split(",", -1))
+        .mapToDouble(c -> c.isEmpty() ? Double.NaN : Double.parseDouble(c)).toArray()).toList();
   }
 
   private static void assertCleanError(Run run, String expected) {
@@ -161,8 +161,26 @@ class PredictIT {
         "--data", data.toString(), "--format", "csv");
     assertEquals(0, run.exitCode(), run::toString);
     assertEquals("logPredictive,mean(y),var(y)", run.stdout().lines().findFirst().orElseThrow(), run::toString);
-    for (double[] r : csvRows(run.stdout())) {
+    List<double[]> withY = csvRows(run.stdout());
+    for (double[] r : withY) {
       assertTrue(Double.isFinite(r[0]) && Double.isFinite(r[1]) && r[2] > 0, run::toString);
+    }
+    // Covariates only (y left empty): the same mean(y) and var(y), and no logPredictive (empty, not ln 1).
+    List<String> lines = Files.readAllLines(data);
+    StringBuilder noY = new StringBuilder(lines.get(0)).append('\n');
+    int y = Arrays.asList(lines.get(0).split(",")).indexOf("y");
+    assertEquals(lines.get(0).split(",").length - 1, y, lines.get(0));
+    lines.subList(1, lines.size()).forEach(l -> noY.append(l, 0, l.lastIndexOf(',') + 1).append('\n'));
+    Path covariates = file("x-only.csv", noY.toString());
+    Run xOnly = Launcher.vmodel("predict", "examples/linear-regression.vmodel", "--posterior", saved.toString(),
+        "--data", covariates.toString(), "--format", "csv");
+    assertEquals(0, xOnly.exitCode(), xOnly::toString);
+    List<double[]> without = csvRows(xOnly.stdout());
+    assertEquals(withY.size(), without.size(), xOnly::toString);
+    for (int r = 0; r < without.size(); r++) {
+      assertTrue(Double.isNaN(without.get(r)[0]), xOnly::toString);
+      assertEquals(withY.get(r)[1], without.get(r)[1], 0.0, xOnly::toString);
+      assertEquals(withY.get(r)[2], without.get(r)[2], 0.0, xOnly::toString);
     }
   }
 
