@@ -15,12 +15,15 @@ import dev.vmodel.runtime.fit.DataException;
 import dev.vmodel.runtime.fit.FitOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -237,7 +240,7 @@ final class PredictCommand implements Callable<Integer> {
       err.println(e.render());
       throw new Stop(VModelCli.EXIT_ERRORS);
     } catch (PriorFit.Failure e) {
-      err.println(e.getMessage().replace("(--prior takes", "(--posterior takes"));
+      err.println(e.getMessage());
       throw new Stop(e.internal() ? VModelCli.EXIT_INTERNAL : VModelCli.EXIT_ERRORS);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
@@ -291,6 +294,11 @@ final class PredictCommand implements Callable<Integer> {
     if (records.inexact != null && !quiet) {
       err.println("vmodel predict: note: no logPredictive column: " + records.inexact);
     }
+    if (!records.converged && !quiet) {
+      err.printf(Locale.ROOT, "vmodel predict: warning: the new rows' local latents stopped at the limit of"
+          + " %d sweeps before their ELBO converged (--tol %.1e), so they may not be the optimum yet; allow more"
+          + " sweeps (--iters)%n", records.sweeps, tolerance);
+    }
     return 0;
   }
 
@@ -311,13 +319,13 @@ final class PredictCommand implements Callable<Integer> {
         return null; // an observed array not over the rows: every row has it
       }
       Object array = e.getValue();
-      int n = java.lang.reflect.Array.getLength(array);
+      int n = Array.getLength(array);
       if (none == null) {
         none = new boolean[n];
-        java.util.Arrays.fill(none, true);
+        Arrays.fill(none, true);
       }
       for (int r = 0; r < Math.min(n, none.length); r++) {
-        none[r] &= allMissing(java.lang.reflect.Array.get(array, r));
+        none[r] &= allMissing(Array.get(array, r));
       }
     }
     return none;
@@ -336,8 +344,8 @@ final class PredictCommand implements Callable<Integer> {
       return true;
     }
     if (v != null && v.getClass().isArray() && !v.getClass().getComponentType().isPrimitive()) {
-      for (int i = 0; i < java.lang.reflect.Array.getLength(v); i++) {
-        if (!allMissing(java.lang.reflect.Array.get(v, i))) {
+      for (int i = 0; i < Array.getLength(v); i++) {
+        if (!allMissing(Array.get(v, i))) {
           return false;
         }
       }

@@ -43,6 +43,10 @@ final class PredictionRecords {
   final String plate;
   final int rows;
   final String inexact;
+  /** Whether the local-only coordinate ascent met its tolerance (true if the rows have no local latents). */
+  boolean converged = true;
+  /** Its sweeps. */
+  int sweeps;
   final List<Group> groups = new ArrayList<>();
   final List<Other> others = new ArrayList<>();
 
@@ -66,6 +70,10 @@ final class PredictionRecords {
     Object posterior = pc.getMethod("posterior").invoke(prediction);
     int rows = (Integer) posterior.getClass().getMethod(sizeMethod(api, row.plate())).invoke(posterior);
     PredictionRecords out = new PredictionRecords(plan.graph().name(), row.plate(), rows, inexact);
+    if (!row.locals().isEmpty()) {
+      out.converged = ((FitResult) posterior).converged();
+      out.sweeps = ((FitResult) posterior).iterations();
+    }
     if (exact) {
       double[] lp = (double[]) pc.getMethod("logPredictive").invoke(prediction);
       for (int r = 0; unobserved != null && r < Math.min(rows, unobserved.length); r++) {

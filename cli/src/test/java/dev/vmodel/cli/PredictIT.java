@@ -134,6 +134,14 @@ class PredictIT {
     assertEquals("GaussianMixture: 7 new rows (plate N)", lines.get(0), table::toString);
     assertTrue(lines.get(1).matches("row\\s+logPredictive\\s+z\\[0\\].*z\\[5\\]"), table::toString);
     assertEquals(9, lines.size(), table::toString);
+    assertEquals("", table.stderr(), table::toString);
+    // One sweep over the new rows' z cannot meet the tolerance: a warning, the records still printed.
+    Run once = Launcher.vmodel("predict", "examples/gaussian-mixture.vmodel", "--posterior", saved.toString(),
+        "--data", data.toString(), "--format", "csv", "--iters", "1");
+    assertEquals(0, once.exitCode(), once::toString);
+    assertEquals(8, once.stdout().lines().count(), once::toString);
+    assertTrue(once.stderr().startsWith("vmodel predict: warning: the new rows' local latents stopped at the limit"
+        + " of 1 sweeps"), once::toString);
   }
 
   @Test
