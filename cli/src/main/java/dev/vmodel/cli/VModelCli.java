@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Compile probabilistic models to mean-field variational inference in Java.",
-    subcommands = {CheckCommand.class, ExplainCommand.class, CompileCommand.class, FitCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {CheckCommand.class, ExplainCommand.class, CompileCommand.class, FitCommand.class, PredictCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Exit status: 0 success, 1 errors in a model or data file, 2 usage errors."})
 public final class VModelCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -27,7 +28,7 @@ public final class VModelCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of check, explain, compile, fit");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of check, explain, compile, fit, predict");
   }
 
   /** Picocli's message, in the lower-case style of the other messages, naming unknown commands as such. */

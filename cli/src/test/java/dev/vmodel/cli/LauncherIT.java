@@ -334,7 +334,7 @@ class LauncherIT {
 
   @Test
   void noArguments() throws Exception {
-    assertUsageError(Launcher.vmodel(), "missing command: choose one of check, explain, compile, fit", "vmodel");
+    assertUsageError(Launcher.vmodel(), "missing command: choose one of check, explain, compile, fit, predict", "vmodel");
   }
 
   @Test
@@ -352,7 +352,7 @@ class LauncherIT {
   @Test
   void unknownCommand() throws Exception {
     assertUsageError(Launcher.vmodel("frobnicate"),
-        "unknown command 'frobnicate'; commands are check, explain, compile, fit, help",
+        "unknown command 'frobnicate'; commands are check, explain, compile, fit, predict, help",
         "vmodel");
     assertUsageError(Launcher.vmodel("chek", "examples/coin.vmodel"), "unknown command 'chek'; did you mean 'check'?",
         "vmodel");
