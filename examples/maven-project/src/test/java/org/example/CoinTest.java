@@ -1,6 +1,7 @@
 package org.example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vmodel.runtime.fit.FitOptions;
@@ -62,5 +63,11 @@ class CoinTest {
     BetaPosterior p = Coin.create().fit(new Coin.Data().y(more), FitOptions.defaults(), prior).p();
     assertEquals(1 + 4, p.a(), 1e-12);
     assertEquals(1 + 8, p.b(), 1e-12);
+  }
+
+  /** The generated classes run on vmodel-runtime alone: the compiler is a build-time tool of the plugin. */
+  @Test
+  void theCompilerIsNotNeededAtRunTime() {
+    assertThrows(ClassNotFoundException.class, () -> Class.forName("dev.vmodel.compiler.driver.Compiler"));
   }
 }

@@ -66,7 +66,7 @@ class GaussianMixtureTest {
   }
 
   @Test
-  void aHeldOutPointGoesToTheComponentOfItsNeighbours() throws IOException {
+  void aTrainingPointInferredAgainGetsTheFitsResponsibilities() throws IOException {
     double[][] x = points();
     GaussianMixture.Result fitted = GaussianMixture.create().fit(new GaussianMixture.Data().x(x));
     GaussianMixture.Prediction p = fitted.predict(new GaussianMixture.Data().x(new double[][] {x[0]}));
@@ -75,7 +75,7 @@ class GaussianMixtureTest {
     double[] r = again.p();
     double[] fit = fitted.z(0).p();
     for (int j = 0; j < r.length; j++) {
-      assertEquals(fit[j], r[j], 1e-9, "responsibility " + j);
+      assertEquals(fit[j], r[j], 1e-6, "responsibility " + j);
     }
   }
 
