@@ -148,15 +148,35 @@ class VModelGenerateMojoTest {
     assertTrue(Files.readString(out().resolve("x/PoissonGamma.java")).contains("0.2"));
   }
 
+  /**
+   * A file with a package header is compiled again when packageName changes (its package
+   * fallback did), but its class is the same text, so it is not rewritten. A comment does change
+   * the class: it holds the SHA-256 of the source text, which a saved posterior is checked against.
+   */
   @Test
   void aChangeThatGeneratesTheSameCodeLeavesTheFileAlone() throws Exception {
-    write("coin.vmodel", COIN);
+    write("coin.vmodel", "package org.own;\n" + COIN);
     generate();
-    FileTime coin = age(out().resolve("Coin.java"));
-    write("coin.vmodel", COIN + "\n// a comment changes the text, not the code\n");
+    Path java = out().resolve("org/own/Coin.java");
+    FileTime coin = age(java);
+    log.lines.clear();
+    VModelGenerateMojo other = mojo();
+    other.packageName = "org.example.models";
+    other.execute();
     assertEquals(List.of("info: vmodel: generated 1 .vmodel file into target/generated-sources/vmodel"
-        + " (0 Java files changed, 0 up to date)"), generate());
-    assertEquals(coin, Files.getLastModifiedTime(out().resolve("Coin.java")));
+        + " (0 Java files changed, 0 up to date)"), log.lines);
+    assertEquals(coin, Files.getLastModifiedTime(java));
+
+    String before = Files.readString(java);
+    write("coin.vmodel", "package org.own;\n" + COIN + "\n// a comment changes the source hash\n");
+    log.lines.clear();
+    other = mojo();
+    other.packageName = "org.example.models";
+    other.execute();
+    assertEquals(List.of("info: vmodel: generated 1 .vmodel file into target/generated-sources/vmodel"
+        + " (1 Java file changed, 0 up to date)"), log.lines);
+    String after = Files.readString(java);
+    assertTrue(!before.equals(after) && after.contains("SOURCE_SHA256"), "the class records the new source hash");
   }
 
   @Test
