@@ -31,6 +31,26 @@ public final class VModelCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of check, explain, compile, fit, predict");
   }
 
+  /** The Levenshtein distance of two strings. */
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
   /** Picocli's message, in the lower-case style of the other messages, naming unknown commands as such. */
   private static String usageMessage(CommandLine.ParameterException ex) {
     if (ex instanceof CommandLine.UnmatchedArgumentException u
@@ -39,7 +59,9 @@ public final class VModelCli implements Runnable {
         && ex.getCommandLine().getParent() == null
         && !ex.getCommandLine().getSubcommands().isEmpty()) {
       String command = u.getUnmatched().get(0);
-      List<String> suggestions = u.getSuggestions();
+      // picocli suggests loosely (frobnicate -> predict): keep only a command a typo away
+      List<String> suggestions = u.getSuggestions().stream()
+          .filter(c -> editDistance(c, command) <= Math.max(2, command.length() / 3)).toList();
       return "unknown command '" + command + "'"
           + (suggestions.isEmpty() ? "; commands are " + String.join(", ", ex.getCommandLine().getSubcommands().keySet())
               : "; did you mean '" + suggestions.get(0) + "'?");
