@@ -86,6 +86,16 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--restarts", paramLabel = "R", description = "Random restarts; the best ELBO wins (default ${DEFAULT-VALUE}).")
   int restarts = 1;
 
+  @Option(names = "--local-iters", paramLabel = "N",
+      description = "Models with per-group locals (LDA): at most N rounds of a group's locals per sweep"
+          + " (default ${DEFAULT-VALUE}; see vmodel explain's schedule).")
+  int localIterations = FitOptions.DEFAULT_LOCAL_ITERATIONS;
+
+  @Option(names = "--no-local-restarts",
+      description = "Models with per-group locals: do not also restart each group's locals from the prior every"
+          + " sweep (the ELBO never decreases either way).")
+  boolean noLocalRestarts;
+
   @Option(names = "--threads", paramLabel = "T",
       description = "Threads for the row loops (default: all processors; the result is the same for any T).")
   int threads = Runtime.getRuntime().availableProcessors();
@@ -162,6 +172,7 @@ final class FitCommand implements Callable<Integer> {
     checkRange("--iters", iterations);
     checkRange("--restarts", restarts);
     checkRange("--threads", threads);
+    checkRange("--local-iters", localIterations);
     if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
       throw usage(err, "--tol must be a non-negative number, got " + tolerance);
     }
@@ -288,7 +299,8 @@ final class FitCommand implements Callable<Integer> {
         priorFit = PriorFit.load(cls, prior);
       }
       FitOptions options = FitOptions.defaults().withMaxIterations(iterations).withTolerance(tolerance)
-          .withSeed(seed).withRestarts(restarts).withThreads(threads);
+          .withSeed(seed).withRestarts(restarts).withThreads(threads).withLocalIterations(localIterations)
+          .withLocalRestarts(!noLocalRestarts);
       doing = "fitting";
       result = SessionFit.run(m, dataClass, d, priorFit, options, progress, api);
       progress.done();

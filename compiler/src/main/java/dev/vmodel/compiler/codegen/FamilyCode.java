@@ -55,12 +55,12 @@ final class FamilyCode {
 
   /** Element {@code e} of factor {@code fs} as its family's code sees it. */
   FactorJava element(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope, String lnNormSum) {
-    return element(fs, e, factorLabel, new Locals(inScope)::get, lnNormSum);
+    return element(fs, e, factorLabel, new Locals(inScope)::get, lnNormSum, null);
   }
 
   /** {@link #element}, with locals named by {@code local}. */
   private FactorJava element(Layout.FactorStorage fs, String e, String factorLabel, UnaryOperator<String> local,
-      String lnNormSum) {
+      String lnNormSum, String lnNormRow) {
     String d = fs.dim() == null ? null : layout.dim(fs.dim());
     return new FactorJava() {
       @Override
@@ -117,6 +117,11 @@ final class FamilyCode {
       public String lnNormSum() {
         return lnNormSum;
       }
+
+      @Override
+      public String lnNormRow() {
+        return lnNormRow;
+      }
     };
   }
 
@@ -145,6 +150,12 @@ final class FamilyCode {
     return spec(fs).convert(element(fs, e, factorLabel, inScope, lnNormSum));
   }
 
+  /** {@link #convert}, also storing each element's log-normaliser in {@code lnNormRow[e]} (null: not). */
+  CodeBlock convert(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope, String lnNormSum,
+      String lnNormRow) {
+    return spec(fs).convert(element(fs, e, factorLabel, new Locals(inScope)::get, lnNormSum, lnNormRow));
+  }
+
   /** Sets the natural-parameter holders of element {@code e} from its stored parameters (the inverse of convert). */
   CodeBlock natural(Layout.FactorStorage fs, String e, String factorLabel, Set<String> inScope) {
     return spec(fs).natural(element(fs, e, factorLabel, inScope, null));
@@ -160,10 +171,15 @@ final class FamilyCode {
     return spec(fs).entropy(element(fs, e, fs.update().factor().name(), Set.of(), null));
   }
 
+  /** Statements adding random pseudo-counts to element {@code e}'s natural parameters, or null (see {@link FamilySpec#pseudoCounts}). */
+  CodeBlock pseudoCounts(Layout.FactorStorage fs, String e, Set<String> inScope, CodeBlock draw) {
+    return spec(fs).pseudoCounts(element(fs, e, fs.update().factor().name(), inScope, null), draw);
+  }
+
   /** Statements that draw the means of all elements around their prior at initialisation, or null. */
   CodeBlock jitter(Layout.FactorStorage fs) {
     Set<String> scope = new LinkedHashSet<>(Set.of("e"));
-    return spec(fs).jitter(element(fs, "e", fs.update().factor().name(), w -> layout.local(w, scope), null),
+    return spec(fs).jitter(element(fs, "e", fs.update().factor().name(), w -> layout.local(w, scope), null, null),
         layout.product(fs.elementDims()));
   }
 

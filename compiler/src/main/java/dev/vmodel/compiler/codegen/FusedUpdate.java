@@ -53,6 +53,14 @@ final class FusedUpdate {
   private final Map<Pattern, String> featureLocals = new LinkedHashMap<>();
   private final Map<Pattern, String> statLocals = new LinkedHashMap<>();
   private final String lnNormSum;
+  /** Each row's log-normaliser after the last update (a model with per-group locals), or null. */
+  private String rowLnNorm;
+  /**
+   * While a local-phase variant of the update is written: the row statistics it adds up (those
+   * the group factors read), and the name of the method reducing them; null otherwise (all).
+   */
+  private Set<String> onlyStats;
+  private String reduceName = "reduceStatistics";
 
   FusedUpdate(RowFusion f, Layout layout, PolyCode polys) {
     this.f = f;
@@ -89,6 +97,59 @@ final class FusedUpdate {
       statLocals.put(p, layout.local("s" + Layout.cap(p.word), locals));
     }
     this.lnNormSum = lnNorm == null ? null : layout.local("lnNormSum", locals);
+  }
+
+  /** Also stores each row's log-normaliser, in the field {@code field} (see {@link LocalPhaseWriter}). */
+  void storeRowLnNorm(String field) {
+    if (lnNorm == null) {
+      throw new dev.vmodel.compiler.diag.InternalCompilerError("per-row log-normalisers without the ELBO's sum");
+    }
+    this.rowLnNorm = field;
+  }
+
+  /** The field of each row's log-normaliser, or null. */
+  String rowLnNorm() {
+    return rowLnNorm;
+  }
+
+  /** The statistic variables of the row statistics (their patterns' {@code statVar}), in order. */
+  List<String> statVars() {
+    return stats.keySet().stream().map(p -> p.statVar).toList();
+  }
+
+  /**
+   * Runs {@code write} with only the statistics {@code statVars} added up and reduced by {@code
+   * reduce} (a local-phase variant of the update: the globals' statistics are recomputed after it).
+   */
+  <T> T withOnlyStats(Set<String> statVars, String reduce, java.util.function.Supplier<T> write) {
+    this.onlyStats = statVars;
+    this.reduceName = reduce;
+    try {
+      return write.get();
+    } finally {
+      this.onlyStats = null;
+      this.reduceName = "reduceStatistics";
+    }
+  }
+
+  private boolean active(Pattern p) {
+    return onlyStats == null || onlyStats.contains(p.statVar);
+  }
+
+  /** {@code stats} restricted to the active statistics. */
+  private Map<Pattern, String> activeStats() {
+    Map<Pattern, String> out = new LinkedHashMap<>();
+    stats.forEach((p, v) -> {
+      if (active(p)) {
+        out.put(p, v);
+      }
+    });
+    return out;
+  }
+
+  /** The reduction of the active statistics: {@code reduceStatistics()} or a variant's. */
+  MethodSpec reduceMethod() {
+    return reduce(reduceName);
   }
 
   boolean separable() {
@@ -154,6 +215,11 @@ final class FusedUpdate {
       out.add(FieldSpec.builder(ARRAY, lnNormBlocks, Modifier.PRIVATE)
           .addJavadoc("Partial sums of {@code $L}, one per block of rows.\n", lnNorm).build());
     }
+    if (rowLnNorm != null) {
+      out.add(FieldSpec.builder(ARRAY, rowLnNorm, Modifier.PRIVATE)
+          .addJavadoc("ln sum_c exp $L of each row after its last update (the groups' bounds add them up).\n",
+              eta()).build());
+    }
     return out;
   }
 
@@ -205,6 +271,9 @@ final class FusedUpdate {
     if (lnNorm != null) {
       b.addStatement("$L = new double[$L]", lnNormBlocks, blocks);
     }
+    if (rowLnNorm != null) {
+      b.addStatement("$L = new double[$L]", rowLnNorm, n);
+    }
     return b.build();
   }
 
@@ -250,8 +319,15 @@ final class FusedUpdate {
       c.addCode(timesFeature(e.getKey(), scope, comp,
           (v, q) -> CodeBlock.of("$L[$L + $L] += $L$L[$L$L]", p, at, comp, v, w, q, comp)));
     }
-    c.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNorm == null ? "" : lnNormLocal() + " += ", SPECIAL, p, at,
-        k);
+    if (rowLnNorm != null) {
+      String ln = local("lnNorm", scope);
+      c.addStatement("double $L = $T.softmaxInPlace($L, $L, $L)", ln, SPECIAL, p, at, k);
+      c.addStatement("$L += $L", lnNormLocal(), ln);
+      c.addStatement("$L[$L] = $L", rowLnNorm, row, ln);
+    } else {
+      c.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNorm == null ? "" : lnNormLocal() + " += ", SPECIAL, p,
+          at, k);
+    }
     scope.remove(comp);
     c.addCode(statCode(row, at, scope));
     c.endControlFlow();
@@ -283,8 +359,8 @@ final class FusedUpdate {
   /** After the pass: the blocks' statistics and log-normalisers added up in block order. */
   CodeBlock afterPass() {
     CodeBlock.Builder m = CodeBlock.builder();
-    if (hasStatistics()) {
-      m.addStatement("reduceStatistics()");
+    if (!activeStats().isEmpty()) {
+      m.addStatement("$L()", reduceName);
     }
     if (lnNorm != null) {
       m.addStatement("double sum = 0.0");
@@ -309,7 +385,9 @@ final class FusedUpdate {
       scope.add(localFeature(p));
     }
     for (Pattern p : statBlocks.keySet()) {
-      scope.add(localStat(p));
+      if (active(p)) {
+        scope.add(localStat(p));
+      }
     }
     if (lnNorm != null) {
       b.addStatement("double $L = 0.0", lnNormLocal());
@@ -328,7 +406,7 @@ final class FusedUpdate {
     Set<String> inner = new LinkedHashSet<>(scope);
     CodeBlock.Builder b = CodeBlock.builder();
     String at = null;
-    if (stats.keySet().stream().anyMatch(this::fromFeatures)) {
+    if (activeStats().keySet().stream().anyMatch(this::fromFeatures)) {
       at = local("at", inner);
       b.addStatement("int $L = $L * $L", at, row, k);
     }
@@ -383,6 +461,9 @@ final class FusedUpdate {
       }
     }
     for (Map.Entry<Pattern, String> e : statBlocks.entrySet()) {
+      if (!active(e.getKey())) {
+        continue;
+      }
       String s = localStat(e.getKey());
       b.addStatement("double[] $L = $L[$L]", s, e.getValue(), blockVar);
       b.addStatement("$T.fill($L, 0.0)", Arrays.class, s);
@@ -406,7 +487,7 @@ final class FusedUpdate {
   private CodeBlock featureCode(String row, boolean all, Set<String> scope) {
     CodeBlock.Builder b = CodeBlock.builder();
     for (Pattern p : featureBlocks.keySet()) {
-      if (!all && !stats.containsKey(p)) {
+      if (!all && !activeStats().containsKey(p)) {
         continue;
       }
       b.add("// $L$L\n", describe(p), packed(p) ? ", i <= j" : "");
@@ -469,7 +550,7 @@ final class FusedUpdate {
   private CodeBlock statCode(String row, String at, Set<String> scope) {
     CodeBlock.Builder b = CodeBlock.builder();
     String r = fs.moments().get("onehot");
-    for (Map.Entry<Pattern, String> e : stats.entrySet()) {
+    for (Map.Entry<Pattern, String> e : activeStats().entrySet()) {
       Pattern p = e.getKey();
       String s = localStat(p);
       Set<String> inner = new LinkedHashSet<>(scope);
@@ -518,9 +599,15 @@ final class FusedUpdate {
     c.addCode(rowEnd(row, scope));
     c.endControlFlow();
     out.add(c.build());
-    MethodSpec.Builder r = MethodSpec.methodBuilder("reduceStatistics").addModifiers(Modifier.PRIVATE)
+    out.add(reduce("reduceStatistics"));
+    return out;
+  }
+
+  /** The method adding the blocks' partial sums of the active statistics. */
+  private MethodSpec reduce(String name) {
+    MethodSpec.Builder r = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE)
         .addJavadoc("Adds the blocks' partial sums in block order (the same for any thread count).\n");
-    for (Map.Entry<Pattern, String> e : stats.entrySet()) {
+    for (Map.Entry<Pattern, String> e : activeStats().entrySet()) {
       Pattern p = e.getKey();
       String full = e.getValue();
       String parts = statBlocks.get(p);
@@ -557,8 +644,7 @@ final class FusedUpdate {
       r.addStatement("$N[$N] = $N", full, q, sum);
       r.endControlFlow();
     }
-    out.add(r.build());
-    return out;
+    return r.build();
   }
 
   /** Javadoc lines for a factor whose update reads row statistics. */

@@ -9,6 +9,7 @@ import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.diag.InternalCompilerError;
 import dev.vmodel.compiler.family.Family;
+import dev.vmodel.compiler.optimize.ExpProduct;
 import dev.vmodel.compiler.optimize.OptimizedPlan;
 import dev.vmodel.compiler.optimize.RowFusion;
 import dev.vmodel.compiler.plan.PlanPrinter;
@@ -60,6 +61,12 @@ final class ModelContext {
   final ClassName model;
   /** The fused pass over a local categorical factor's plate, or null (see {@link RowFusion}). */
   final FusedUpdate fused;
+  /** The local phase of a model with per-group local factors, or null (see {@link LocalPhaseWriter}). */
+  final LocalPhaseWriter.Storage localPhase;
+  /** The product form of the fused factor's update, or null (see {@link ExpProduct}). */
+  final ExpProduct expProduct;
+  /** The product form's tables, by table: their fields. */
+  final Map<ExpProduct.Table, String> expTables = new LinkedHashMap<>();
   /** The optimisations decided on the plan: chunking, fusion, data sums, rewritten parameters. */
   final OptimizedPlan optimized;
   /** The fields of the sums over plates of data alone, computed once per fit. */
@@ -97,6 +104,17 @@ final class ModelContext {
     this.prior = PriorWriter.claim(layout, plan);
     RowFusion fusion = optimized.fusion();
     this.fused = fusion == null ? null : new FusedUpdate(fusion, layout, polys);
+    this.localPhase = LocalPhaseWriter.claim(layout, plan, fused, families);
+    this.expProduct = fused == null ? null : optimized.expProduct();
+    if (expProduct != null) {
+      for (ExpProduct.Table t : expProduct.tables()) {
+        Layout.FactorStorage source = layout.factors.get(t.moment().factor());
+        String field = layout.claim("exp" + Layout.cap(source.base()) + Layout.cap(t.moment().stat()));
+        expTables.put(t, field);
+        polys.derived.put(t.var(), new Layout.DataArray(t.var(), field, false, t.outerDims(), List.of(t.c().range()),
+            false, null, null));
+      }
+    }
     this.elboTerms = optimized.elboTerms();
     for (Layout.FactorStorage fs : layout.factors.values()) {
       if (chunked(fs.update())) {

@@ -17,6 +17,7 @@ import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.family.FamilySpec;
 import dev.vmodel.compiler.optimize.DataSums;
+import dev.vmodel.compiler.optimize.ExpProduct;
 import dev.vmodel.compiler.optimize.OptimizedPlan;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan;
@@ -47,6 +48,8 @@ public final class ModelWriter extends WriterPart {
   private final DataWriter data;
   private final UpdateWriter updates;
   private final SweepWriter sweeps;
+  /** The local phase of a model with per-group local factors, or null. */
+  private final LocalPhaseWriter localPhase;
   private final PersistWriter persist;
   /** The fit from a previous posterior, or null for a model without a global factor. */
   private final PriorWriter prior;
@@ -57,7 +60,9 @@ public final class ModelWriter extends WriterPart {
     this.data = new DataWriter(ctx, this);
     this.updates = new UpdateWriter(ctx);
     this.prior = ctx.prior == null ? null : new PriorWriter(ctx, updates);
-    this.sweeps = new SweepWriter(ctx, updates, prior);
+    LocalPhaseWriter phase = ctx.localPhase == null ? null : new LocalPhaseWriter(ctx, updates, prior);
+    this.localPhase = phase;
+    this.sweeps = new SweepWriter(ctx, updates, prior, phase);
     this.predict = new PredictWriter(ctx);
     this.persist = new PersistWriter(ctx);
   }
@@ -230,6 +235,13 @@ public final class ModelWriter extends WriterPart {
     if (fused != null) {
       fused.fields().forEach(t::addField);
     }
+    for (Map.Entry<ExpProduct.Table, String> e : ctx.expTables.entrySet()) {
+      ExpProduct.Table tb = e.getKey();
+      t.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.DOUBLE), e.getValue(), Modifier.PRIVATE)
+          .addJavadoc("exp of q($L)'s moment $L, with the component of q($L) innermost: the product form's table,"
+              + "\nrefreshed by each update of q($L).\n", tb.moment().factor(), tb.moment().stat(),
+              ctx.expProduct.factor(), ctx.expProduct.factor()).build());
+    }
     if (threadsField() != null) {
       t.addField(FieldSpec.builder(TypeName.INT, threadsField(), Modifier.PRIVATE)
           .addJavadoc("How many threads the chunked element loops use ({@code options.threads()}).\n")
@@ -248,6 +260,11 @@ public final class ModelWriter extends WriterPart {
     }
     if (fused != null && fused.hasStatistics()) {
       methods.addAll(fused.statisticsMethods(threadsField()));
+    }
+    if (localPhase != null) {
+      localPhase.fields().forEach(t::addField);
+      methods.addAll(localPhase.localUpdate());
+      methods.addAll(localPhase.methods());
     }
     methods.add(sweeps.sweep());
     methods.add(sweeps.checkedElbo());
@@ -324,6 +341,10 @@ public final class ModelWriter extends WriterPart {
     }
     if (fused != null) {
       m.addCode(fused.allocate());
+    }
+    for (Map.Entry<ExpProduct.Table, String> e : ctx.expTables.entrySet()) {
+      m.addStatement("$L = new double[$L * $L]", e.getValue(), layout.product(e.getKey().outerDims()),
+          layout.dim(e.getKey().c().range()));
     }
   }
 }

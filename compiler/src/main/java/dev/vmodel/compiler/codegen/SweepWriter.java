@@ -28,11 +28,14 @@ final class SweepWriter extends WriterPart {
   private final UpdateWriter updates;
   /** The fit from a previous posterior, or null (no global factor). */
   private final PriorWriter prior;
+  /** The local phase of a model with per-group local factors, or null. */
+  private final LocalPhaseWriter phase;
 
-  SweepWriter(ModelContext ctx, UpdateWriter updates, PriorWriter prior) {
+  SweepWriter(ModelContext ctx, UpdateWriter updates, PriorWriter prior, LocalPhaseWriter phase) {
     super(ctx);
     this.updates = updates;
     this.prior = prior;
+    this.phase = phase;
   }
 
   /** Functions of known matrices (inverses, log-determinants of hyperparameters), once per fit. */
@@ -89,6 +92,10 @@ final class SweepWriter extends WriterPart {
         .addJavadoc("One sweep of coordinate ascent in the plan's schedule. With {@code check}, the ELBO is"
             + " recomputed after\nevery update, and a decrease throws.\n");
     m.addStatement("double last = check ? elbo() : 0.0");
+    if (phase != null) {
+      phase.sweep(m);
+      return m.build();
+    }
     for (String f : plan.schedule()) {
       if (prior != null) {
         prior.sweepCall(m, plan.update(f));
@@ -302,7 +309,10 @@ final class SweepWriter extends WriterPart {
         initFactor(m, u, fs);
       }
     }
-    if (fused != null && fused.hasStatistics()) {
+    if (phase != null) {
+      m.addCode(phase.init());
+      m.addCode(phase.initEnd());
+    } else if (fused != null && fused.hasStatistics()) {
       m.addComment("the row statistics of the first sweep's updates");
       m.addStatement("statistics()");
     }
@@ -310,39 +320,60 @@ final class SweepWriter extends WriterPart {
   }
 
   private void initFactor(MethodSpec.Builder m, FactorUpdate u, Layout.FactorStorage fs) {
-    if (u.responsibilities()) {
-      String d = layout.dim(fs.dim());
-      String eta = families.eta(fs, "onehot");
-      Layout.DataArray seedData = kmeansData(fs);
-      if (seedData != null) {
-        List<Dim> rest = new ArrayList<>(seedData.plateDims().subList(1, seedData.plateDims().size()));
-        rest.addAll(seedData.componentDims());
-        m.beginControlFlow("if (options.init() == $T.Init.KMEANS_PLUS_PLUS)", FIT_OPTIONS);
-        m.addComment("k-means++ on the rows of $L: most responsibility on the nearest seeded centre", seedData.node());
-        String p = fs.params().get("p");
-        m.addComment("(the seeding writes logits into $L, which the softmax then turns into responsibilities)", p);
-        m.addStatement("$T.seed($L, $L, $L, $L, $L, rng, $L)", KMEANS, seedData.field(),
-            seedData.allowsMissing() ? seedData.observedField() : "null", layout.product(fs.elementDims()),
-            layout.product(rest), d, p);
-        m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
-        m.addStatement("$T.arraycopy($N, e * $L, $N, 0, $L)", SYSTEM, p, d, eta, d);
-        m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
-        m.endControlFlow();
-        m.nextControlFlow("else");
-      }
-      m.addComment("responsibilities uniform on the simplex: the softmax of the logs of Exp(1) draws");
-      m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
-      String c = localName("c", new LinkedHashSet<>(Set.of("e")));
-      m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", c, c, d, c);
-      m.addStatement("$N[$N] = $T.log(-$T.log(1.0 - rng.nextDouble()))", eta, c, MATH, MATH);
+    if (phase != null && phase.startsFromGlobals(u)) {
+      m.addComment("unless RANDOM is asked for, set at the end from the global factors");
+      m.beginControlFlow("if (options.init() == $T.Init.RANDOM)", FIT_OPTIONS);
+      initResponsibilities(m, u, fs);
       m.endControlFlow();
-      m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
-      m.endControlFlow();
-      if (seedData != null) {
-        m.endControlFlow();
-      }
       return;
     }
+    if (u.responsibilities()) {
+      initResponsibilities(m, u, fs);
+      return;
+    }
+    if (phase != null && phase.perturbs(u)) {
+      m.addComment("drawn around the prior: a pseudo-count from Gamma(100, 1/100) added to each category");
+      m.addCode(updates.evaluateAndConvert(fs, u.prior(), u.factor().name(), true,
+          (e, inScope) -> phase.pseudoCounts(fs, e, inScope)));
+      return;
+    }
+    initFromPrior(m, u, fs);
+  }
+
+  private void initResponsibilities(MethodSpec.Builder m, FactorUpdate u, Layout.FactorStorage fs) {
+    String d = layout.dim(fs.dim());
+    String eta = families.eta(fs, "onehot");
+    Layout.DataArray seedData = kmeansData(fs);
+    if (seedData != null) {
+      List<Dim> rest = new ArrayList<>(seedData.plateDims().subList(1, seedData.plateDims().size()));
+      rest.addAll(seedData.componentDims());
+      m.beginControlFlow("if (options.init() == $T.Init.KMEANS_PLUS_PLUS)", FIT_OPTIONS);
+      m.addComment("k-means++ on the rows of $L: most responsibility on the nearest seeded centre", seedData.node());
+      String p = fs.params().get("p");
+      m.addComment("(the seeding writes logits into $L, which the softmax then turns into responsibilities)", p);
+      m.addStatement("$T.seed($L, $L, $L, $L, $L, rng, $L)", KMEANS, seedData.field(),
+          seedData.allowsMissing() ? seedData.observedField() : "null", layout.product(fs.elementDims()),
+          layout.product(rest), d, p);
+      m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+      m.addStatement("$T.arraycopy($N, e * $L, $N, 0, $L)", SYSTEM, p, d, eta, d);
+      m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
+      m.endControlFlow();
+      m.nextControlFlow("else");
+    }
+    m.addComment("responsibilities uniform on the simplex: the softmax of the logs of Exp(1) draws");
+    m.beginControlFlow("for (int e = 0; e < $L; e++)", layout.product(fs.elementDims()));
+    String c = localName("c", new LinkedHashSet<>(Set.of("e")));
+    m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", c, c, d, c);
+    m.addStatement("$N[$N] = $T.log(-$T.log(1.0 - rng.nextDouble()))", eta, c, MATH, MATH);
+    m.endControlFlow();
+    m.addCode(families.convert(fs, "e", u.factor().name(), Set.of("e")));
+    m.endControlFlow();
+    if (seedData != null) {
+      m.endControlFlow();
+    }
+  }
+
+  private void initFromPrior(MethodSpec.Builder m, FactorUpdate u, Layout.FactorStorage fs) {
     m.addCode(updates.evaluateAndConvert(fs, u.prior(), u.factor().name(), true));
     CodeBlock jitter = families.jitter(fs);
     if (jitter != null) {

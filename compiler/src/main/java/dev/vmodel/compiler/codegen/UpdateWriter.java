@@ -5,9 +5,11 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Monomial;
+import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.diag.InternalCompilerError;
 import dev.vmodel.compiler.family.Family;
+import dev.vmodel.compiler.optimize.ExpProduct;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
 import java.util.ArrayList;
@@ -44,10 +46,43 @@ final class UpdateWriter extends WriterPart {
       m.addCode(evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false));
       return List.of(m.build());
     }
+    return chunkedUpdate(u, m, ctx.chunkName(u), t -> true);
+  }
+
+  /**
+   * The local phase's variant of the fused update of {@code u} ({@link LocalPhaseWriter}): named
+   * {@code name} and {@code block}, adding up only the row statistics {@code stats} (reduced by
+   * {@code reduce}) and refreshing only the product-form tables of the factors {@code refresh}.
+   */
+  List<MethodSpec> localVariant(FactorUpdate u, String name, String block, String reduce, Set<String> stats,
+      Set<String> refresh) {
+    return fused.withOnlyStats(stats, reduce, () -> {
+      List<MethodSpec> out = new ArrayList<>();
+      if (fused.separable()) {
+        out.addAll(fused.update(name, block, CodeBlock.of("The local phase's update of q($L): only the statistics"
+            + " the group factors read.\n", u.factor().name()), threadsField()));
+      } else {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE)
+            .addJavadoc("{@link #$L()} in the local phase: adds up only the row statistics the group factors read,"
+                + " and refreshes\nonly the tables of the factors that change in it.\n", updateName(u));
+        out.addAll(chunkedUpdate(u, m, block, t -> refresh.contains(t.moment().factor())));
+      }
+      if (!stats.isEmpty()) {
+        out.add(fused.reduceMethod());
+      }
+      return out;
+    });
+  }
+
+  private List<MethodSpec> chunkedUpdate(FactorUpdate u, MethodSpec.Builder m, String chunkName,
+      java.util.function.Predicate<ExpProduct.Table> refresh) {
+    Layout.FactorStorage fs = layout.factors.get(u.factor().name());
     boolean fusedRows = isFused(u);
     Parts parts = evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false, true, fusedRows);
-    String chunkName = ctx.chunkName(u);
     m.addCode(parts.prelude());
+    if (fusedRows && productForm(u)) {
+      m.addCode(fillTables(refresh));
+    }
     if (fusedRows) {
       m.addJavadoc(fused.unseparatedDoc());
       m.addStatement("$T.forEach($L, $L, $L, this::$L)", CHUNKS, threadsField(),
@@ -62,11 +97,84 @@ final class UpdateWriter extends WriterPart {
         .addParameter(TypeName.INT, parts.to())
         .addJavadoc("{@link #$L()} for the elements {@code $L} to {@code $L - 1}$L.\nEach element reads only"
             + " other factors' moments and writes only its own parameters and moments,\nso chunks run in parallel"
-            + " and the result does not depend on the thread count.\n", updateName(u), parts.from(), parts.to(),
+            + " and the result does not depend on the thread count.\n", m.build().name(), parts.from(), parts.to(),
             workspaceLocals(fs, parts.chunk()).isEmpty() ? ""
                 : CodeBlock.of(", with chunk {@code $L}'s workspace", parts.chunk()));
     c.addCode(parts.loop());
     return List.of(m.build(), c.build());
+  }
+
+  /** Whether the fused update of {@code u} is written in product form ({@link ExpProduct}). */
+  private boolean productForm(FactorUpdate u) {
+    return ctx.expProduct != null && ctx.expProduct.factor().equals(u.factor().name());
+  }
+
+  /** The product form's tables, exp of the moments they read, with the component innermost. */
+  private CodeBlock fillTables(java.util.function.Predicate<ExpProduct.Table> refresh) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    b.add("// the product form's tables: exp of each moment eta reads, the component innermost\n");
+    for (Map.Entry<ExpProduct.Table, String> e : ctx.expTables.entrySet()) {
+      ExpProduct.Table t = e.getKey();
+      if (!refresh.test(t)) {
+        continue;
+      }
+      Set<String> scope = new LinkedHashSet<>();
+      Map<Idx, String> names = new LinkedHashMap<>();
+      List<Idx> all = new ArrayList<>(t.outer());
+      all.add(t.c());
+      List<Dim> dims = new ArrayList<>();
+      for (Idx i : all) {
+        String n = localName(i.name(), scope);
+        names.put(i, n);
+        dims.add(i.range());
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", n, n, layout.dim(i.range()), n);
+      }
+      b.addStatement("$L[$L] = $T.exp($L)", e.getValue(), layout.flat(all.stream().map(names::get).toList(), dims),
+          MATH, polys.inline(Poly.of(t.moment()), names));
+      for (int i = 0; i < all.size(); i++) {
+        b.endControlFlow();
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * A row's responsibilities in product form: q(z[n]=c) = prod of the tables / their sum, its
+   * log-normaliser ln sum; outside [1e-290, 1e290] the softmax of eta ({@code softmax}) instead.
+   */
+  private CodeBlock productRow(Layout.FactorStorage fs, String row, String comp, Set<String> inScope,
+      CodeBlock softmax) {
+    ExpProduct x = ctx.expProduct;
+    CodeBlock.Builder b = CodeBlock.builder();
+    Set<String> scope = new LinkedHashSet<>(inScope);
+    scope.add(comp);
+    String sum = localName("sum", scope);
+    String g = localName("g", scope);
+    String inv = localName("inv", scope);
+    String ln = localName("lnNorm", scope);
+    String p = fs.params().get("p");
+    String d = layout.dim(fs.dim());
+    b.addStatement("double $L = 0.0", sum);
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", comp, comp, d, comp);
+    b.addStatement("double $L = $L", g, polys.inline(x.product(), Map.of(x.row(), row, x.component(), comp)));
+    b.addStatement("$L[$L] = $L", p, FamilyCode.at(row, d, comp), g);
+    b.addStatement("$L += $L", sum, g);
+    b.endControlFlow();
+    b.beginControlFlow("if ($L >= 1e-290 && $L <= 1e290)", sum, sum);
+    b.addStatement("double $L = 1.0 / $L", inv, sum);
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", comp, comp, d, comp);
+    b.addStatement("$L[$L] *= $L", p, FamilyCode.at(row, d, comp), inv);
+    b.endControlFlow();
+    b.addStatement("double $L = $T.log($L)", ln, MATH, sum);
+    b.addStatement("$L += $L", fused.lnNormLocal(), ln);
+    if (fused.rowLnNorm() != null) {
+      b.addStatement("$L[$L] = $L", fused.rowLnNorm(), row, ln);
+    }
+    b.nextControlFlow("else");
+    b.add("// underflow or overflow of the products: the softmax of eta\n");
+    b.add(softmax);
+    b.endControlFlow();
+    return b.build();
   }
 
   /** Declares the local names of a chunked factor's workspaces: chunk {@code chunk}'s arrays. */
@@ -185,6 +293,11 @@ final class UpdateWriter extends WriterPart {
     }
     List<String> elementVars = new ArrayList<>(elementNames.values());
     String e = layout.flat(elementVars, fs.elementDims());
+    CodeBlock.Builder outer = b;
+    boolean product = fusedRows && productForm(fs.update()) && params.size() == 1;
+    if (product) {
+      b = CodeBlock.builder();
+    }
     for (NaturalParam p : params) {
       String eta = families.eta(fs, p.stat().name());
       Map<Idx, String> comps = componentNames.get(p);
@@ -215,7 +328,14 @@ final class UpdateWriter extends WriterPart {
     if (beforeConvert != null) {
       b.add(beforeConvert.apply(e, inScope));
     }
-    b.add(families.convert(fs, e, label, inScope, fusedRows ? fused.lnNormLocal() : null));
+    b.add(families.convert(fs, e, label, inScope, fusedRows ? fused.lnNormLocal() : null,
+        fusedRows ? fused.rowLnNorm() : null));
+    if (product) {
+      CodeBlock softmax = b.build();
+      b = outer;
+      String comp = componentNames.get(params.get(0)).values().iterator().next();
+      b.add(productRow(fs, elementVars.get(0), comp, inScope, softmax));
+    }
     if (fusedRows) {
       b.add(fused.rowEnd(elementVars.get(0), inScope));
     }

@@ -42,6 +42,12 @@ public final class BetaFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock pseudoCounts(FactorJava j, CodeBlock draw) {
+    return CodeBlock.builder().addStatement("$L += $L", j.eta("lnx"), draw)
+        .addStatement("$L += $L", j.eta("ln1mx"), draw).build();
+  }
+
+  @Override
   public CodeBlock natural(FactorJava j) {
     CodeBlock.Builder b = CodeBlock.builder();
     String e = j.element();

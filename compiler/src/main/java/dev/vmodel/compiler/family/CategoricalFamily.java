@@ -58,8 +58,15 @@ public final class CategoricalFamily extends FamilyBase {
     String off = j.at("0");
     String lnNormSum = j.lnNormSum();
     b.addStatement("$T.arraycopy($L, 0, $L, $L, $L)", SYSTEM, j.eta("onehot"), j.param("p"), off, j.dim());
-    b.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNormSum == null ? "" : lnNormSum + " += ", SPECIAL,
-        j.param("p"), off, j.dim());
+    if (lnNormSum != null && j.lnNormRow() != null) {
+      String ln = j.local("lnNorm");
+      b.addStatement("double $L = $T.softmaxInPlace($L, $L, $L)", ln, SPECIAL, j.param("p"), off, j.dim());
+      b.addStatement("$L += $L", lnNormSum, ln);
+      b.addStatement("$L[$L] = $L", j.lnNormRow(), j.element(), ln);
+    } else {
+      b.addStatement("$L$T.softmaxInPlace($L, $L, $L)", lnNormSum == null ? "" : lnNormSum + " += ", SPECIAL,
+          j.param("p"), off, j.dim());
+    }
     // The moment onehot is the same array as p: E[onehot(z)] = p.
     return b.build();
   }

@@ -59,6 +59,16 @@ public final class DirichletFamily extends FamilyBase {
   }
 
   @Override
+  public CodeBlock pseudoCounts(FactorJava j, CodeBlock draw) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String c = j.local("c");
+    b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", c, c, j.dim(), c);
+    b.addStatement("$L[$L] += $L", j.eta("lnx"), c, draw);
+    b.endControlFlow();
+    return b.build();
+  }
+
+  @Override
   public CodeBlock natural(FactorJava j) {
     CodeBlock.Builder b = CodeBlock.builder();
     String c = j.local("c");

@@ -38,6 +38,14 @@ public interface FactorJava {
   /** The local a softmax adds its log-normaliser to, or null. */
   String lnNormSum();
 
+  /**
+   * The array whose entry for this element a softmax also stores its log-normaliser in (the
+   * per-row bounds of a model with per-group locals), or null.
+   */
+  default String lnNormRow() {
+    return null;
+  }
+
   /** {@code array[e] = value;} for the element's entry of a scalar parameter or moment. */
   default void store(CodeBlock.Builder b, String array, String value) {
     b.addStatement("$L[$L] = $L", array, element(), value);

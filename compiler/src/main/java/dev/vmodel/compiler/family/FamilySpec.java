@@ -192,6 +192,17 @@ public sealed interface FamilySpec permits FamilyBase {
   }
 
   /**
+   * Statements run on a global factor's element between evaluating its prior's natural
+   * parameters (in {@code j}'s eta holders) and converting them: add a random pseudo-count to
+   * each category ({@code draw} is the expression of one draw), so that a model whose locals start
+   * from the globals breaks the symmetry between components. Null where the family has no such
+   * start (then the locals start at random).
+   */
+  default CodeBlock pseudoCounts(FactorJava j, CodeBlock draw) {
+    return null;
+  }
+
+  /**
    * Whether a one-element factor of this family can be integrated numerically in the new-row
    * predictive ({@link #quadratureNodes}).
    */

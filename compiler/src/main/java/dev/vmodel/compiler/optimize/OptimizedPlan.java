@@ -32,6 +32,7 @@ public final class OptimizedPlan {
   private final Map<FactorUpdate, List<NaturalParam>> naturals = new LinkedHashMap<>();
   private final Map<FactorUpdate, List<NaturalParam>> likelihoods = new LinkedHashMap<>();
   private final List<Poly> elboTerms = new ArrayList<>();
+  private final ExpProduct expProduct;
 
   private OptimizedPlan(UpdatePlan plan) {
     this.plan = plan;
@@ -55,6 +56,12 @@ public final class OptimizedPlan {
     for (UpdatePlan.LogJointTerm term : plan.elbo().terms()) {
       elboTerms.add(dataSums.rewrite(term.value(), List.of()));
     }
+    this.expProduct = fusion == null ? null : ExpProduct.analyze(plan, fusion, naturals.get(fusion.local));
+  }
+
+  /** The product form of the fused factor's update, or null (see {@link ExpProduct}). */
+  public ExpProduct expProduct() {
+    return expProduct;
   }
 
   /** The optimisations of a plan. */
@@ -159,6 +166,10 @@ public final class OptimizedPlan {
         b.append("  ").append(p.feature ? "feature " : "").append(p.stat ? "statistic " : "").append(p.word)
             .append(p.statVar == null ? "" : " as " + p.statVar).append('\n');
       }
+    }
+    if (expProduct != null) {
+      b.append("product form: exp eta(").append(expProduct.factor()).append(") = ")
+          .append(Printer.text(expProduct.product())).append('\n');
     }
     for (FactorUpdate u : plan.updates()) {
       List<NaturalParam> params = naturals.get(u);

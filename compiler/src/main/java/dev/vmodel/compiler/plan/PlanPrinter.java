@@ -142,9 +142,18 @@ public final class PlanPrinter {
       }
       steps.add(q);
     }
+    java.util.Optional<LocalPhase> phase = LocalPhase.of(plan);
     if (tex) {
-      out.append("## Schedule\n\nOne sweep of coordinate ascent updates, in order: ")
-          .append(String.join(", ", steps)).append(". Sweeps repeat until the ELBO stops increasing.\n\n");
+      out.append("## Schedule\n\n");
+      if (phase.isPresent()) {
+        out.append("Per-group local factors: ").append(phase.get().describe())
+            .append(". Sweeps repeat until the ELBO stops increasing.\n\n");
+      } else {
+        out.append("One sweep of coordinate ascent updates, in order: ")
+            .append(String.join(", ", steps)).append(". Sweeps repeat until the ELBO stops increasing.\n\n");
+      }
+    } else if (phase.isPresent()) {
+      out.append("Schedule: ").append(phase.get().describe()).append("\n\n");
     } else {
       out.append("Schedule (one sweep): ").append(String.join(" -> ", steps)).append("\n\n");
     }

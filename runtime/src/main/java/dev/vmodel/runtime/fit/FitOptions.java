@@ -20,6 +20,9 @@ public final class FitOptions {
     KMEANS_PLUS_PLUS
   }
 
+  /** The default of {@link #withLocalIterations}. */
+  public static final int DEFAULT_LOCAL_ITERATIONS = 10;
+
   private final int maxIterations;
   private final double tolerance;
   private final long seed;
@@ -28,9 +31,11 @@ public final class FitOptions {
   private final SweepListener listener;
   private final boolean checkMonotone;
   private final int threads;
+  private final int localIterations;
+  private final boolean localRestarts;
 
   private FitOptions(int maxIterations, double tolerance, long seed, int restarts, Init init,
-      SweepListener listener, boolean checkMonotone, int threads) {
+      SweepListener listener, boolean checkMonotone, int threads, int localIterations, boolean localRestarts) {
     if (maxIterations < 1) {
       throw new IllegalArgumentException("maxIterations must be at least 1, got " + maxIterations);
     }
@@ -43,6 +48,9 @@ public final class FitOptions {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
+    if (localIterations < 1) {
+      throw new IllegalArgumentException("localIterations must be at least 1, got " + localIterations);
+    }
     this.maxIterations = maxIterations;
     this.tolerance = tolerance;
     this.seed = seed;
@@ -51,6 +59,8 @@ public final class FitOptions {
     this.listener = listener;
     this.checkMonotone = checkMonotone;
     this.threads = threads;
+    this.localIterations = localIterations;
+    this.localRestarts = localRestarts;
   }
 
   /**
@@ -59,35 +69,42 @@ public final class FitOptions {
    */
   public static FitOptions defaults() {
     return new FitOptions(1000, 1e-8, 0, 1, Init.KMEANS_PLUS_PLUS, null, false,
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(), DEFAULT_LOCAL_ITERATIONS, true);
   }
 
   public FitOptions withMaxIterations(int n) {
-    return new FitOptions(n, tolerance, seed, restarts, init, listener, checkMonotone, threads);
+    return new FitOptions(n, tolerance, seed, restarts, init, listener, checkMonotone,
+        threads, localIterations, localRestarts);
   }
 
   public FitOptions withTolerance(double t) {
-    return new FitOptions(maxIterations, t, seed, restarts, init, listener, checkMonotone, threads);
+    return new FitOptions(maxIterations, t, seed, restarts, init, listener, checkMonotone,
+        threads, localIterations, localRestarts);
   }
 
   public FitOptions withSeed(long s) {
-    return new FitOptions(maxIterations, tolerance, s, restarts, init, listener, checkMonotone, threads);
+    return new FitOptions(maxIterations, tolerance, s, restarts, init, listener, checkMonotone,
+        threads, localIterations, localRestarts);
   }
 
   public FitOptions withRestarts(int r) {
-    return new FitOptions(maxIterations, tolerance, seed, r, init, listener, checkMonotone, threads);
+    return new FitOptions(maxIterations, tolerance, seed, r, init, listener, checkMonotone,
+        threads, localIterations, localRestarts);
   }
 
   public FitOptions withInit(Init i) {
-    return new FitOptions(maxIterations, tolerance, seed, restarts, i, listener, checkMonotone, threads);
+    return new FitOptions(maxIterations, tolerance, seed, restarts, i, listener, checkMonotone,
+        threads, localIterations, localRestarts);
   }
 
   public FitOptions withListener(SweepListener l) {
-    return new FitOptions(maxIterations, tolerance, seed, restarts, init, l, checkMonotone, threads);
+    return new FitOptions(maxIterations, tolerance, seed, restarts, init, l, checkMonotone,
+        threads, localIterations, localRestarts);
   }
 
   public FitOptions withCheckMonotone(boolean c) {
-    return new FitOptions(maxIterations, tolerance, seed, restarts, init, listener, c, threads);
+    return new FitOptions(maxIterations, tolerance, seed, restarts, init, listener, c,
+        threads, localIterations, localRestarts);
   }
 
   /**
@@ -97,7 +114,8 @@ public final class FitOptions {
    * bitwise the same for any value. Default: {@code Runtime.availableProcessors()}.
    */
   public FitOptions withThreads(int t) {
-    return new FitOptions(maxIterations, tolerance, seed, restarts, init, listener, checkMonotone, t);
+    return new FitOptions(maxIterations, tolerance, seed, restarts, init, listener, checkMonotone,
+        t, localIterations, localRestarts);
   }
 
   public int maxIterations() {
@@ -130,5 +148,37 @@ public final class FitOptions {
 
   public int threads() {
     return threads;
+  }
+
+  /**
+   * Models with per-group local factors (LDA's q(theta[d]) and its tokens' q(z[t]); {@code vmodel
+   * explain}'s schedule says whether a model has them): after the global factors' updates, each
+   * sweep runs the locals of every group with the globals fixed, from where they are for one round
+   * and from a restart (see {@link #withLocalRestarts}) until their bound changes by less than 1e-6
+   * relative or for at most {@code n} rounds (without restarts: the run from where they are gets
+   * the {@code n} rounds). 1 without restarts gives the plain schedule (one update of each factor
+   * per sweep). Default {@value #DEFAULT_LOCAL_ITERATIONS}.
+   */
+  public FitOptions withLocalIterations(int n) {
+    return new FitOptions(maxIterations, tolerance, seed, restarts, init, listener, checkMonotone, threads, n,
+        localRestarts);
+  }
+
+  /**
+   * Models with per-group local factors: whether each sweep also runs every group's locals from a
+   * restart (the group factors at their prior), keeping per group the run with the higher bound
+   * (so the ELBO never decreases). Default true.
+   */
+  public FitOptions withLocalRestarts(boolean r) {
+    return new FitOptions(maxIterations, tolerance, seed, restarts, init, listener, checkMonotone, threads,
+        localIterations, r);
+  }
+
+  public int localIterations() {
+    return localIterations;
+  }
+
+  public boolean localRestarts() {
+    return localRestarts;
   }
 }
