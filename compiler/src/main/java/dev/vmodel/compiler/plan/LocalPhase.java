@@ -115,11 +115,12 @@ public record LocalPhase(
   /** One line for {@code vmodel explain}'s schedule. */
   public String describe() {
     String locals = String.join(", ", groupFactors) + ", " + rowFactor;
-    return "each sweep: " + (globals.isEmpty() ? "" : String.join(", ", globals) + "; then ")
-        + "for every group d in " + groups + " (the rows t with " + covariate + "[t] = d), its locals ("
-        + locals + ") iterated to convergence with the globals fixed, once from where they are and once"
-        + " restarted from q(" + String.join("), q(", groupFactors) + ") at the prior; each group keeps the"
-        + " run with the higher bound L_d";
+    return "each sweep: " + (globals.isEmpty() ? "" : String.join(", ", globals) + "; then, with "
+        + (globals.size() == 1 ? "it" : "them") + " fixed, ")
+        + "the locals of every group d in " + groups + " (" + locals + " for the rows t with " + covariate
+        + "[t] = d): one round from where they are, and rounds from a restart with q("
+        + String.join("), q(", groupFactors) + ") at the prior until their bound settles (at most the local"
+        + " iterations); each group keeps the run with the higher bound L_d, so the ELBO never decreases";
   }
 
   private static boolean readsFactor(List<NaturalParam> params, String factor) {

@@ -38,8 +38,8 @@ class LocalPhaseTest {
     LocalPhase p = LocalPhase.of(plan(LDA)).orElseThrow();
     assertEquals(new LocalPhase("T", "z", "doc", "D", List.of("theta"), List.of("phi")), p);
     String text = PlanPrinter.text(plan(LDA));
-    assertTrue(text.contains("Schedule: each sweep: phi; then for every group d in D (the rows t with doc[t] = d),"
-        + " its locals (theta, z) iterated"), text);
+    assertTrue(text.contains("Schedule: each sweep: phi; then, with it fixed, the locals of every group d in D"
+        + " (theta, z for the rows t with doc[t] = d): one round from where they are"), text);
   }
 
   /** The same structure under other names and with a real-valued emission (a grouped Gaussian mixture). */
