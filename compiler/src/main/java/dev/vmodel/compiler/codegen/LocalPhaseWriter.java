@@ -332,10 +332,11 @@ final class LocalPhaseWriter extends WriterPart {
       MethodSpec.Builder m = MethodSpec.methodBuilder(s.boundMethod).addModifiers(Modifier.PRIVATE)
           .returns(TypeName.DOUBLE).addParameter(ARRAY, per)
           .addJavadoc("The ELBO's terms in the groups' locals, right after q($L)'s update, per group into {@code"
-              + " $L} and summed:\n\n<pre>\nL_d = sum_{t: $L[t] = d} ln sum_c exp eta($L[t]=c)"
+              + " $L} and summed:\n\n<pre>\nL_d = sum_{$L: $L[$L] = d} ln sum_c exp eta($L[$L]=c)"
               + " + eta_0 . E[T($L)] + H[$L]\n</pre>\n\nwhere the first sum are the rows' log-normalisers (q($L)'s"
               + " terms and entropy at its optimum) and\nthe rest the group factors' prior terms (up to the constant"
-              + " -ln Z(eta_0)) and entropies.\n", z, per, s.phase.covariate(), z,
+              + " -ln Z(eta_0)) and entropies.\n", z, per, s.phase.rowIndex(), s.phase.covariate(), s.phase.rowIndex(),
+              z, s.phase.rowIndex(),
               String.join(", ", s.phase.groupFactors()), groupsText, z);
       m.addStatement("$T.fill($N, 0.0)", Arrays.class, per);
       m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", t, t, rows(), t);

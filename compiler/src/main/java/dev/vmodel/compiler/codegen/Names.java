@@ -62,7 +62,7 @@ final class Names {
   static final Set<String> GENERATED_TYPES = Set.of(
       "Arrays", "Map", "LinkedHashMap", "Collections", "SplittableRandom", "Generated", "LinAlg",
       "SpecialFunctions", "Chunks", "FitOptions", "FitResult", "DataException", "ElboDecreasedException",
-      "KMeansPlusPlus", "Init", "Posterior", "Builder", "Data", "State", "Session", "Result", "Prediction",
+      "KMeansPlusPlus", "PseudoCounts", "Init", "Posterior", "Builder", "Data", "State", "Session", "Result", "Prediction",
       // the runtime's family classes, which the families' generated code names (Gamma.entropy(...)):
       // a hyper named Gamma would obscure the class
       "Normal", "MultiNormal", "Gamma", "InvGamma", "Beta", "Dirichlet", "Categorical", "Wishart", "NormalWishart",

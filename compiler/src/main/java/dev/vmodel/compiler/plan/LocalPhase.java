@@ -41,7 +41,7 @@ import java.util.Set;
  * their own prior and the rows' categorical reads.
  */
 public record LocalPhase(
-    String rows, String rowFactor, String covariate, String groups, List<String> groupFactors,
+    String rows, String rowIndex, String rowFactor, String covariate, String groups, List<String> groupFactors,
     List<String> globals) {
   public LocalPhase {
     groupFactors = List.copyOf(groupFactors);
@@ -90,7 +90,7 @@ public record LocalPhase(
       if (found != null) {
         return Optional.empty(); // two covariates group the rows: which one is ambiguous
       }
-      found = new LocalPhase(rows, z.factor().name(), n.name(), groups, groupFactors,
+      found = new LocalPhase(rows, n.plates().get(0).index(), z.factor().name(), n.name(), groups, groupFactors,
           plan.updates().stream().map(u -> u.factor().name())
               .filter(f -> !f.equals(z.factor().name()) && !groupFactors.contains(f)).toList());
     }
@@ -117,8 +117,8 @@ public record LocalPhase(
     String locals = String.join(", ", groupFactors) + ", " + rowFactor;
     return "each sweep: " + (globals.isEmpty() ? "" : String.join(", ", globals) + "; then, with "
         + (globals.size() == 1 ? "it" : "them") + " fixed, ")
-        + "the locals of every group d in " + groups + " (" + locals + " for the rows t with " + covariate
-        + "[t] = d): one round from where they are, and rounds from a restart with q("
+        + "the locals of every group d in " + groups + " (" + locals + " for the rows " + rowIndex + " with "
+        + covariate + "[" + rowIndex + "] = d): one round from where they are, and rounds from a restart with q("
         + String.join("), q(", groupFactors) + ") at the prior until their bound settles (at most the local"
         + " iterations); each group keeps the run with the higher bound L_d, so the ELBO never decreases";
   }

@@ -58,14 +58,18 @@ class RenamedIdentifiersTest {
       "CategoricalPosterior", "MultiNormalPosterior", "WishartPosterior", "NormalGammaPosterior",
       "NormalWishartPosterior", "InvGammaPosterior", "save", "load", "posteriorFile", "file", "reader", "writer",
       "path", "PosteriorFile", "Contents", "PosteriorFileException", "IncompatiblePosteriorException", "IOException",
-      "Reader", "Writer", "Path", "SOURCE_SHA256", "VMODEL_VERSION");
+      "Reader", "Writer", "Path", "SOURCE_SHA256", "VMODEL_VERSION",
+      // the local phase and the product form (issue 15)
+      "PseudoCounts", "localPhase", "localBound", "localRounds", "restartGroups", "perGroup", "bound", "round",
+      "rounds", "next", "settled", "inv", "g", "lnNorm", "groupBoundCarried", "groupBoundRestarted",
+      "localIterations", "localRestarts", "expThetaLnx", "zRowLnNorm", "savedQZP", "w", "t", "d", "c");
 
   /** Model (class) names: the checker rejects Java keywords ({@code var} included) and the nested class names. */
   static final List<String> MODEL_NAMES = List.of("String", "Math", "System", "Double", "Integer", "Object",
       "Override", "Arrays", "Map", "LinkedHashMap", "Collections", "SplittableRandom", "LinAlg", "SpecialFunctions",
       "Chunks", "FitOptions", "FitResult", "DataException", "ElboDecreasedException", "KMeansPlusPlus", "Generated",
       "Posterior", "Init", "IllegalArgumentException", "NormalPosterior", "GammaPosterior", "Long", "s", "e", "elbo",
-      "PosteriorFile", "Path", "Reader", "Writer", "IOException", "IncompatiblePosteriorException");
+      "PosteriorFile", "Path", "Reader", "Writer", "IOException", "IncompatiblePosteriorException", "PseudoCounts");
 
   private static final Pattern TOKEN = Pattern.compile(
       "//[^\\n]*|/\\*(?s:.*?)\\*/|[A-Za-z_][A-Za-z_0-9]*|[0-9]+(?:\\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\\s+|.");

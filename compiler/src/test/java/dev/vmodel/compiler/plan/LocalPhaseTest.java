@@ -36,7 +36,7 @@ class LocalPhaseTest {
   @Test
   void ldaHasDocumentsAsGroups() {
     LocalPhase p = LocalPhase.of(plan(LDA)).orElseThrow();
-    assertEquals(new LocalPhase("T", "z", "doc", "D", List.of("theta"), List.of("phi")), p);
+    assertEquals(new LocalPhase("T", "t", "z", "doc", "D", List.of("theta"), List.of("phi")), p);
     String text = PlanPrinter.text(plan(LDA));
     assertTrue(text.contains("Schedule: each sweep: phi; then, with it fixed, the locals of every group d in D"
         + " (theta, z for the rows t with doc[t] = d): one round from where they are"), text);
