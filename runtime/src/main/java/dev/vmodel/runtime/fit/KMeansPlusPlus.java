@@ -9,8 +9,10 @@ import java.util.SplittableRandom;
  * proportional to the squared distance to the nearest centre so far, as scikit-learn seeds),
  * then Lloyd's iterations until no assignment changes or the centres move by less than 1e-4 of
  * the data's mean variance (scikit-learn's tolerance; at most {@value #MAX_LLOYD} iterations),
- * both on a sample of at most max({@value #SAMPLE}, 200 K) rows (all rows when there are fewer),
- * and every row gets all but 1e-6 of its responsibility on its nearest final centre. Entries whose {@code observed} flag is 0 are
+ * {@value #STARTS} times, on a sample of at most max({@value #SAMPLE}, 200 K) rows (all rows when
+ * there are fewer); the centres with the least inertia on the sample win (one greedy seeding
+ * still ends with two clusters under one centre now and then), and every row gets all but 1e-6
+ * of its responsibility on its nearest final centre. Entries whose {@code observed} flag is 0 are
  * left out of distances and means. A centre that loses all its rows keeps its place. Used by
  * generated models when {@link FitOptions.Init#KMEANS_PLUS_PLUS} is chosen.
  */
@@ -21,6 +23,8 @@ public final class KMeansPlusPlus {
   static final int SAMPLE = 20_000;
   /** Lloyd's iterations, at most. */
   static final int MAX_LLOYD = 100;
+  /** Seedings, each followed by Lloyd's iterations; the one with the least inertia on the sample wins. */
+  static final int STARTS = 4;
 
   private KMeansPlusPlus() {}
 
@@ -35,8 +39,17 @@ public final class KMeansPlusPlus {
       return;
     }
     int[] sample = sample(rows, (int) Math.min(rows, Math.max(SAMPLE, 200L * k)), rng);
-    double[] centres = seedCentres(data, observed, width, k, sample, rng);
-    lloyd(data, observed, width, k, sample, centres, MAX_LLOYD);
+    double[] centres = null;
+    double best = Double.POSITIVE_INFINITY;
+    for (int start = 0; start < STARTS; start++) {
+      double[] c = seedCentres(data, observed, width, k, sample, rng);
+      lloyd(data, observed, width, k, sample, c, MAX_LLOYD);
+      double inertia = inertia(data, observed, width, k, sample, c);
+      if (inertia < best) {
+        best = inertia;
+        centres = c;
+      }
+    }
     double near = Math.log(NEAREST);
     double far = k > 1 ? Math.log((1 - NEAREST) / (k - 1)) : 0;
     for (int r = 0; r < rows; r++) {
@@ -190,6 +203,15 @@ public final class KMeansPlusPlus {
       total += count > 0 ? ss / count : 0;
     }
     return width == 0 ? 0 : total / width;
+  }
+
+  /** The sum over the sampled rows of the squared distance to the nearest centre. */
+  static double inertia(double[] data, double[] observed, int width, int k, int[] sample, double[] centres) {
+    double s = 0;
+    for (int r : sample) {
+      s += distance(data, observed, width, r, centres, nearest(data, observed, width, k, r, centres));
+    }
+    return s;
   }
 
   /** The index of the centre nearest to row {@code r} (the first of equals). */
