@@ -406,8 +406,8 @@ def run_gmm_ttb(a):
         "bounds": bounds,
     }
     # The curve's point m must be what fit(max_iter = m) leaves: one real fit checks it.
-    m = a.check
-    if m and len(bounds) >= m:
+    m = min(a.check, len(bounds))  # a fit that converged earlier is checked at its last iteration
+    if m > 0:
         ref = gmm_ttb_model(BayesianGaussianMixture, k, d, m)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
