@@ -16,7 +16,13 @@ public final class FitOptions {
   public enum Init {
     /** Random responsibilities / random draws around the prior. */
     RANDOM,
-    /** Mixtures: centres chosen by k-means++ seeding on the data, hard responsibilities. */
+    /**
+     * The default. Mixtures of real vectors: k-means (greedy k-means++ seeding and Lloyd's
+     * iterations on a sample of the rows, {@link KMeansPlusPlus}), each row's responsibility on
+     * its nearest centre. Models with per-group locals whose rows are not real vectors (LDA): the
+     * global factors the responsibilities read drawn around their prior ({@link PseudoCounts}),
+     * and the locals from them.
+     */
     KMEANS_PLUS_PLUS
   }
 
