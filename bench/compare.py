@@ -878,7 +878,8 @@ def table_ttb(root):
             if gmm:
                 sf = sc[1][-1]
                 print(f"{lead}vmodel reaches sklearn's final bound {fmt_e_short(sf)}: {fmt_reach(vc, sf)}; "
-                      f"vmodel's whole fit {fmt_s(v['fit_seconds'])} s")
+                      f"vmodel's whole fit {fmt_s(v['fit_seconds'])} s"
+                      + ("" if v["converged"] else " (not converged)"))
                 print(f"{pad}sklearn's whole fit: {fmt_s(sk['fit_seconds'])} s ({sk['n_iter']} it., "
                       f"{'converged' if sk['converged'] else 'not converged'}; its k-means and first M-step "
                       f"{fmt_s(sk['init_seconds'])} s)")

@@ -9,7 +9,9 @@
 # Options: --out DIR (default bench/out/<date>), --iters T (GMM iterations), --lda-iters T
 # (sklearn LDA iterations), --lda-vmodel-iters T (vmodel LDA sweeps: more than sklearn's, to see
 # how many it needs to reach sklearn's bound), --no-build (use the existing bench/target), --no-ttb (skip
-# the time-to-bound runs: each side's default fit, bound against wall time). Needs the README's set-up (Java 17+, Maven 3.8+);
+# the time-to-bound runs: each side's default fit, bound against wall time), --ttb-gmm "N D,N D" (their
+# mixture sizes), --ttb-budget S (end vmodel's mixture fits after the first sweep past S seconds; default
+# none). Needs the README's set-up (Java 17+, Maven 3.8+);
 # installs Debian's python3-sklearn and GNU time if missing (apt-get, as root or with sudo).
 # The method, and one run's table, are in docs/performance.md.
 set -euo pipefail
@@ -19,6 +21,8 @@ root="$(cd "$here/.." && pwd)"
 quick=0
 build=1
 ttb=1
+ttb_gmm_opt=()
+ttb_budget=0
 out=""
 gmm_iters=""
 lda_iters=""
@@ -28,11 +32,13 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --no-ttb) ttb=0 ;;
+    --ttb-gmm) IFS=, read -r -a ttb_gmm_opt <<<"$2"; shift ;;
+    --ttb-budget) ttb_budget="$2"; shift ;;
     --out) out="$2"; shift ;;
     --iters) gmm_iters="$2"; shift ;;
     --lda-iters) lda_iters="$2"; shift ;;
     --lda-vmodel-iters) lda_vmodel_iters="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -55,6 +61,7 @@ else
   ttb_gmm=("1e5 2" "1e5 10" "1e6 10")
   ttb_lda_iters=50
 fi
+if [[ ${#ttb_gmm_opt[@]} -gt 0 ]]; then ttb_gmm=("${ttb_gmm_opt[@]}"); fi
 # Time to bound (issue 15): each side's default fit, its bound after every iteration against wall
 # time; LDA on 90 % of the documents (every 10th held out), eta = 0.05.
 TTB_ETA=0.05
@@ -185,7 +192,7 @@ for size in "${gmm_sizes[@]}"; do
   sklearn_fit "$case_dir" gmm --dir "$case_dir/data" --k "$K" --iters "$iters"
   if [[ $ttb == 1 && " ${ttb_gmm[*]/%/,} " == *" $n $d,"* ]]; then
     echo "== GMM N=$n D=$d K=$K: time to bound (default fits)" >&2
-    ttb_fit "$case_dir" gmm-ttb --dir "$case_dir/data" --k "$K" -- gmm-ttb --dir "$case_dir/data" --k "$K"
+    ttb_fit "$case_dir" gmm-ttb --dir "$case_dir/data" --k "$K" --budget "$ttb_budget" -- gmm-ttb --dir "$case_dir/data" --k "$K"
   fi
   echo "gmm-n$n-d$d" >> "$out/cases"
   rm -rf "$case_dir/data"

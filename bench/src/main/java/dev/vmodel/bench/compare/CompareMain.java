@@ -27,7 +27,8 @@ import java.util.Map;
  * gmm-fit  --dir DIR --k K --iters T [--init kmeans|generated] [--threads T]
  * lda-data --docs M --vocab V --k K --seed S --out DIR   doc.npy, w.npy (int32 per token), r0.npy (T x K)
  * lda-fit  --dir DIR --k K --iters T [--init r0|generated] [--threads T]
- * gmm-ttb  --dir DIR --k K [--threads T]            time to bound: the generated fit with its defaults
+ * gmm-ttb  --dir DIR --k K [--threads T] [--budget S]   time to bound: the generated fit with its defaults
+ *                                                    (ended after the first sweep past S seconds, if given)
  * lda-ttb  --dir DIR --k K --eta E [--holdout H] [--threads T] [--out PREFIX]   the same for LDA on the
  *                                                    documents d with d % H != H - 1; writes PREFIX-lambda.npy
  *                                                    (q(phi), K x V) and PREFIX-theta.npy (q(theta), D x K)
@@ -183,7 +184,7 @@ public final class CompareMain {
     GaussianMixture model = GaussianMixture.builder().K(k).alpha0(ALPHA0).beta0(BETA0).nu0(d)
         .m0(new double[d]).W0(w0).build();
     GaussianMixture.Data data = new GaussianMixture.Data().x(x);
-    Curve c = curve(threads(o), opts -> model.fit(data, opts));
+    Curve c = curve(threads(o), Double.parseDouble(o.getOrDefault("budget", "0")), opts -> model.fit(data, opts));
     c.print("vmodel-gmm-ttb", Map.of("n", x.length, "d", d, "k", k), "");
   }
 
@@ -217,7 +218,7 @@ public final class CompareMain {
     LDA.Data data = new LDA.Data().doc(doc).w(w);
     Curve[] keepCurve = new Curve[1];
     LDA.Result[] result = new LDA.Result[1];
-    keepCurve[0] = curve(threads(o), opts -> result[0] = model.fit(data, opts));
+    keepCurve[0] = curve(threads(o), 0, opts -> result[0] = model.fit(data, opts));
     String prefix = o.get("out");
     if (prefix != null) {
       double[][] lambda = new double[k][];
@@ -260,24 +261,48 @@ public final class CompareMain {
     }
   }
 
-  static Curve curve(int nThreads, java.util.function.Function<FitOptions, FitResult> fit) {
+  /** Thrown by the listener to end a fit at the time budget (the fit's result is then not needed). */
+  private static final class Budget extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Budget() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * The default fit on {@code nThreads} threads; with {@code budget} seconds (0: none) the fit is ended
+   * after the first sweep past it (the curve up to there is kept; the result is then null).
+   */
+  static Curve curve(int nThreads, double budget, java.util.function.Function<FitOptions, FitResult> fit) {
     List<Double> seconds = new ArrayList<>();
+    List<Double> elbos = new ArrayList<>();
     long[] start = new long[1];
     FitOptions opts = FitOptions.defaults().withThreads(nThreads).withListener((restart, it, e) -> {
       double t = (System.nanoTime() - start[0]) / 1e9;
       seconds.add(t);
+      elbos.add(e);
       if (it <= 20 || it % 10 == 0) {
         System.err.printf(Locale.ROOT, "  sweep %d: %.3f s, ELBO %.10g%n", it, t, e);
       }
+      if (budget > 0 && t > budget) {
+        throw new Budget();
+      }
     });
-    start[0] = System.nanoTime();
-    FitResult r = fit.apply(opts);
-    double total = (System.nanoTime() - start[0]) / 1e9;
     if (FitOptions.defaults().restarts() != 1) {
       throw new IllegalStateException("time to bound assumes one start; the default has " + FitOptions.defaults().restarts());
     }
-    return new Curve(seconds.stream().mapToDouble(Double::doubleValue).toArray(), r.elboTrace(), total, r.converged(),
-        nThreads);
+    start[0] = System.nanoTime();
+    boolean converged;
+    try {
+      converged = fit.apply(opts).converged();
+    } catch (Budget b) {
+      converged = false;
+      System.err.printf(Locale.ROOT, "  stopped at the time budget of %s s%n", budget);
+    }
+    double total = (System.nanoTime() - start[0]) / 1e9;
+    return new Curve(seconds.stream().mapToDouble(Double::doubleValue).toArray(),
+        elbos.stream().mapToDouble(Double::doubleValue).toArray(), total, converged, nThreads);
   }
 
   // ---------------------------------------------------------------- timing
