@@ -11,7 +11,7 @@
 # how many it needs to reach sklearn's bound), --no-build (use the existing bench/target), --no-ttb (skip
 # the time-to-bound runs: each side's default fit, bound against wall time), --ttb-gmm "N D,N D" (their
 # mixture sizes), --ttb-budget S (end vmodel's mixture fits after the first sweep past S seconds; default
-# none). Needs the README's set-up (Java 17+, Maven 3.8+);
+# none, --quick: 20). Needs the README's set-up (Java 17+, Maven 3.8+);
 # installs Debian's python3-sklearn and GNU time if missing (apt-get, as root or with sudo).
 # The method, and one run's table, are in docs/performance.md.
 set -euo pipefail
@@ -22,7 +22,7 @@ quick=0
 build=1
 ttb=1
 ttb_gmm_opt=()
-ttb_budget=0
+ttb_budget=""
 out=""
 gmm_iters=""
 lda_iters=""
@@ -51,6 +51,7 @@ if [[ $quick == 1 ]]; then
   lda_iters="${lda_iters:-4}"
   lda_vmodel_iters="${lda_vmodel_iters:-12}"
   ttb_gmm=("1e4 2" "1e5 10")
+  ttb_budget="${ttb_budget:-20}"
   ttb_lda_iters=20
 else
   gmm_sizes=("1e5 2" "1e5 10" "1e6 2" "1e6 10")
@@ -59,6 +60,7 @@ else
   lda_iters="${lda_iters:-10}"
   lda_vmodel_iters="${lda_vmodel_iters:-60}"
   ttb_gmm=("1e5 2" "1e5 10" "1e6 10")
+  ttb_budget="${ttb_budget:-0}"
   ttb_lda_iters=50
 fi
 if [[ ${#ttb_gmm_opt[@]} -gt 0 ]]; then ttb_gmm=("${ttb_gmm_opt[@]}"); fi
