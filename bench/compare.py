@@ -3,6 +3,10 @@
 
     compare.py gmm   --dir DIR --k K --iters T   BayesianGaussianMixture from DIR/x.npy, DIR/labels.npy
     compare.py lda   --dir DIR --k K --iters T   LatentDirichletAllocation from DIR/{doc,w,r0}.npy
+    compare.py gmm-ttb --dir DIR --k K [--check M]           time to bound: sklearn's defaults
+    compare.py lda-ttb --dir DIR --k K --iters M --eta E --holdout H --out PREFIX [--check M]
+    compare.py lda-eval --dir DIR --case CASE_DIR --k K --eta E --holdout H
+                                                 topic cosines, held-out bounds of CASE_DIR/*-lambda.npy
     compare.py table ROOT                        the comparison table of every case under ROOT
 
 gmm and lda print one JSON object on the last line of stdout. Run with Debian's /usr/bin/python3
@@ -311,6 +315,272 @@ def run_lda(a):
 
 
 # ---------------------------------------------------------------------------------------------
+# Time to bound: each side from its own default start, bound against wall time
+
+
+class Clock:
+    """Wall time of a fit without the bound computations the hooks add (not part of sklearn's fit)."""
+
+    def __init__(self):
+        self.start = time.perf_counter()
+        self.excluded = 0.0
+
+    def now(self):
+        return time.perf_counter() - self.start - self.excluded
+
+    def exclude(self, since):
+        self.excluded += time.perf_counter() - since
+
+
+def gmm_ttb_model(cls, k, d, max_iter):
+    """sklearn's BayesianGaussianMixture with its defaults (init_params='kmeans', its own KMeans,
+    tol 1e-3, max_iter 100) but the model's priors, and reg_covar = 0 (it would change the model's
+    M-step)."""
+    return cls(
+        n_components=k,
+        covariance_type="full",
+        weight_concentration_prior_type="dirichlet_distribution",
+        weight_concentration_prior=0.001,
+        mean_precision_prior=1.0,
+        mean_prior=np.zeros(d),
+        degrees_of_freedom_prior=float(d),
+        covariance_prior=np.eye(d),
+        reg_covar=0.0,
+        max_iter=max_iter,
+        random_state=0,
+    )
+
+
+def run_gmm_ttb(a):
+    import warnings
+
+    import sklearn
+    from sklearn.mixture import BayesianGaussianMixture
+
+    X = np.load(os.path.join(a.dir, "x.npy"))
+    n, d = X.shape
+    k = a.k
+    alpha0, beta0, nu0, m0, W0inv = 0.001, 1.0, float(d), np.zeros(d), np.eye(d)
+
+    def full_bound(model):
+        # the state fit(max_iter = m) leaves: parameters of the m-th M-step, then its final E-step
+        _, log_resp = model._estimate_log_prob_resp(X)
+        return gmm_full_elbo(X, log_resp, *q_params(model), alpha0, beta0, m0, W0inv, nu0)
+
+    clock = [None]
+    seconds, bounds, init = [], [], [None]
+
+    class Timed(BayesianGaussianMixture):
+        def _initialize_parameters(self, X, random_state):
+            super()._initialize_parameters(X, random_state)  # its KMeans, then the M-step from its labels
+            init[0] = clock[0].now()
+
+        def _m_step(self, X, log_resp):
+            super()._m_step(X, log_resp)
+            t = clock[0].now()
+            since = time.perf_counter()
+            seconds.append(t)
+            bounds.append(full_bound(self))
+            clock[0].exclude(since)
+
+    model = gmm_ttb_model(Timed, k, d, 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clock[0] = Clock()
+        model.fit(X)
+        whole = clock[0].now()
+    out = {
+        "impl": "sklearn-gmm-ttb",
+        "sklearn": sklearn.__version__,
+        "blas": blas_info(),
+        "n": n,
+        "d": d,
+        "k": k,
+        "tol": model.tol,
+        "max_iter": model.max_iter,
+        "converged": bool(model.converged_),
+        "n_iter": int(model.n_iter_),
+        "init_seconds": init[0],
+        "fit_seconds": whole,
+        "seconds": seconds,
+        "bounds": bounds,
+    }
+    # The curve's point m must be what fit(max_iter = m) leaves: one real fit checks it.
+    m = min(a.check, len(bounds))  # a fit that converged earlier is checked at its last iteration
+    if m > 0:
+        ref = gmm_ttb_model(BayesianGaussianMixture, k, d, m)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref.fit(X)
+        b = full_bound(ref)
+        out["check"] = {"m": m, "bound": b, "curve": bounds[m - 1]}
+        if abs(b - bounds[m - 1]) > 1e-9 * abs(b):
+            raise SystemExit(f"gmm-ttb: the curve's bound after {m} iterations {bounds[m - 1]!r} differs from "
+                             f"fit(max_iter={m})'s {b!r}")
+    print(json.dumps(out))
+
+
+def lda_split(dirname, holdout):
+    """The corpus as document x word counts, split into the documents d with d % holdout != holdout - 1
+    (training, in order: CompareMain lda-ttb's numbering) and the others (held out)."""
+    import scipy.sparse as sp
+
+    doc = np.load(os.path.join(dirname, "doc.npy"))
+    w = np.load(os.path.join(dirname, "w.npy"))
+    docs, vocab = int(doc.max()) + 1, int(w.max()) + 1
+    X = sp.csr_matrix((np.ones(len(w)), (doc, w)), shape=(docs, vocab))
+    X.sum_duplicates()
+    held = np.arange(docs) % holdout == holdout - 1 if holdout > 0 else np.zeros(docs, bool)
+    return X[~held], X[held]
+
+
+def lda_ttb_model(cls, k, eta, max_iter):
+    """sklearn's batch LDA with its defaults (its own random start, 100 inner iterations up to a mean
+    change of 1e-3) but max_iter and the priors alpha = 0.1, eta."""
+    return cls(
+        n_components=k,
+        doc_topic_prior=0.1,
+        topic_word_prior=eta,
+        learning_method="batch",
+        max_iter=max_iter,
+        evaluate_every=-1,
+        random_state=0,
+    )
+
+
+def run_lda_ttb(a):
+    import sklearn
+    from sklearn.decomposition import LatentDirichletAllocation
+
+    X, _ = lda_split(a.dir, a.holdout)
+    clock = [None]
+    seconds, bounds = [], []
+
+    class Timed(LatentDirichletAllocation):
+        def _em_step(self, X, total_samples, batch_update, parallel=None):
+            super()._em_step(X, total_samples, batch_update, parallel)
+            t = clock[0].now()
+            since = time.perf_counter()
+            seconds.append(t)
+            # what fit(max_iter = m) reports: a final E-step from gamma = 1, then the full bound
+            # (score(X) draws no random numbers: the next _em_step's start is unchanged)
+            bounds.append(float(self.score(X)))
+            clock[0].exclude(since)
+
+    model = lda_ttb_model(Timed, a.k, a.eta, a.iters)
+    clock[0] = Clock()
+    model.fit(X)
+    whole = clock[0].now()
+    np.save(a.out + "-lambda.npy", model.components_)
+    out = {
+        "impl": "sklearn-lda-ttb",
+        "sklearn": sklearn.__version__,
+        "blas": blas_info(),
+        "documents": X.shape[0],
+        "vocabulary": X.shape[1],
+        "tokens": int(X.sum()),
+        "k": a.k,
+        "eta": a.eta,
+        "holdout": a.holdout,
+        "max_iter": a.iters,
+        "fit_seconds": whole,
+        "seconds": seconds,
+        "bounds": bounds,
+    }
+    m = a.check
+    if m and len(bounds) >= m:
+        ref = lda_ttb_model(LatentDirichletAllocation, a.k, a.eta, m).fit(X)
+        b = float(ref.score(X))
+        out["check"] = {"m": m, "bound": b, "curve": bounds[m - 1]}
+        if abs(b - bounds[m - 1]) > 1e-9 * abs(b):
+            raise SystemExit(f"lda-ttb: the curve's bound after {m} iterations {bounds[m - 1]!r} differs from "
+                             f"fit(max_iter={m})'s {b!r}")
+    print(json.dumps(out))
+
+
+def heldout_bound(Xh, lam, alpha, tol=1e-10, max_iter=10000):
+    """Per-word held-out bound of LDA at fitted topics q(phi) = Dir(lam) (K x V): each held-out
+    document's q(theta_d) = Dir(gamma_d) and q(z_dn) by coordinate ascent from gamma = 1 until the
+    mean change of gamma is below tol, then
+    sum_d (E[ln p(w_d, z_d, theta_d | phi)] - E[ln q(z_d, theta_d)]) / tokens, with E[ln phi] under
+    q(phi) (the document part of sklearn's _approx_bound)."""
+    import scipy.sparse as sp
+    from scipy.special import digamma, gammaln, logsumexp
+
+    k = lam.shape[0]
+    e_ln_beta = digamma(lam) - digamma(lam.sum(1))[:, None]
+    exp_beta = np.exp(e_ln_beta)
+    coo = Xh.tocoo()
+    rows, cols, cnt = coo.row, coo.col, coo.data
+    gamma = np.ones((Xh.shape[0], k))
+    for it in range(max_iter):
+        exp_theta = np.exp(digamma(gamma) - digamma(gamma.sum(1))[:, None])
+        norm = np.einsum("nk,kn->n", exp_theta[rows], exp_beta[:, cols]) + 1e-300
+        ratio = sp.csr_matrix((cnt / norm, (rows, cols)), shape=Xh.shape)
+        new = alpha + exp_theta * (ratio @ exp_beta.T)
+        change = np.mean(np.abs(new - gamma))
+        gamma = new
+        if change < tol:
+            break
+    e_ln_theta = digamma(gamma) - digamma(gamma.sum(1))[:, None]
+    words = float(cnt @ logsumexp(e_ln_theta[rows] + e_ln_beta[:, cols].T, axis=1))
+    theta = float(np.sum((alpha - gamma) * e_ln_theta) + np.sum(gammaln(gamma)) - np.sum(gammaln(gamma.sum(1))))
+    theta += Xh.shape[0] * (gammaln(k * alpha) - k * gammaln(alpha))
+    return (words + theta) / float(cnt.sum()), it + 1
+
+
+def heldout_by_sklearn(Xh, lam, k, eta):
+    """heldout_bound by other code: sklearn's E-step (to a mean change of 1e-12) and its _approx_bound,
+    minus its topic term E[ln p(phi | eta)] - E[ln q(phi)], per held-out token."""
+    from scipy.special import gammaln
+    from sklearn.decomposition import LatentDirichletAllocation
+    from sklearn.decomposition._lda import _dirichlet_expectation_2d
+
+    m = LatentDirichletAllocation(n_components=k, doc_topic_prior=0.1, topic_word_prior=eta, mean_change_tol=1e-12,
+                                  max_doc_update_iter=100000)
+    e_ln = _dirichlet_expectation_2d(lam)
+    m.components_, m.doc_topic_prior_, m.topic_word_prior_ = lam, 0.1, eta
+    m.exp_dirichlet_component_ = np.exp(e_ln)
+    gamma, _ = m._e_step(Xh, cal_sstats=False, random_init=False)
+    v = lam.shape[1]
+    topic = np.sum((eta - lam) * e_ln) + np.sum(gammaln(lam) - gammaln(eta)) + np.sum(gammaln(eta * v) - gammaln(lam.sum(1)))
+    return float((m._approx_bound(Xh, gamma, sub_sampling=False) - topic) / Xh.sum())
+
+
+def topic_cosine(true, lam):
+    """Mean over the true topics of the cosine similarity with the best-matching fitted topic mean
+    lam_k / sum(lam_k) (best match per true topic, not a one-to-one assignment)."""
+    fitted = lam / lam.sum(1, keepdims=True)
+    a = true / np.linalg.norm(true, axis=1, keepdims=True)
+    b = fitted / np.linalg.norm(fitted, axis=1, keepdims=True)
+    return float(np.mean(np.max(a @ b.T, axis=1)))
+
+
+def run_lda_eval(a):
+    import glob
+
+    from sklearn.decomposition import LatentDirichletAllocation
+
+    X, Xh = lda_split(a.dir, a.holdout)
+    true = np.load(os.path.join(a.dir, "topics.npy"))
+    out = {"heldout_documents": Xh.shape[0], "heldout_tokens": int(Xh.sum())}
+    for path in sorted(glob.glob(os.path.join(a.case, "*-lambda.npy"))):
+        name = os.path.basename(path)[: -len("-lambda.npy")]
+        lam = np.load(path)
+        per_word, its = heldout_bound(Xh, lam, 0.1)
+        r = {"topic_cosine": topic_cosine(true, lam), "heldout_per_word": per_word, "heldout_iterations": its,
+             "heldout_sklearn_check": heldout_by_sklearn(Xh, lam, a.k, a.eta)}
+        theta = os.path.join(a.case, name + "-theta.npy")
+        if os.path.exists(theta):
+            # vmodel's final ELBO recomputed by sklearn's bound formula at its written q(theta), q(phi)
+            m = LatentDirichletAllocation(n_components=a.k, doc_topic_prior=0.1, topic_word_prior=a.eta)
+            m.components_, m.doc_topic_prior_, m.topic_word_prior_ = lam, 0.1, a.eta
+            r["sklearn_formula_at_q"] = float(m._approx_bound(X, np.load(theta), sub_sampling=False))
+        out[name] = r
+    print(json.dumps(out))
+
+
+# ---------------------------------------------------------------------------------------------
 # The table
 
 
@@ -533,6 +803,142 @@ def table(root):
             print(f"   {t:<{cw}}  {fmt_s(a):>8} {fmt_s(b):>8} {fmt_speedup(a, b):>8}  "
                   f"{fmt_s(a1):>8} {fmt_s(b1):>8} {fmt_speedup(a1, b1):>8}  "
                   f"{fmt_mb(rv):>5}/{fmt_mb(rs):<5} {ag:>10.0e}")
+    print()
+    table_ttb(root)
+
+
+def ttb_curve(run):
+    """(seconds, bounds) of a time-to-bound run: sklearn's or vmodel's, bound after iteration m at index m - 1."""
+    if run is None:
+        return None
+    b = run.get("bounds") if "bounds" in run else run.get("elbo_trace")
+    return run["seconds"], b
+
+
+def ttb_reach(curve, target):
+    """The first point of curve at or above target: (seconds, iterations), or None."""
+    secs, b = curve
+    i = next((i for i, e in enumerate(b) if e >= target), None)
+    return None if i is None else (secs[i], i + 1)
+
+
+def fmt_reach(curve, target):
+    r = ttb_reach(curve, target)
+    return f"never ({len(curve[1])} it.)" if r is None else f"{fmt_s(r[0])} s ({r[1]} it.)"
+
+
+def table_ttb(root):
+    ms = (1, 2, 5, 10, 20)
+    printed = False
+    for case in case_list(root):
+        cd = os.path.join(root, case)
+        runs = {r: last_json(os.path.join(cd, f"{r}-ttb.json")) for r in ("vmodel1", "vmodel", "sklearn1", "sklearn")}
+        if runs["vmodel1"] is None or runs["sklearn1"] is None:
+            continue
+        ev = last_json(os.path.join(cd, "lda-eval.json"))
+        v1, s1 = runs["vmodel1"], runs["sklearn1"]
+        gmm = v1["impl"] == "vmodel-gmm-ttb"
+        if not printed:
+            print("== time to bound: each side's default fit, its full ELBO (every constant) after m iterations and the")
+            print("   wall seconds from the start of fit to it (initialisation included; sklearn's clock stops")
+            print("   while the bound is computed); 'reaches X' = the first iteration whose bound is at or above X")
+            print()
+            printed = True
+        if gmm:
+            title = f"GMM  N={v1['n']:.0e} D={v1['d']} K={v1['k']}".replace("e+0", "e")
+            proto = (f"vmodel: fit's defaults (tolerance {v1['tolerance']:g}, its default start); sklearn: its defaults\n"
+                     f"   (init_params='kmeans', tol {s1['tol']:g}, max_iter {s1['max_iter']}) but reg_covar 0 and the model's priors")
+        else:
+            title = (f"LDA  {v1['documents']} training docs ({v1['tokens']} tokens; every {v1['holdout']}th held out), "
+                     f"V={v1['vocabulary']}, K={v1['k']}, alpha=0.1, eta={v1['eta']:g}")
+            proto = (f"vmodel: fit's defaults (tolerance {v1['tolerance']:g}, its default start); sklearn: batch LDA,\n"
+                     f"   its defaults and random start, max_iter = m (curve to {s1['max_iter']})")
+        print(f"== {title}")
+        print(f"   {proto}")
+        w = 13
+        wf = 17
+        print(f"   {'thr.':<5}{'side':<9}" + "".join(f"{'m=' + str(m):>{w}}" for m in ms) + f"{'final':>{wf}}")
+        for suffix in ("1", ""):
+            v, sk = runs["vmodel" + suffix], runs["sklearn" + suffix]
+            if v is None or sk is None:
+                continue
+            nthr = v["threads"] if suffix == "" else 1
+            if suffix == "" and nthr == 1:
+                continue
+            for side, run in (("sklearn", sk), ("vmodel", v)):
+                secs, b = ttb_curve(run)
+                cells = [fmt_e_short(b[m - 1]) if len(b) >= m else "-" for m in ms] + [fmt_e_short(b[-1])]
+                times = [f"{fmt_s(secs[m - 1])} s" if len(b) >= m else "" for m in ms] + [f"{fmt_s(secs[-1])} s m={len(b)}"]
+                print(f"   {str(nthr) if side == 'sklearn' else '':<5}{side:<9}" + "".join(f"{c:>{w}}" for c in cells[:-1])
+                      + f"{cells[-1]:>{wf}}")
+                print(f"   {'':<14}" + "".join(f"{c:>{w}}" for c in times[:-1]) + f"{times[-1]:>{wf}}")
+            vc, sc = ttb_curve(v), ttb_curve(sk)
+            lead = f"   {nthr} thr.: "
+            pad = " " * len(lead)
+            if gmm:
+                sf = sc[1][-1]
+                print(f"{lead}vmodel reaches sklearn's final bound {fmt_e_short(sf)}: {fmt_reach(vc, sf)}; "
+                      f"vmodel's whole fit {fmt_s(v['fit_seconds'])} s"
+                      + ("" if v["converged"] else " (not converged)"))
+                print(f"{pad}sklearn's whole fit: {fmt_s(sk['fit_seconds'])} s ({sk['n_iter']} it., "
+                      f"{'converged' if sk['converged'] else 'not converged'}; its k-means and first M-step "
+                      f"{fmt_s(sk['init_seconds'])} s)")
+            else:
+                for m in (10, 20):
+                    if len(sc[1]) >= m:
+                        print(f"{lead}vmodel reaches sklearn's {m}-iteration bound {fmt_e_short(sc[1][m - 1])}: "
+                              f"{fmt_reach(vc, sc[1][m - 1])}; sklearn's {m} it.: {fmt_s(sc[0][m - 1])} s")
+                if len(sc[1]) >= 20:
+                    diff = vc[1][-1] - sc[1][19]
+                    print(f"{lead}vmodel's final bound {fmt_e_short(vc[1][-1])} ({len(vc[1])} sweeps, "
+                          f"{'converged' if v['converged'] else 'not converged'}, {fmt_s(v['fit_seconds'])} s)")
+                    print(f"{pad}minus sklearn's after 20 iterations: {diff:+.1f} ({diff / v['tokens']:+.4f} per token)")
+            print(f"{lead}vmodel reaches sklearn's best {fmt_e_short(max(sc[1]))}: {fmt_reach(vc, max(sc[1]))};")
+            print(f"{pad}sklearn reaches vmodel's best {fmt_e_short(max(vc[1]))}: {fmt_reach(sc, max(vc[1]))}")
+            if ev is not None:
+                parts = []
+                for side, name in (("sklearn", "sklearn" + suffix), ("vmodel", "vmodel" + suffix)):
+                    e = ev.get(name + "-ttb")
+                    if e:
+                        parts.append(f"{side} {e['topic_cosine']:.4f} / {e['heldout_per_word']:.4f}")
+                print(f"{lead}topic cosine / held-out per-word bound: " + ", ".join(parts))
+        checks = []
+        for name, run in runs.items():
+            c = run and run.get("check")
+            if c:
+                checks.append(f"{name} {abs(c['bound'] - c['curve']) / abs(c['bound']):.0e}")
+        if checks:
+            m = next(r["check"]["m"] for r in runs.values() if r and r.get("check"))
+            print(f"   sklearn's curve at m={m} vs a real fit with max_iter={m}, relative difference: "
+                  + ", ".join(checks).replace("e+00", ""))
+        if gmm:
+            print("   bounds: vmodel's ELBO trace; sklearn's: the full ELBO (compare.py gmm_full_elbo) at its state")
+            print("   after the m-th M-step and the E-step fit(max_iter = m) ends with")
+        elif ev is not None:
+            d1 = []
+            for name in ("vmodel1", "vmodel"):
+                e = ev.get(name + "-ttb")
+                if e and "sklearn_formula_at_q" in e and runs[name]:
+                    f = runs[name]["elbo_trace"][-1]
+                    d1.append(f"{name} {abs(f - e['sklearn_formula_at_q']) / abs(f):.0e}")
+            print("   bounds: vmodel's ELBO trace; sklearn's: lda.score(X) (= the bound fit(max_iter = m) reports);")
+            print("   vmodel's final ELBO vs sklearn's formula at vmodel's written q(theta), q(phi), relative")
+            print("   difference: " + ", ".join(d1))
+            print(f"   topic cosine: mean over the {v1['k']} true topics of the cosine with the best-matching fitted topic")
+            print("   mean lambda_k / sum(lambda_k) (best match each, not one-to-one). Held-out per-word bound: on the "
+                  f"{ev['heldout_documents']}")
+            print(f"   held-out documents ({ev['heldout_tokens']} tokens), q(theta_d), q(z_d) by coordinate ascent from "
+                  "gamma = 1")
+            print("   to convergence at the side's fitted q(phi) (the same Python code for both), then")
+            print("   sum_d (E[ln p(w_d, z_d, theta_d | phi)] - E[ln q(z_d, theta_d)]) / tokens, E[ln phi] under q(phi);")
+            dh = max((abs(e["heldout_per_word"] - e["heldout_sklearn_check"]) for n, e in ev.items()
+                      if isinstance(e, dict) and "heldout_sklearn_check" in e), default=float("nan"))
+            print(f"   by sklearn's E-step (mean change 1e-12) and _approx_bound less its topic term: within {dh:.0e} per token")
+        print()
+
+
+def fmt_e_short(x):
+    return "-" if x is None else (f"{x:.1f}" if abs(x) < 1e9 else f"{x:.6e}")
 
 
 def main():
@@ -543,6 +949,24 @@ def main():
         q.add_argument("--dir", required=True)
         q.add_argument("--k", type=int, required=True)
         q.add_argument("--iters", type=int, required=True)
+    q = sub.add_parser("gmm-ttb")
+    q.add_argument("--dir", required=True)
+    q.add_argument("--k", type=int, required=True)
+    q.add_argument("--check", type=int, default=5)
+    q = sub.add_parser("lda-ttb")
+    q.add_argument("--dir", required=True)
+    q.add_argument("--k", type=int, required=True)
+    q.add_argument("--iters", type=int, required=True)
+    q.add_argument("--eta", type=float, required=True)
+    q.add_argument("--holdout", type=int, required=True)
+    q.add_argument("--out", required=True)
+    q.add_argument("--check", type=int, default=5)
+    q = sub.add_parser("lda-eval")
+    q.add_argument("--dir", required=True)
+    q.add_argument("--case", required=True)
+    q.add_argument("--k", type=int, required=True)
+    q.add_argument("--eta", type=float, required=True)
+    q.add_argument("--holdout", type=int, required=True)
     t = sub.add_parser("table")
     t.add_argument("root")
     a = p.parse_args()
@@ -550,6 +974,12 @@ def main():
         run_gmm(a)
     elif a.cmd == "lda":
         run_lda(a)
+    elif a.cmd == "gmm-ttb":
+        run_gmm_ttb(a)
+    elif a.cmd == "lda-ttb":
+        run_lda_ttb(a)
+    elif a.cmd == "lda-eval":
+        run_lda_eval(a)
     else:
         table(a.root)
 

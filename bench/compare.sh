@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Times the generated Gaussian mixture and LDA against scikit-learn on this machine, in one run.
 #
-#   bench/compare.sh            the full comparison (about 17 minutes on 2 cores)
+#   bench/compare.sh            the full comparison (about 20 minutes on 2 cores)
 #   bench/compare.sh --quick    smaller sizes and fewer iterations (about 2 minutes)
 #
 # Each vmodel fit runs twice with the same arguments: on one thread (vmodel1.*) and on $(nproc)
 # threads (vmodel.*); sklearn runs with its default BLAS threads (sklearn.*) and one (sklearn1.*).
 # Options: --out DIR (default bench/out/<date>), --iters T (GMM iterations), --lda-iters T
 # (sklearn LDA iterations), --lda-vmodel-iters T (vmodel LDA sweeps: more than sklearn's, to see
-# how many it needs to reach sklearn's bound), --no-build (use the existing bench/target). Needs the README's set-up (Java 17+, Maven 3.8+);
+# how many it needs to reach sklearn's bound), --no-build (use the existing bench/target), --no-ttb (skip
+# the time-to-bound runs: each side's default fit, bound against wall time), --ttb-gmm "N D,N D" (their
+# mixture sizes), --ttb-budget S (end vmodel's mixture fits after the first sweep past S seconds; default
+# none, --quick: 20). Needs the README's set-up (Java 17+, Maven 3.8+);
 # installs Debian's python3-sklearn and GNU time if missing (apt-get, as root or with sudo).
 # The method, and one run's table, are in docs/performance.md.
 set -euo pipefail
@@ -17,6 +20,9 @@ root="$(cd "$here/.." && pwd)"
 
 quick=0
 build=1
+ttb=1
+ttb_gmm_opt=()
+ttb_budget=""
 out=""
 gmm_iters=""
 lda_iters=""
@@ -25,11 +31,14 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
     --no-build) build=0 ;;
+    --no-ttb) ttb=0 ;;
+    --ttb-gmm) IFS=, read -r -a ttb_gmm_opt <<<"$2"; shift ;;
+    --ttb-budget) ttb_budget="$2"; shift ;;
     --out) out="$2"; shift ;;
     --iters) gmm_iters="$2"; shift ;;
     --lda-iters) lda_iters="$2"; shift ;;
     --lda-vmodel-iters) lda_vmodel_iters="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -41,13 +50,24 @@ if [[ $quick == 1 ]]; then
   lda_case="300 2000"
   lda_iters="${lda_iters:-4}"
   lda_vmodel_iters="${lda_vmodel_iters:-12}"
+  ttb_gmm=("1e4 2" "1e5 10")
+  ttb_budget="${ttb_budget:-20}"
+  ttb_lda_iters=20
 else
   gmm_sizes=("1e5 2" "1e5 10" "1e6 2" "1e6 10")
   gmm_iters="${gmm_iters:-8}"
   lda_case="2000 5000"
   lda_iters="${lda_iters:-10}"
   lda_vmodel_iters="${lda_vmodel_iters:-60}"
+  ttb_gmm=("1e5 2" "1e5 10" "1e6 10")
+  ttb_budget="${ttb_budget:-0}"
+  ttb_lda_iters=50
 fi
+if [[ ${#ttb_gmm_opt[@]} -gt 0 ]]; then ttb_gmm=("${ttb_gmm_opt[@]}"); fi
+# Time to bound (issue 15): each side's default fit, its bound after every iteration against wall
+# time; LDA on 90 % of the documents (every 10th held out), eta = 0.05.
+TTB_ETA=0.05
+TTB_HOLDOUT=10
 K=10
 LDA_K=20
 out="${out:-$here/out/$(date +%Y%m%d-%H%M%S)$([[ $quick == 1 ]] && echo -quick || true)}"
@@ -136,6 +156,29 @@ sklearn_fit() { # sklearn_fit CASE_DIR ARGS... : compare.py ARGS with the defaul
     > "$case_dir/sklearn1.json" 2> "$case_dir/sklearn1.log" || { cat "$case_dir/sklearn1.log" >&2; exit 1; }
 }
 
+ttb_fit() { # ttb_fit CASE_DIR JAVA_ARGS... -- PY_ARGS... : the time-to-bound runs, each side on one
+  # thread (vmodel1-ttb.*, sklearn1-ttb.*) and on all cores (vmodel-ttb.*, sklearn-ttb.*); LDA's fitted
+  # q(phi) goes to CASE_DIR/<run>-lambda.npy
+  local case_dir="$1"; shift
+  local jargs=() pargs=() run
+  while [[ $1 != -- ]]; do jargs+=("$1"); shift; done
+  shift
+  pargs=("$@")
+  local lda=0
+  [[ ${jargs[0]} == lda-ttb ]] && lda=1
+  for run in vmodel1 vmodel sklearn1 sklearn; do
+    local extra=()
+    if [[ $lda == 1 ]]; then extra=(--out "$case_dir/$run-ttb"); fi
+    echo "   $run" >&2
+    case $run in
+      vmodel1) "${java_cmd[@]}" "${jargs[@]}" --threads 1 "${extra[@]}" ;;
+      vmodel) "${java_cmd[@]}" "${jargs[@]}" --threads "$nthreads" "${extra[@]}" ;;
+      sklearn1) "${py1_cmd[@]}" "${pargs[@]}" "${extra[@]}" ;;
+      sklearn) "${py_cmd[@]}" "${pargs[@]}" "${extra[@]}" ;;
+    esac > "$case_dir/$run-ttb.json" 2> "$case_dir/$run-ttb.log" || { cat "$case_dir/$run-ttb.log" >&2; exit 1; }
+  done
+}
+
 # ------------------------------------------------------------------ Gaussian mixture
 for size in "${gmm_sizes[@]}"; do
   read -r n d <<<"$size"
@@ -149,6 +192,10 @@ for size in "${gmm_sizes[@]}"; do
   "${java_cmd[@]}" gmm-data --n "$n" --d "$d" --k "$K" --seed 42 --out "$case_dir/data"
   vmodel_fit "$case_dir" gmm-fit --dir "$case_dir/data" --k "$K" --iters "$iters"
   sklearn_fit "$case_dir" gmm --dir "$case_dir/data" --k "$K" --iters "$iters"
+  if [[ $ttb == 1 && " ${ttb_gmm[*]/%/,} " == *" $n $d,"* ]]; then
+    echo "== GMM N=$n D=$d K=$K: time to bound (default fits)" >&2
+    ttb_fit "$case_dir" gmm-ttb --dir "$case_dir/data" --k "$K" --budget "$ttb_budget" -- gmm-ttb --dir "$case_dir/data" --k "$K"
+  fi
   echo "gmm-n$n-d$d" >> "$out/cases"
   rm -rf "$case_dir/data"
 done
@@ -161,6 +208,13 @@ echo "== LDA $docs documents, vocabulary $vocab, K=$LDA_K, $lda_iters iterations
 "${java_cmd[@]}" lda-data --docs "$docs" --vocab "$vocab" --k "$LDA_K" --seed 7 --out "$case_dir/data"
 vmodel_fit "$case_dir" lda-fit --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_vmodel_iters"
 sklearn_fit "$case_dir" lda --dir "$case_dir/data" --k "$LDA_K" --iters "$lda_iters"
+if [[ $ttb == 1 ]]; then
+  echo "== LDA: time to bound (default fits on 90 % of the documents, eta = $TTB_ETA)" >&2
+  ttb_fit "$case_dir" lda-ttb --dir "$case_dir/data" --k "$LDA_K" --eta "$TTB_ETA" --holdout "$TTB_HOLDOUT" \
+    -- lda-ttb --dir "$case_dir/data" --k "$LDA_K" --iters "$ttb_lda_iters" --eta "$TTB_ETA" --holdout "$TTB_HOLDOUT"
+  "${py_cmd[@]}" lda-eval --dir "$case_dir/data" --case "$case_dir" --k "$LDA_K" --eta "$TTB_ETA" \
+    --holdout "$TTB_HOLDOUT" > "$case_dir/lda-eval.json"
+fi
 echo "lda-d$docs-v$vocab" >> "$out/cases"
 rm -rf "$case_dir/data"
 

@@ -27,6 +27,11 @@ import java.util.Map;
  * gmm-fit  --dir DIR --k K --iters T [--init kmeans|generated] [--threads T]
  * lda-data --docs M --vocab V --k K --seed S --out DIR   doc.npy, w.npy (int32 per token), r0.npy (T x K)
  * lda-fit  --dir DIR --k K --iters T [--init r0|generated] [--threads T]
+ * gmm-ttb  --dir DIR --k K [--threads T] [--budget S]   time to bound: the generated fit with its defaults
+ *                                                    (ended after the first sweep past S seconds, if given)
+ * lda-ttb  --dir DIR --k K --eta E [--holdout H] [--threads T] [--out PREFIX]   the same for LDA on the
+ *                                                    documents d with d % H != H - 1; writes PREFIX-lambda.npy
+ *                                                    (q(phi), K x V) and PREFIX-theta.npy (q(theta), D x K)
  * stream                                             single-thread memory bandwidth (triad)
  * gmm-profile --n N --d D --k K --iters T [--threads 1,2]   per-update times of the generated
  *                                                    code vs the fused reference (see {@link Profile})
@@ -49,6 +54,8 @@ public final class CompareMain {
       case "gmm-fit" -> gmmFit(o);
       case "lda-data" -> ldaData(o);
       case "lda-fit" -> ldaFit(o);
+      case "gmm-ttb" -> gmmTtb(o);
+      case "lda-ttb" -> ldaTtb(o);
       case "stream" -> stream();
       case "gmm-profile" -> Profile.gmm(o);
       default -> {
@@ -127,6 +134,7 @@ public final class CompareMain {
     Npy.writeInts(out.resolve("doc.npy"), c.doc());
     Npy.writeInts(out.resolve("w.npy"), c.word());
     Npy.writeDoubles(out.resolve("r0.npy"), Synthetic.randomResponsibilities(c.tokens(), k, seed + 1), c.tokens(), k);
+    Npy.writeDoubles(out.resolve("topics.npy"), c.topics());
     System.err.printf(Locale.ROOT, "lda corpus: %d documents, vocabulary %d, %d tokens%n", docs, vocab, c.tokens());
   }
 
@@ -155,6 +163,146 @@ public final class CompareMain {
       run = byFit(iters, threads(o), opts -> model.fit(data, opts));
     }
     run.print("vmodel-lda", load, Map.of("documents", docs, "vocabulary", vocab, "tokens", doc.length, "k", k), initMode);
+  }
+
+  // ---------------------------------------------------------------- time to bound
+
+  /**
+   * The generated Gaussian mixture as a user runs it: {@code fit} with {@link FitOptions#defaults()}
+   * (its initialisation, tolerance and iteration limit) but for the thread count, with the wall
+   * time of every sweep since the start of {@code fit} (so the data copy and the initialisation count).
+   */
+  static void gmmTtb(Map<String, String> o) throws IOException {
+    Path dir = Path.of(o.get("dir"));
+    int k = intOpt(o, "k");
+    double[][] x = Npy.readDoubleRows(dir.resolve("x.npy"));
+    int d = x[0].length;
+    double[][] w0 = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      w0[i][i] = 1.0;
+    }
+    GaussianMixture model = GaussianMixture.builder().K(k).alpha0(ALPHA0).beta0(BETA0).nu0(d)
+        .m0(new double[d]).W0(w0).build();
+    GaussianMixture.Data data = new GaussianMixture.Data().x(x);
+    Curve c = curve(threads(o), Double.parseDouble(o.getOrDefault("budget", "0")), opts -> model.fit(data, opts));
+    c.print("vmodel-gmm-ttb", Map.of("n", x.length, "d", d, "k", k), "");
+  }
+
+  /**
+   * The generated LDA as a user runs it (see {@link #gmmTtb}) on the documents d with
+   * d % holdout != holdout - 1 (renumbered in order; the others are held out), eta from
+   * {@code --eta}. Writes the fitted q(phi) and q(theta) Dirichlet parameters for compare.py.
+   */
+  static void ldaTtb(Map<String, String> o) throws IOException {
+    Path dir = Path.of(o.get("dir"));
+    int k = intOpt(o, "k");
+    double eta = Double.parseDouble(o.getOrDefault("eta", Double.toString(ETA)));
+    int holdout = intOpt(o, "holdout");
+    int[] docAll = Npy.readInts(dir.resolve("doc.npy"));
+    int[] wAll = Npy.readInts(dir.resolve("w.npy"));
+    int vocab = Arrays.stream(wAll).max().orElse(-1) + 1;
+    int tokens = 0;
+    for (int dd : docAll) {
+      tokens += keep(dd, holdout) ? 1 : 0;
+    }
+    int[] doc = new int[tokens];
+    int[] w = new int[tokens];
+    for (int t = 0, j = 0; t < docAll.length; t++) {
+      if (keep(docAll[t], holdout)) {
+        doc[j] = docAll[t] - (holdout > 0 ? docAll[t] / holdout : 0);  // renumbered: held-out ones removed
+        w[j++] = wAll[t];
+      }
+    }
+    int docs = doc[tokens - 1] + 1;
+    LDA model = LDA.builder().K(k).D(docs).V(vocab).alpha(ALPHA).eta(eta).build();
+    LDA.Data data = new LDA.Data().doc(doc).w(w);
+    Curve[] keepCurve = new Curve[1];
+    LDA.Result[] result = new LDA.Result[1];
+    keepCurve[0] = curve(threads(o), 0, opts -> result[0] = model.fit(data, opts));
+    String prefix = o.get("out");
+    if (prefix != null) {
+      double[][] lambda = new double[k][];
+      for (int c = 0; c < k; c++) {
+        lambda[c] = result[0].phi(c).alpha();
+      }
+      double[][] theta = new double[docs][];
+      for (int m = 0; m < docs; m++) {
+        theta[m] = result[0].theta(m).alpha();
+      }
+      Npy.writeDoubles(Path.of(prefix + "-lambda.npy"), lambda);
+      Npy.writeDoubles(Path.of(prefix + "-theta.npy"), theta);
+    }
+    keepCurve[0].print("vmodel-lda-ttb", Map.of("documents", docs, "vocabulary", vocab, "tokens", tokens, "k", k,
+        "holdout", holdout), String.format(Locale.ROOT, ", \"eta\": %s", eta));
+  }
+
+  private static boolean keep(int doc, int holdout) {
+    return holdout <= 0 || doc % holdout != holdout - 1;
+  }
+
+  /** One default fit: the ELBO after every sweep and the wall seconds from the call of fit to it. */
+  record Curve(double[] seconds, double[] elbo, double fitSeconds, boolean converged, int threads) {
+    void print(String impl, Map<String, Integer> sizes, String extra) {
+      StringBuilder b = new StringBuilder();
+      b.append("{\"impl\": \"").append(impl).append("\"");
+      sizes.entrySet().stream().sorted(Map.Entry.comparingByKey())
+          .forEach(e -> b.append(", \"").append(e.getKey()).append("\": ").append(e.getValue()));
+      FitOptions d = FitOptions.defaults();
+      b.append(", \"threads\": ").append(threads);
+      b.append(", \"tolerance\": ").append(d.tolerance());
+      b.append(", \"max_iterations\": ").append(d.maxIterations());
+      b.append(", \"init\": \"").append(d.init()).append("\"");
+      b.append(", \"converged\": ").append(converged);
+      b.append(", \"fit_seconds\": ").append(num(fitSeconds));
+      b.append(", \"seconds\": ").append(array(seconds));
+      b.append(", \"elbo_trace\": ").append(array(elbo));
+      b.append(extra).append("}");
+      System.out.println(b);
+    }
+  }
+
+  /** Thrown by the listener to end a fit at the time budget (the fit's result is then not needed). */
+  private static final class Budget extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Budget() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * The default fit on {@code nThreads} threads; with {@code budget} seconds (0: none) the fit is ended
+   * after the first sweep past it (the curve up to there is kept; the result is then null).
+   */
+  static Curve curve(int nThreads, double budget, java.util.function.Function<FitOptions, FitResult> fit) {
+    List<Double> seconds = new ArrayList<>();
+    List<Double> elbos = new ArrayList<>();
+    long[] start = new long[1];
+    FitOptions opts = FitOptions.defaults().withThreads(nThreads).withListener((restart, it, e) -> {
+      double t = (System.nanoTime() - start[0]) / 1e9;
+      seconds.add(t);
+      elbos.add(e);
+      if (it <= 20 || it % 10 == 0) {
+        System.err.printf(Locale.ROOT, "  sweep %d: %.3f s, ELBO %.10g%n", it, t, e);
+      }
+      if (budget > 0 && t > budget) {
+        throw new Budget();
+      }
+    });
+    if (FitOptions.defaults().restarts() != 1) {
+      throw new IllegalStateException("time to bound assumes one start; the default has " + FitOptions.defaults().restarts());
+    }
+    start[0] = System.nanoTime();
+    boolean converged;
+    try {
+      converged = fit.apply(opts).converged();
+    } catch (Budget b) {
+      converged = false;
+      System.err.printf(Locale.ROOT, "  stopped at the time budget of %s s%n", budget);
+    }
+    double total = (System.nanoTime() - start[0]) / 1e9;
+    return new Curve(seconds.stream().mapToDouble(Double::doubleValue).toArray(),
+        elbos.stream().mapToDouble(Double::doubleValue).toArray(), total, converged, nThreads);
   }
 
   // ---------------------------------------------------------------- timing

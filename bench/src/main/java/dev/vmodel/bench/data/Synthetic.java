@@ -139,8 +139,11 @@ public final class Synthetic {
 
   // ---------------------------------------------------------------- LDA
 
-  /** A corpus in long format: the document and the word of every token. */
-  public record Corpus(int documents, int vocabulary, int[] doc, int[] word) {
+  /**
+   * A corpus in long format: the document and the word of every token, and the true topics it was
+   * drawn from ({@code topics[k][v]}, each row a word distribution).
+   */
+  public record Corpus(int documents, int vocabulary, int[] doc, int[] word, double[][] topics) {
     public int tokens() {
       return doc.length;
     }
@@ -155,9 +158,11 @@ public final class Synthetic {
    */
   public static Corpus lda(int documents, int vocabulary, int topics, int minLength, int maxLength, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
+    double[][] phi = new double[topics][];
     double[][] phiCum = new double[topics][];
     for (int k = 0; k < topics; k++) {
-      phiCum[k] = cumulative(dirichlet(rng, 0.05, vocabulary));
+      phi[k] = dirichlet(rng, 0.05, vocabulary);
+      phiCum[k] = cumulative(phi[k]);
     }
     int[] length = new int[documents];
     int total = 0;
@@ -178,7 +183,7 @@ public final class Synthetic {
       }
     }
     word[total - 1] = vocabulary - 1;
-    return new Corpus(documents, vocabulary, doc, word);
+    return new Corpus(documents, vocabulary, doc, word, phi);
   }
 
   /** Random responsibilities: each row uniform on [0, 1) entries, normalised. T x K, row-major. */
