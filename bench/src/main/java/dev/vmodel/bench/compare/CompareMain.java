@@ -373,6 +373,8 @@ public final class CompareMain {
     FitOptions opts = FitOptions.defaults().withTolerance(0).withMaxIterations(iters).withSeed(0).withThreads(nThreads)
         .withListener((restart, it, e) -> stamps.add(System.nanoTime()));
     FitResult r = fit.apply(opts);
+    // a fit may stop before iters sweeps (an ELBO that no longer changes at all)
+    iters = stamps.size() - 1;
     double[] iteration = new double[iters];
     for (int i = 0; i < iters; i++) {
       iteration[i] = (stamps.get(i + 1) - stamps.get(i)) / 1e9;

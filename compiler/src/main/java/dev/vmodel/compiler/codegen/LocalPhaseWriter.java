@@ -372,29 +372,28 @@ final class LocalPhaseWriter extends WriterPart {
       Set<String> scope = new LinkedHashSet<>();
       String per = layout.local("perGroup", scope);
       String max = layout.local("rounds", scope);
-      String bound = layout.local("bound", scope);
+      String last = layout.local("lnNorm", scope);
       String round = layout.local("round", scope);
-      String next = layout.local("next", scope);
       String settled = layout.local("settled", scope);
       MethodSpec.Builder m = MethodSpec.methodBuilder(s.roundsMethod).addModifiers(Modifier.PRIVATE)
           .returns(TypeName.DOUBLE).addParameter(ARRAY, per).addParameter(TypeName.INT, max)
           .addJavadoc("Right after q($L)'s update: rounds of the groups' locals ($L, then q($L)), the global"
-              + " factors fixed,\nuntil their bound changes by less than 1e-6 relative, at most {@code $L} rounds"
-              + " in all; each\nround is coordinate ascent, so every group's L_d never decreases. Returns the"
-              + " bound; {@code $L}\ngets L_d.\n", z, groupsText, z, max, per);
-      m.addStatement("double $N = $N($N)", bound, s.boundMethod, per);
+              + " factors fixed,\nuntil the rows' log-normalisers sum_n ln sum_c exp eta change by less than 1e-6"
+              + " relative, at most\n{@code $L} rounds in all; each round is coordinate ascent, so every group's"
+              + " L_d never decreases.\nReturns the locals' bound; {@code $L} gets L_d.\n", z, groupsText, z, max,
+              per);
+      m.addStatement("double $N = $N", last, fused.lnNorm);
       m.beginControlFlow("for (int $N = 1; $N < $N; $N++)", round, round, max, round);
       groupUpdates(m);
       m.addStatement("$N()", s.updateLocal);
-      m.addStatement("double $N = $N($N)", next, s.boundMethod, per);
-      m.addStatement("boolean $N = $T.abs($N - $N) <= 1e-6 * $T.max(1.0, $T.abs($N))", settled, MATH, next, bound,
-          MATH, MATH, next);
-      m.addStatement("$N = $N", bound, next);
+      m.addStatement("boolean $N = $T.abs($N - $N) <= 1e-6 * $T.max(1.0, $T.abs($N))", settled, MATH, fused.lnNorm,
+          last, MATH, MATH, fused.lnNorm);
+      m.addStatement("$N = $N", last, fused.lnNorm);
       m.beginControlFlow("if ($N)", settled);
       m.addStatement("break");
       m.endControlFlow();
       m.endControlFlow();
-      m.addStatement("return $N", bound);
+      m.addStatement("return $N($N)", s.boundMethod, per);
       out.add(m.build());
     }
     // restartGroups

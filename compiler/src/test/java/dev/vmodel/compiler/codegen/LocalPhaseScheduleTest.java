@@ -160,19 +160,23 @@ class LocalPhaseScheduleTest {
     return sum;
   }
 
-  /** Rounds of (theta, z) until the summed bound changes by at most 1e-6 relative, at most {@code max} in all. */
+  /**
+   * Rounds of (theta, z) until the rows' summed log-normalisers change by at most 1e-6 relative,
+   * at most {@code max} in all; then the bounds L_d.
+   */
   private static void rounds(int[][] c, double alpha, double[][] lnPhi, Locals l, int max) {
-    double b = bound(c, alpha, l);
+    double last = Arrays.stream(l.lnNorm).sum();
     for (int r = 1; r < max; r++) {
       updateTheta(c, alpha, l);
       updateZ(c, lnPhi, l);
-      double next = bound(c, alpha, l);
-      boolean settled = Math.abs(next - b) <= 1e-6 * Math.max(1, Math.abs(next));
-      b = next;
+      double next = Arrays.stream(l.lnNorm).sum();
+      boolean settled = Math.abs(next - last) <= 1e-6 * Math.max(1, Math.abs(next));
+      last = next;
       if (settled) {
         break;
       }
     }
+    bound(c, alpha, l);
   }
 
   /**

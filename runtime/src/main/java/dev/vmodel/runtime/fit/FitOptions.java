@@ -160,8 +160,8 @@ public final class FitOptions {
    * Models with per-group local factors (LDA's q(theta[d]) and its tokens' q(z[t]); {@code vmodel
    * explain}'s schedule says whether a model has them): after the global factors' updates, each
    * sweep runs the locals of every group with the globals fixed, from where they are for one round
-   * and from a restart (see {@link #withLocalRestarts}) until their bound changes by less than 1e-6
-   * relative or for at most {@code n} rounds (without restarts: the run from where they are gets
+   * and from a restart (see {@link #withLocalRestarts}) until the rows' log-normalisers change by
+   * less than 1e-6 relative or for at most {@code n} rounds (without restarts: the run from where they are gets
    * the {@code n} rounds). 1 without restarts gives the plain schedule (one update of each factor
    * per sweep). Default {@value #DEFAULT_LOCAL_ITERATIONS}.
    */
