@@ -37,7 +37,8 @@ final class LocalPhaseWriter extends WriterPart {
       LocalPhase phase, String rowLnNorm, String carried, String restarted, String iterations, String restarts,
       Map<String, Map<String, String>> startEtas, Map<String, String> saved, List<String> perturbed,
       String phaseMethod, String boundMethod, String roundsMethod, String restartMethod, String updateLocal,
-      String updateLocalBlock, String reduceLocal, Set<String> localStats) {
+      String updateLocalBlock, String reduceLocal, Set<String> localStats, String restartEvery, String sinceRestart,
+      String tolerance) {
     /** Whether the locals start from the globals drawn around their prior (else from random responsibilities). */
     boolean startFromGlobals() {
       return !perturbed.isEmpty();
@@ -102,7 +103,8 @@ final class LocalPhaseWriter extends WriterPart {
         layout.claim("localIterations"), layout.claim("localRestarts"), startEtas, saved, perturbed,
         layout.stateMethod("localPhase"), layout.stateMethod("localBound"), layout.stateMethod("localRounds"),
         layout.stateMethod("restartGroups"), layout.stateMethod(updateZ + "Local"),
-        layout.stateMethod(updateZ + "LocalBlock"), layout.stateMethod("reduceLocalStatistics"), localStats);
+        layout.stateMethod(updateZ + "LocalBlock"), layout.stateMethod("reduceLocalStatistics"), localStats,
+        layout.claim("restartEvery"), layout.claim("sinceRestart"), layout.claim("localTolerance"));
   }
 
   private static boolean readsData(dev.vmodel.compiler.algebra.Poly p, String var) {
@@ -199,6 +201,15 @@ final class LocalPhaseWriter extends WriterPart {
     out.add(FieldSpec.builder(TypeName.INT, s.iterations, Modifier.PRIVATE)
         .addJavadoc("At most this many rounds of the locals per run ({@code options.localIterations()}).\n")
         .initializer("1").build());
+    out.add(FieldSpec.builder(TypeName.INT, s.restartEvery, Modifier.PRIVATE)
+        .addJavadoc("Restart the groups' locals every this many sweeps: 1, doubled (up to 32) after a restart that"
+            + " gained\nno more than {@code $L} relative, back to 1 after one that gained more.\n", s.tolerance)
+        .initializer("1").build());
+    out.add(FieldSpec.builder(TypeName.INT, s.sinceRestart, Modifier.PRIVATE)
+        .addJavadoc("Sweeps since the last restart of the groups' locals.\n").build());
+    out.add(FieldSpec.builder(TypeName.DOUBLE, s.tolerance, Modifier.PRIVATE)
+        .addJavadoc("The fit's tolerance ({@code options.tolerance()}): a restart that gains less is skipped for a"
+            + " while.\n").build());
     out.add(FieldSpec.builder(TypeName.BOOLEAN, s.restarts, Modifier.PRIVATE)
         .addJavadoc("Whether each sweep also restarts the groups' locals ({@code options.localRestarts()}).\n")
         .build());
@@ -222,6 +233,7 @@ final class LocalPhaseWriter extends WriterPart {
     CodeBlock.Builder b = CodeBlock.builder();
     b.addStatement("$N = options.localIterations()", s.iterations);
     b.addStatement("$N = options.localRestarts()", s.restarts);
+    b.addStatement("$N = options.tolerance()", s.tolerance);
     b.addStatement("$N = new double[$L]", s.carried, groups());
     b.addStatement("$N = new double[$L]", s.restarted, groups());
     for (Map.Entry<String, String> a : s.saved.entrySet()) {
@@ -426,14 +438,18 @@ final class LocalPhaseWriter extends WriterPart {
     {
       MethodSpec.Builder m = MethodSpec.methodBuilder(s.phaseMethod).addModifiers(Modifier.PRIVATE)
           .addJavadoc("The sweep's local phase, the global factors fixed: the groups' locals ($L, q($L)) run from"
-              + " where\nthey are (one round; {@code $L} rounds without restarts); with {@code $L}, also from a"
-              + " restart ($L at\neta_0, up to {@code $L} rounds), and each group keeps the run with the higher L_d."
-              + " The ELBO is a\nsum over groups of L_d plus terms free of the locals, so it never decreases.\n",
-              groupsText, z, s.iterations, s.restarts, groupsText, s.iterations);
+              + " where\nthey are (one round; up to {@code $L} rounds in a sweep without a restart); with"
+              + " {@code $L}, every\n{@code $L} sweeps also from a restart ($L at eta_0, up to {@code $L} rounds),"
+              + " and each group keeps\nthe run with the higher L_d. The ELBO is a sum over groups of L_d plus terms"
+              + " free of the locals,\nso it never decreases.\n",
+              groupsText, z, s.iterations, s.restarts, s.restartEvery, groupsText, s.iterations);
+      Set<String> scope = new LinkedHashSet<>();
+      String restart = layout.local("restart", scope);
+      m.addStatement("boolean $N = $N && ++$N >= $N", restart, s.restarts, s.sinceRestart, s.restartEvery);
       groupUpdates(m);
       m.addStatement("$N()", updateZ);
-      m.addStatement("$N($N, $N ? 1 : $N)", s.roundsMethod, s.carried, s.restarts, s.iterations);
-      m.beginControlFlow("if (!$N)", s.restarts);
+      m.addStatement("$N($N, $N ? 1 : $N)", s.roundsMethod, s.carried, restart, s.iterations);
+      m.beginControlFlow("if (!$N)", restart);
       m.beginControlFlow("if ($N > 1)", s.iterations);
       m.addComment("the rounds added up only the statistics of the group factors");
       m.addStatement("statistics()");
@@ -445,15 +461,27 @@ final class LocalPhaseWriter extends WriterPart {
       }
       m.addStatement("$N()", s.restartMethod);
       m.addStatement("$N()", s.updateLocal);
+      m.addStatement("$N = 0", s.sinceRestart);
       m.addStatement("$N($N, $N)", s.roundsMethod, s.restarted, s.iterations);
+      String gain = layout.local("gain", scope);
+      String total = layout.local("total", scope);
+      String g = layout.local("g", scope);
+      m.addComment("what the restart gained: restart less often while it gains no more than the tolerance");
+      m.addStatement("double $N = 0.0", gain);
+      m.addStatement("double $N = 0.0", total);
+      m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", g, g, groups(), g);
+      m.addStatement("$N += $T.max(0.0, $N[$N] - $N[$N])", gain, MATH, s.restarted, g, s.carried, g);
+      m.addStatement("$N += $T.max($N[$N], $N[$N])", total, MATH, s.carried, g, s.restarted, g);
+      m.endControlFlow();
+      m.addStatement("$N = $N > $N * $T.max(1.0, $T.abs($N)) ? 1 : $T.min(2 * $N, 32)", s.restartEvery, gain,
+          s.tolerance, MATH, MATH, total, MATH, s.restartEvery);
       m.addComment("each group keeps the run with the higher bound (ties: the restart)");
       List<String> groupArrays = new ArrayList<>();
-      for (String g : s.phase.groupFactors()) {
-        groupArrays.addAll(arrays(layout.factors.get(g)));
+      for (String f : s.phase.groupFactors()) {
+        groupArrays.addAll(arrays(layout.factors.get(f)));
       }
       List<String> rowArrays = new ArrayList<>(arrays(layout.factors.get(z)));
       rowArrays.add(s.rowLnNorm);
-      Set<String> scope = new LinkedHashSet<>();
       String e = layout.local("e", scope);
       String t = layout.local("t", scope);
       String sum = layout.local("sum", scope);

@@ -190,7 +190,8 @@ class LocalPhaseScheduleTest {
     int[][] c = corpus(11);
     int tokens = c[0].length;
     for (int rounds : new int[] {1, 3, 10}) {
-      FitOptions options = FitOptions.defaults().withSeed(5).withThreads(1).withLocalIterations(rounds);
+      // tolerance 0: every sweep restarts (a restart that gains no more than the tolerance is skipped for a while)
+      FitOptions options = FitOptions.defaults().withSeed(5).withThreads(1).withLocalIterations(rounds).withTolerance(0);
       Object session = model(ALPHA).start(data(c), options, null);
       for (int s = 0; s < 3; s++) {
         Harness.call(session, "sweep");

@@ -171,9 +171,11 @@ public final class FitOptions {
   }
 
   /**
-   * Models with per-group local factors: whether each sweep also runs every group's locals from a
+   * Models with per-group local factors: whether sweeps also run every group's locals from a
    * restart (the group factors at their prior), keeping per group the run with the higher bound
-   * (so the ELBO never decreases). Default true.
+   * (so the ELBO never decreases). While restarts gain no more than the tolerance (relative to
+   * the locals' bound) they run every 2, 4, ... up to 32 sweeps; one that gains more makes them
+   * run every sweep again. Default true.
    */
   public FitOptions withLocalRestarts(boolean r) {
     return new FitOptions(maxIterations, tolerance, seed, restarts, init, listener, checkMonotone, threads,
