@@ -98,12 +98,7 @@ public final class CompareMain {
     long t0 = System.nanoTime();
     double[][] x = Npy.readDoubleRows(dir.resolve("x.npy"));
     int d = x[0].length;
-    double[][] w0 = new double[d][d];
-    for (int i = 0; i < d; i++) {
-      w0[i][i] = 1.0;
-    }
-    GaussianMixture model = GaussianMixture.builder().K(k).alpha0(ALPHA0).beta0(BETA0).nu0(d)
-        .m0(new double[d]).W0(w0).build();
+    GaussianMixture model = gmmModel(k, d);
     GaussianMixture.Data data = new GaussianMixture.Data().x(x);
     double load = (System.nanoTime() - t0) / 1e9;
     Run run;
@@ -167,6 +162,15 @@ public final class CompareMain {
 
   // ---------------------------------------------------------------- time to bound
 
+  /** The mixture of both GMM fits: K components in D dimensions, the bench's priors (m0 = 0, W0 = I, nu0 = D). */
+  static GaussianMixture gmmModel(int k, int d) {
+    double[][] w0 = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      w0[i][i] = 1.0;
+    }
+    return GaussianMixture.builder().K(k).alpha0(ALPHA0).beta0(BETA0).nu0(d).m0(new double[d]).W0(w0).build();
+  }
+
   /**
    * The generated Gaussian mixture as a user runs it: {@code fit} with {@link FitOptions#defaults()}
    * (its initialisation, tolerance and iteration limit) but for the thread count, with the wall
@@ -177,12 +181,7 @@ public final class CompareMain {
     int k = intOpt(o, "k");
     double[][] x = Npy.readDoubleRows(dir.resolve("x.npy"));
     int d = x[0].length;
-    double[][] w0 = new double[d][d];
-    for (int i = 0; i < d; i++) {
-      w0[i][i] = 1.0;
-    }
-    GaussianMixture model = GaussianMixture.builder().K(k).alpha0(ALPHA0).beta0(BETA0).nu0(d)
-        .m0(new double[d]).W0(w0).build();
+    GaussianMixture model = gmmModel(k, d);
     GaussianMixture.Data data = new GaussianMixture.Data().x(x);
     Curve c = curve(threads(o), Double.parseDouble(o.getOrDefault("budget", "0")), opts -> model.fit(data, opts));
     c.print("vmodel-gmm-ttb", Map.of("n", x.length, "d", d, "k", k), "");

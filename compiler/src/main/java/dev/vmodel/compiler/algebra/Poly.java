@@ -105,8 +105,18 @@ public record Poly(List<Monomial> terms) {
 
   /** Whether any term holds a random statistic (an {@link Atom.Rv}). */
   public boolean isRandom() {
-    return terms.stream().anyMatch(m -> m.atoms().stream().anyMatch(a -> a instanceof Atom.Rv
-        || a instanceof Atom.Fn f && f.args().stream().anyMatch(Poly::isRandom)));
+    return anyAtom(a -> a instanceof Atom.Rv);
+  }
+
+  /** Whether an atom of some term, or of a function's arguments at any depth, satisfies {@code test}. */
+  public boolean anyAtom(java.util.function.Predicate<Atom> test) {
+    return terms.stream().anyMatch(m -> m.atoms().stream().anyMatch(a -> test.test(a)
+        || a instanceof Atom.Fn f && f.args().stream().anyMatch(x -> x.anyAtom(test))));
+  }
+
+  /** Whether some atom, at any depth, is a moment of factor {@code factor}. */
+  public boolean readsFactor(String factor) {
+    return anyAtom(a -> a instanceof Atom.Moment mo && mo.factor().equals(factor));
   }
 
   // ----------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
+import dev.vmodel.compiler.algebra.Atom;
 import dev.vmodel.compiler.family.Family;
 import dev.vmodel.compiler.plan.LocalPhase;
 import dev.vmodel.compiler.plan.UpdatePlan;
@@ -78,7 +79,7 @@ final class LocalPhaseWriter extends WriterPart {
         && !d.plateDims().isEmpty() && d.plateDims().get(0).equals(zfs.elementDims().get(0)));
     FactorUpdate z = plan.update(phase.rowFactor());
     for (String g : phase.globals()) {
-      if (!z.natural().stream().anyMatch(p -> readsFactor(p.value(), g))) {
+      if (z.natural().stream().noneMatch(p -> p.value().readsFactor(g))) {
         continue;
       }
       Layout.FactorStorage fs = layout.factors.get(g);
@@ -93,7 +94,8 @@ final class LocalPhaseWriter extends WriterPart {
     for (String var : fused.statVars()) {
       for (String g : phase.groupFactors()) {
         List<UpdatePlan.NaturalParam> params = fused.f.rewritten.get(g);
-        if (params != null && params.stream().anyMatch(p -> readsData(p.value(), var))) {
+        if (params != null && params.stream().anyMatch(p -> p.value().anyAtom(a -> a instanceof Atom.Data d
+            && d.var().equals(var)))) {
           localStats.add(var);
         }
       }
@@ -107,38 +109,10 @@ final class LocalPhaseWriter extends WriterPart {
         layout.claim("restartEvery"), layout.claim("sinceRestart"), layout.claim("localTolerance"));
   }
 
-  private static boolean readsData(dev.vmodel.compiler.algebra.Poly p, String var) {
-    for (dev.vmodel.compiler.algebra.Monomial m : p.terms()) {
-      for (dev.vmodel.compiler.algebra.Atom a : m.atoms()) {
-        if (a instanceof dev.vmodel.compiler.algebra.Atom.Data d && d.var().equals(var)) {
-          return true;
-        }
-        if (a instanceof dev.vmodel.compiler.algebra.Atom.Fn f && f.args().stream().anyMatch(x -> readsData(x, var))) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   /** The local phase's update of the rows' factor: only the statistics the group factors read. */
   List<MethodSpec> localUpdate() {
     return updates.localVariant(plan.update(s.phase.rowFactor()), s.updateLocal, s.updateLocalBlock, s.reduceLocal,
         s.localStats, new LinkedHashSet<>(s.phase.groupFactors()));
-  }
-
-  private static boolean readsFactor(dev.vmodel.compiler.algebra.Poly p, String factor) {
-    for (dev.vmodel.compiler.algebra.Monomial m : p.terms()) {
-      for (dev.vmodel.compiler.algebra.Atom a : m.atoms()) {
-        if (a instanceof dev.vmodel.compiler.algebra.Atom.Moment mo && mo.factor().equals(factor)) {
-          return true;
-        }
-        if (a instanceof dev.vmodel.compiler.algebra.Atom.Fn f && f.args().stream().anyMatch(x -> readsFactor(x, factor))) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /** The group factors, then the rows' factor. */
@@ -319,11 +293,7 @@ final class LocalPhaseWriter extends WriterPart {
 
   private void groupUpdates(MethodSpec.Builder m) {
     for (String g : s.phase.groupFactors()) {
-      if (prior != null) {
-        prior.sweepCall(m, plan.update(g));
-      } else {
-        m.addStatement("$N()", updateName(plan.update(g)));
-      }
+      updateCall(m, prior, plan.update(g));
     }
   }
 
@@ -517,21 +487,13 @@ final class LocalPhaseWriter extends WriterPart {
     m.endControlFlow();
   }
 
-  /** The sweep: the global factors in the plan's order, then the local phase. */
-  void sweep(MethodSpec.Builder m) {
-    for (String f : plan.schedule()) {
-      if (!s.phase.globals().contains(f)) {
-        continue;
-      }
-      if (prior != null) {
-        prior.sweepCall(m, plan.update(f));
-      } else {
-        m.addStatement("$N()", updateName(plan.update(f)));
-      }
-      m.beginControlFlow("if (check)");
-      m.addStatement("last = checkedElbo($S, iteration, last)", f);
-      m.endControlFlow();
-    }
+  /** Whether factor {@code f} is global: the sweep updates it before the local phase. */
+  boolean global(String f) {
+    return s.phase.globals().contains(f);
+  }
+
+  /** The end of the sweep, after the global factors' updates: the local phase. */
+  void sweepEnd(MethodSpec.Builder m) {
     m.addStatement("$N()", s.phaseMethod);
     m.beginControlFlow("if (check)");
     m.addStatement("last = checkedElbo($S, iteration, last)",

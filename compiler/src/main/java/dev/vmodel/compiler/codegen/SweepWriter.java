@@ -92,19 +92,17 @@ final class SweepWriter extends WriterPart {
         .addJavadoc("One sweep of coordinate ascent in the plan's schedule. With {@code check}, the ELBO is"
             + " recomputed after\nevery update, and a decrease throws.\n");
     m.addStatement("double last = check ? elbo() : 0.0");
-    if (phase != null) {
-      phase.sweep(m);
-      return m.build();
-    }
     for (String f : plan.schedule()) {
-      if (prior != null) {
-        prior.sweepCall(m, plan.update(f));
-      } else {
-        m.addStatement("$N()", updateName(plan.update(f)));
+      if (phase != null && !phase.global(f)) {
+        continue;
       }
+      updateCall(m, prior, plan.update(f));
       m.beginControlFlow("if (check)");
       m.addStatement("last = checkedElbo($S, iteration, last)", f);
       m.endControlFlow();
+    }
+    if (phase != null) {
+      phase.sweepEnd(m);
     }
     return m.build();
   }

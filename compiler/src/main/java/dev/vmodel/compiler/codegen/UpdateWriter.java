@@ -46,7 +46,7 @@ final class UpdateWriter extends WriterPart {
       m.addCode(evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false));
       return List.of(m.build());
     }
-    return chunkedUpdate(u, m, ctx.chunkName(u), t -> true);
+    return chunkedUpdate(u, m, updateName(u), ctx.chunkName(u), t -> true);
   }
 
   /**
@@ -65,7 +65,7 @@ final class UpdateWriter extends WriterPart {
         MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE)
             .addJavadoc("{@link #$L()} in the local phase: adds up only the row statistics the group factors read,"
                 + " and refreshes\nonly the tables of the factors that change in it.\n", updateName(u));
-        out.addAll(chunkedUpdate(u, m, block, t -> refresh.contains(t.moment().factor())));
+        out.addAll(chunkedUpdate(u, m, name, block, t -> refresh.contains(t.moment().factor())));
       }
       if (!stats.isEmpty()) {
         out.add(fused.reduceMethod());
@@ -74,7 +74,7 @@ final class UpdateWriter extends WriterPart {
     });
   }
 
-  private List<MethodSpec> chunkedUpdate(FactorUpdate u, MethodSpec.Builder m, String chunkName,
+  private List<MethodSpec> chunkedUpdate(FactorUpdate u, MethodSpec.Builder m, String name, String chunkName,
       java.util.function.Predicate<ExpProduct.Table> refresh) {
     Layout.FactorStorage fs = layout.factors.get(u.factor().name());
     boolean fusedRows = isFused(u);
@@ -97,7 +97,7 @@ final class UpdateWriter extends WriterPart {
         .addParameter(TypeName.INT, parts.to())
         .addJavadoc("{@link #$L()} for the elements {@code $L} to {@code $L - 1}$L.\nEach element reads only"
             + " other factors' moments and writes only its own parameters and moments,\nso chunks run in parallel"
-            + " and the result does not depend on the thread count.\n", m.build().name(), parts.from(), parts.to(),
+            + " and the result does not depend on the thread count.\n", name, parts.from(), parts.to(),
             workspaceLocals(fs, parts.chunk()).isEmpty() ? ""
                 : CodeBlock.of(", with chunk {@code $L}'s workspace", parts.chunk()));
     c.addCode(parts.loop());

@@ -1,6 +1,7 @@
 package dev.vmodel.compiler.codegen;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.MethodSpec;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan;
@@ -91,6 +92,15 @@ abstract class WriterPart {
 
   String updateName(FactorUpdate u) {
     return ctx.updateName(u);
+  }
+
+  /** The sweep's call of a factor's update: from the previous posterior when the fit updates one ({@code prior}). */
+  void updateCall(MethodSpec.Builder m, PriorWriter prior, FactorUpdate u) {
+    if (prior != null) {
+      prior.sweepCall(m, u);
+    } else {
+      m.addStatement("$N()", updateName(u));
+    }
   }
 
   String localName(String wanted, Set<String> inScope) {

@@ -1,8 +1,6 @@
 package dev.vmodel.compiler.plan;
 
 import dev.vmodel.compiler.algebra.Atom;
-import dev.vmodel.compiler.algebra.Monomial;
-import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.check.Dim;
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.graph.ModelGraph;
@@ -104,7 +102,7 @@ public record LocalPhase(
     }
     for (UpdatePlan.LogJointTerm t : plan.elbo().terms()) {
       for (String g : found.groupFactors) {
-        if (readsFactor(t.value(), g) && !allowed.contains(t.node())) {
+        if (t.value().readsFactor(g) && !allowed.contains(t.node())) {
           return Optional.empty();
         }
       }
@@ -124,38 +122,10 @@ public record LocalPhase(
   }
 
   private static boolean readsFactor(List<NaturalParam> params, String factor) {
-    return params.stream().anyMatch(p -> readsFactor(p.value(), factor));
-  }
-
-  static boolean readsFactor(Poly p, String factor) {
-    for (Monomial m : p.terms()) {
-      for (Atom a : m.atoms()) {
-        if (a instanceof Atom.Moment mo && mo.factor().equals(factor)) {
-          return true;
-        }
-        if (a instanceof Atom.Fn f && f.args().stream().anyMatch(x -> readsFactor(x, factor))) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return params.stream().anyMatch(p -> p.value().readsFactor(factor));
   }
 
   private static boolean readsAnyMoment(List<NaturalParam> params) {
-    return params.stream().anyMatch(p -> readsAnyMoment(p.value()));
-  }
-
-  private static boolean readsAnyMoment(Poly p) {
-    for (Monomial m : p.terms()) {
-      for (Atom a : m.atoms()) {
-        if (a instanceof Atom.Moment) {
-          return true;
-        }
-        if (a instanceof Atom.Fn f && f.args().stream().anyMatch(LocalPhase::readsAnyMoment)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return params.stream().anyMatch(p -> p.value().anyAtom(a -> a instanceof Atom.Moment));
   }
 }
