@@ -29,7 +29,19 @@ public sealed interface Atom {
     /** ln |X| of a matrix. */
     LNDET,
     /** [z = k] for a categorical z, component k. */
-    ONEHOT
+    ONEHOT,
+    /**
+     * lambda(xi) = (logistic(xi) - 1/2) / (2 xi) of a Jaakkola-Jordan bound's xi: the curvature of
+     * the bound on ln logistic.
+     */
+    LAMBDA,
+    /**
+     * The constant of a local bound: ln logistic(xi) - xi/2 + lambda(xi) xi^2 (Jaakkola-Jordan), or
+     * -(lse(psi) - g'psi + |psi|^2/4) with g = softmax(psi) (the softmax bound).
+     */
+    OFFSET,
+    /** psi_k / 2 - softmax(psi)_k, component k: the linear coefficient of the softmax bound. */
+    SHIFT
   }
 
   /** A statistic of a latent element: random before expectation. */

@@ -181,6 +181,12 @@ public final class Printer {
           return "1/" + v;
         case LNDET:
           return "ln|" + v + "|";
+        case LAMBDA:
+          return "lambda(" + v + ")";
+        case OFFSET:
+          return "offset(" + v + ")";
+        case SHIFT:
+          return "shift(" + v + ")" + ix(r.component(), names);
         default:
           return "[" + v + "=" + ix(r.component(), names).replaceAll("^\\[|\\]$", "") + "]";
       }
@@ -546,6 +552,13 @@ public final class Printer {
           return "\\frac{1}{" + v + "}";
         case LNDET:
           return "\\ln|" + v + "|";
+        case LAMBDA:
+          return "\\lambda(" + v + ")";
+        case OFFSET:
+          return "c(" + v + ")";
+        case SHIFT:
+          return "b(" + variable(r.var(), r.element(), List.of(), names, true) + ")_{"
+              + joinIx(r.component(), names, true) + "}";
         case ONEHOT:
           return "[" + variable(r.var(), r.element(), List.of(), names, true) + " = "
               + joinIx(r.component(), names, true) + "]";

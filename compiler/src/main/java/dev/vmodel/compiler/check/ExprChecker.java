@@ -215,6 +215,10 @@ final class ExprChecker {
       if (plate.size() == 1 && element instanceof Type.Scalar s) {
         return new Type.Vector(new Dim.Named(plate.get(0).size().name()), vectorDomain(s.domain()));
       }
+      // A one-dimensional array of vectors used whole is the matrix of its rows (`softmax(W * x[n])`).
+      if (plate.size() == 1 && element instanceof Type.Vector v) {
+        return new Type.Matrix(new Dim.Named(plate.get(0).size().name()), v.length(), Domain.REAL);
+      }
       diags.error(
           Code.INDEX_COUNT,
           n.span(),

@@ -18,7 +18,8 @@ import java.util.Set;
 /** Types calls of the built-in functions (`dot`, `sum`, `rep`, `zeros`, ...). */
 final class Functions {
   static final Set<String> FUNCTIONS =
-      new LinkedHashSet<>(List.of("dot", "sum", "rep", "zeros", "identity", "diag", "exp", "log", "stick"));
+      new LinkedHashSet<>(List.of("dot", "sum", "rep", "zeros", "identity", "diag", "exp", "log", "logistic",
+          "softmax", "stick"));
 
   private final AttrContext ctx;
   private final ExprChecker exprs;
@@ -145,6 +146,20 @@ final class Functions {
             return new Type.Scalar(Domain.POSITIVE);
           }
           return kindError(c, args, ts, "exp takes a scalar");
+        });
+      case "logistic":
+        return function(c, args, 1, "logistic(x) = 1 / (1 + exp(-x)) of a scalar", scope, ts -> {
+          if (isScalar(ts.get(0))) {
+            return new Type.Scalar(Domain.UNIT);
+          }
+          return kindError(c, args, ts, "logistic takes a scalar");
+        });
+      case "softmax":
+        return function(c, args, 1, "softmax(v): the vector exp(v[k]) / sum_j exp(v[j]) of a vector", scope, ts -> {
+          if (ts.get(0) instanceof Type.Vector v) {
+            return new Type.Vector(v.length(), Domain.SIMPLEX);
+          }
+          return kindError(c, args, ts, "softmax takes a vector");
         });
       default: // log
         return function(c, args, 1, "log(x) of a positive scalar", scope, ts -> {

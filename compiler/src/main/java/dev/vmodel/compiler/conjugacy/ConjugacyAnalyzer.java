@@ -264,7 +264,7 @@ public final class ConjugacyAnalyzer {
       }
     }
     SymBuilder b = new SymBuilder(plates);
-    Poly p = LogDensities.logPdf(n, new LogDensities.Value(n, element), b);
+    Poly p = LogDensities.logPdf(n, new LogDensities.Value(n, element), b, graph.boundOf(n.name()));
     if (maskable(n)) {
       p = p.times(new Atom.Observed(n.name(), element));
     }
@@ -441,7 +441,7 @@ public final class ConjugacyAnalyzer {
       element.add(new Ix.V(i));
     }
     SymBuilder b = new SymBuilder(plates);
-    Poly p = LogDensities.logPdf(n, new LogDensities.Value(n, element), b);
+    Poly p = LogDensities.logPdf(n, new LogDensities.Value(n, element), b, graph.boundOf(n.name()));
     if (maskable(n)) {
       p = p.times(new Atom.Observed(n.name(), element));
     }

@@ -74,9 +74,20 @@ final class LogDensities {
     }
   }
 
-  static Poly logPdf(ModelGraph.Node node, Value x, SymBuilder b) {
+  /**
+   * ln p(x | parents) of {@code node}; where lowering attached a local bound to the node's
+   * likelihood ({@code bound}), the bound in place of the log density.
+   */
+  static Poly logPdf(ModelGraph.Node node, Value x, SymBuilder b, java.util.Optional<ModelGraph.Node> bound) {
     ModelGraph.Dist dist = node.dist().orElseThrow();
     Map<String, ModelGraph.Arg> a = dist.args();
+    if (node.isBound()) {
+      // The bound's parameters have no prior: its terms are in the likelihood it bounds.
+      return Poly.ZERO;
+    }
+    if (bound.isPresent()) {
+      return bounded(node, x, b, bound.get());
+    }
     switch (dist.spec().name()) {
       case "Normal": {
         ModelGraph.Arg p = a.get("precision");
@@ -241,6 +252,39 @@ final class LogDensities {
       default:
         throw new IllegalStateException("no log density for " + dist.spec().name());
     }
+  }
+
+  /**
+   * A likelihood through a nonlinear link, replaced by a local lower bound that is quadratic in
+   * the link's argument, so that a Gaussian factor stays conjugate (statistics of the bound's
+   * parameters: {@link Atom.Stat#LAMBDA}, {@link Atom.Stat#OFFSET}, {@link Atom.Stat#SHIFT}).
+   *
+   * <ul>
+   *   <li>{@code Bernoulli(logistic(a))}, Jaakkola and Jordan (PRML 10.144, 10.151): with y in {0,
+   *       1}, ln p(y | a) = ln logistic((2y - 1) a) >= (y - 1/2) a - lambda(xi) a^2 + c(xi), c(xi) =
+   *       ln logistic(xi) - xi/2 + lambda(xi) xi^2, equal at xi^2 = a^2.
+   *   <li>{@code Categorical(softmax(v))}: ln p(y | v) = v_y - lse(v) and, lse having curvature at
+   *       most 1/2 in every direction (Bohning 1992), lse(v) <= lse(psi) + g'(v - psi) + |v -
+   *       psi|^2/4 with g = softmax(psi); so ln p >= v_y - sum_k v_k^2/4 + sum_k b_k(psi) v_k +
+   *       c(psi), b_k = psi_k/2 - g_k, c = -(lse(psi) - g'psi + |psi|^2/4), equal at psi = v.
+   * </ul>
+   */
+  private static Poly bounded(ModelGraph.Node node, Value x, SymBuilder b, ModelGraph.Node bound) {
+    Ir arg = ((Ir.Call) node.dist().get().arg("p").value()).args().get(0);
+    Poly offset = Poly.of(new Atom.Rv(bound.name(), x.element(), Atom.Stat.OFFSET, List.of()));
+    if (node.dist().get().spec().name().equals("Bernoulli")) {
+      Poly act = b.scalar(arg);
+      Poly lambda = Poly.of(new Atom.Rv(bound.name(), x.element(), Atom.Stat.LAMBDA, List.of()));
+      return x.scalar().minus(Poly.constant(0.5)).times(act).minus(lambda.times(act.times(act))).plus(offset);
+    }
+    Function<Ix, Poly> v = b.vector(arg);
+    Dim k = ((Type.Vector) arg.type()).length();
+    Idx c = Idx.fresh("c", k);
+    Ix cc = new Ix.V(c);
+    Poly vc = v.apply(cc);
+    Poly shift = Poly.of(new Atom.Rv(bound.name(), x.element(), Atom.Stat.SHIFT, List.of(cc)));
+    return x.onehot(cc).times(vc).minus(vc.times(v.apply(cc)).scaled(0.25)).plus(shift.times(vc)).sum(c)
+        .plus(offset);
   }
 
   private static Poly known(SymBuilder b, Ir e, String what) {

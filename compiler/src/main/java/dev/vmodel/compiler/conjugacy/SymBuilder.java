@@ -26,6 +26,11 @@ import java.util.function.Function;
  * categorical indices (`mu[z[n]]`) are replaced by a gate index whose sum the caller adds.
  */
 final class SymBuilder {
+  /** Where a latent may enter through a nonlinear link: the clause every such E100 ends with. */
+  static final String SUPPORTED_LINKS = "a latent may enter through a nonlinear link only as"
+      + " Bernoulli(logistic(a)) or Categorical(softmax(v)) of observed data, with a and v linear in Normal or"
+      + " MultiNormal latents";
+
   /** Plate index names of the node being expanded, bound to index variables. */
   private final Map<String, Idx> plates;
   /** Gate elements (`z[n]`) of the node being expanded, each with its component index. */
@@ -142,9 +147,18 @@ final class SymBuilder {
           Poly x = scalar(c.args().get(0));
           if (x.isRandom()) {
             throw new NotConjugateException(e, "is exp(...) of a latent, which has no closed-form expectation"
-                + " in any conjugate family", latentsIn(x));
+                + " in any conjugate family; " + SUPPORTED_LINKS, latentsIn(x));
           }
           return Poly.of(new Atom.Fn(Atom.Func.EXP, List.of(x)));
+        }
+        case "logistic": {
+          Poly x = scalar(c.args().get(0));
+          if (x.isRandom()) {
+            throw new NotConjugateException(e, "is logistic(...) of a latent, which has no closed-form"
+                + " expectation here; " + SUPPORTED_LINKS, latentsIn(x));
+          }
+          // 1 / (1 + exp(-x))
+          return inv(Poly.ONE.plus(Poly.of(new Atom.Fn(Atom.Func.EXP, List.of(x.scaled(-1))))), e);
         }
         case "log":
           return ln(scalar(c.args().get(0)), c.args().get(0));
@@ -214,6 +228,23 @@ final class SymBuilder {
           Poly s = scalar(c.args().get(0));
           return i -> s;
         }
+        case "softmax": {
+          Ir arg = c.args().get(0);
+          Function<Ix, Poly> v = vector(arg);
+          Dim k = length(arg);
+          Idx probe = Idx.fresh("c", k);
+          Poly any = v.apply(new Ix.V(probe));
+          if (any.isRandom()) {
+            throw new NotConjugateException(e, "is softmax(...) of latents, which has no closed-form expectation"
+                + " here; " + SUPPORTED_LINKS, latentsIn(any));
+          }
+          // exp(v_i) / sum_j exp(v_j)
+          return i -> {
+            Idx j = Idx.fresh("j", k);
+            Poly total = Poly.of(new Atom.Fn(Atom.Func.EXP, List.of(v.apply(new Ix.V(j))))).sum(j);
+            return Poly.of(new Atom.Fn(Atom.Func.EXP, List.of(v.apply(i)))).times(inv(total, e));
+          };
+        }
         case "stick":
           throw new NotConjugateException(e, "is stick-breaking weights; they have a closed-form update only"
               + " as the probabilities p of a Categorical or Multinomial", latentsIn(c.args().get(0)));
@@ -247,6 +278,10 @@ final class SymBuilder {
   BiFunction<Ix, Ix, Poly> matrix(Ir e) {
     if (e instanceof Ir.Hyper h) {
       return (i, j) -> Poly.of(new Atom.Hyper(h.name(), List.of(i, j)));
+    } else if (e instanceof Ir.ArrayVector a) {
+      // An array of vectors used whole: row i is element i.
+      return (i, j) -> Poly.of(a.latent() ? new Atom.Rv(a.name(), List.of(i), Atom.Stat.ID, List.of(j))
+          : new Atom.Data(a.name(), List.of(i), List.of(j)));
     } else if (e instanceof Ir.Var v) {
       List<Ix> el = indices(v.indices());
       return (i, j) -> Poly.of(v.latent() ? new Atom.Rv(v.name(), el, Atom.Stat.ID, List.of(i, j))

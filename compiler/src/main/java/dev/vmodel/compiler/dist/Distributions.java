@@ -46,7 +46,26 @@ public final class Distributions {
         slot("W", Pattern.matrix("D", "D", SPD)), slot("nu", Pattern.scalar(POSITIVE)));
   }
 
+  /**
+   * The local variational bounds lowering attaches to a likelihood with a nonlinear link (never
+   * written in a model, so not in the table): Jaakkola and Jordan's bound on ln logistic, one
+   * scalar xi per row, and a Bohning-type quadratic bound on ln softmax, one expansion point psi
+   * per row. Each is the "prior" of a synthetic local latent whose factor holds the bound's
+   * parameters; its arguments name the data node it bounds ({@code of}).
+   */
+  public static final DistributionSpec JAAKKOLA_JORDAN =
+      new DistributionSpec("JaakkolaJordan", List.of(slot("of", Pattern.scalar(BOOL))), Pattern.scalar(REAL));
+
+  /** See {@link #JAAKKOLA_JORDAN}. */
+  public static final DistributionSpec BOHNING =
+      new DistributionSpec("Bohning", List.of(slot("of", Pattern.cat("K"))), Pattern.vector("K", REAL));
+
   private Distributions() {}
+
+  /** Whether {@code spec} is one of the local bounds lowering attaches, not a distribution of the language. */
+  public static boolean isBound(DistributionSpec spec) {
+    return spec.equals(JAAKKOLA_JORDAN) || spec.equals(BOHNING);
+  }
 
   private static void add(String name, Pattern support, ParamSlot... slots) {
     BY_NAME.put(name, new DistributionSpec(name, List.of(slots), support));

@@ -7,7 +7,7 @@ public final class Families {
   private static final List<FamilySpec> ALL = List.of(
       new NormalFamily(), new MultiNormalFamily(), new GammaFamily(), new InvGammaFamily(), new BetaFamily(),
       new DirichletFamily(), new CategoricalFamily(), new WishartFamily(), new NormalGammaFamily(),
-      new NormalWishartFamily());
+      new NormalWishartFamily(), new JaakkolaJordanFamily(), new BohningFamily());
 
   private Families() {}
 

@@ -39,7 +39,9 @@ public record Family(FamilySpec spec, List<String> members, Dim dim) {
     CATEGORICAL,
     WISHART,
     NORMAL_GAMMA,
-    NORMAL_WISHART
+    NORMAL_WISHART,
+    JAAKKOLA_JORDAN,
+    BOHNING
   }
 
   /** A statistic: its name and the number of component indices it carries. */

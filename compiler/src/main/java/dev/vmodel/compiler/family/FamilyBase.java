@@ -12,7 +12,8 @@ import java.util.Set;
  */
 abstract sealed class FamilyBase implements FamilySpec
     permits NormalFamily, MultiNormalFamily, GammaFamily, InvGammaFamily, BetaFamily, DirichletFamily,
-        CategoricalFamily, WishartFamily, NormalGammaFamily, NormalWishartFamily {
+        CategoricalFamily, WishartFamily, NormalGammaFamily, NormalWishartFamily, JaakkolaJordanFamily,
+        BohningFamily {
   private final Family.Kind kind;
   private final String title;
   private final Set<String> priors;

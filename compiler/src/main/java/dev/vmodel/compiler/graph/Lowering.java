@@ -10,6 +10,8 @@ import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.diag.Code;
 import dev.vmodel.compiler.diag.Diagnostics;
 import dev.vmodel.compiler.diag.InternalCompilerError;
+import dev.vmodel.compiler.dist.DistributionSpec;
+import dev.vmodel.compiler.dist.Distributions;
 import dev.vmodel.compiler.graph.ModelGraph.Arg;
 import dev.vmodel.compiler.graph.ModelGraph.Dist;
 import dev.vmodel.compiler.graph.ModelGraph.Factor;
@@ -67,6 +69,7 @@ public final class Lowering {
       Kind kind = v.isLatent() ? Kind.LATENT : v.isModeledData() ? Kind.DATA : Kind.COVARIATE;
       nodes.add(new Node(v.name(), kind, plates, v.type(), dist, v.span()));
     }
+    addBounds(nodes);
     List<Factor> factors = new ArrayList<>();
     Set<String> grouped = new HashSet<>();
     for (CheckedModel.GroupSym g : model.groups()) {
@@ -87,6 +90,11 @@ public final class Lowering {
         emitted.add(v.name());
       }
     }
+    for (Node n : nodes) {
+      if (n.isBound()) {
+        factors.add(new Factor(n.name(), List.of(n.name()), n.span()));
+      }
+    }
     Map<String, Ir> hyperDefaults = new LinkedHashMap<>();
     plateIndices = Map.of();
     for (CheckedModel.HyperSym h : model.hypers()) {
@@ -98,6 +106,66 @@ public final class Lowering {
     return new ModelGraph(
         model.name(), model.javaPackage(), model.file(), model.sizes(), model.hypers(), hyperDefaults, nodes,
         factors);
+  }
+
+  /**
+   * Attaches a local variational bound to each observed likelihood whose parameter is a latent
+   * through a nonlinear link: {@code Bernoulli(logistic(a))} gets Jaakkola and Jordan's bound, one
+   * xi per row ({@code xi_y}), and {@code Categorical(softmax(v))} a quadratic bound with one
+   * expansion point per row ({@code psi_c}). The bound's parameters are a synthetic local latent
+   * on the data's plates, so the analyzer derives their updates like any factor's. A latent value
+   * gets no bound (its link stays E100 in the analyzer).
+   */
+  private void addBounds(List<Node> nodes) {
+    Set<String> taken = new HashSet<>();
+    nodes.forEach(n -> taken.add(n.name()));
+    model.sizes().forEach(s -> taken.add(s.name()));
+    model.hypers().forEach(h -> taken.add(h.name()));
+    for (Node n : List.copyOf(nodes)) {
+      if (n.kind() != Kind.DATA || n.dist().isEmpty()) {
+        continue;
+      }
+      Dist d = n.dist().get();
+      String link = switch (d.spec().name()) {
+        case "Bernoulli" -> "logistic";
+        case "Categorical" -> "softmax";
+        default -> null;
+      };
+      Arg p = d.arg("p");
+      if (link == null || p == null || !(p.value() instanceof Ir.Call c) || !c.fn().equals(link)
+          || !mentionsLatent(c.args().get(0))) {
+        continue;
+      }
+      String base = (link.equals("logistic") ? "xi_" : "psi_") + n.name();
+      String name = base;
+      for (int i = 2; taken.contains(name); i++) {
+        name = base + "_" + i;
+      }
+      taken.add(name);
+      Ir.Var of = new Ir.Var(n.name(), false, List.of(), n.type(), d.span());
+      Type type = link.equals("logistic") ? new Type.Scalar(Domain.REAL)
+          : new Type.Vector(((Type.Cat) n.type()).range(), Domain.REAL);
+      DistributionSpec spec = link.equals("logistic") ? Distributions.JAAKKOLA_JORDAN : Distributions.BOHNING;
+      nodes.add(new Node(name, Kind.LATENT, n.plates(), type, Optional.of(new Dist(spec, Map.of("of",
+          new Arg("of", of)), d.span())), d.span()));
+    }
+  }
+
+  private static boolean mentionsLatent(Ir e) {
+    if (e instanceof Ir.Var v) {
+      return v.latent() || v.indices().stream().anyMatch(i -> i instanceof Ir.Index.Gate);
+    } else if (e instanceof Ir.ArrayVector a) {
+      return a.latent();
+    } else if (e instanceof Ir.Element el) {
+      return mentionsLatent(el.target());
+    } else if (e instanceof Ir.Neg n) {
+      return mentionsLatent(n.operand());
+    } else if (e instanceof Ir.Binary b) {
+      return mentionsLatent(b.left()) || mentionsLatent(b.right());
+    } else if (e instanceof Ir.Call c) {
+      return c.args().stream().anyMatch(Lowering::mentionsLatent);
+    }
+    return false;
   }
 
   private Type typeOf(Expr e) {

@@ -56,6 +56,15 @@ public record ModelGraph(
         .orElseThrow(() -> new IllegalArgumentException("no factor for " + latent));
   }
 
+  /**
+   * The synthetic local latent that lowering attached to {@code data}'s likelihood, holding the
+   * parameters of a local variational bound (see {@link Lowering}), if it has one.
+   */
+  public Optional<Node> boundOf(String data) {
+    return nodes.stream().filter(n -> n.isBound() && n.dist().get().arg("of").value() instanceof Ir.Var v
+        && v.name().equals(data)).findFirst();
+  }
+
   /** What a node is. */
   public enum Kind {
     LATENT,
@@ -74,6 +83,11 @@ public record ModelGraph(
 
     public boolean isLatent() {
       return kind == Kind.LATENT;
+    }
+
+    /** A synthetic latent holding a likelihood's local variational bound (one per row), not declared. */
+    public boolean isBound() {
+      return dist.isPresent() && dev.vmodel.compiler.dist.Distributions.isBound(dist.get().spec());
     }
   }
 

@@ -62,14 +62,17 @@ class RenamedIdentifiersTest {
       // the local phase and the product form (issue 15)
       "PseudoCounts", "localPhase", "localBound", "localRounds", "restartGroups", "perGroup", "bound", "round",
       "rounds", "next", "settled", "inv", "g", "lnNorm", "groupBoundCarried", "groupBoundRestarted",
-      "localIterations", "localRestarts", "expThetaLnx", "zRowLnNorm", "savedQZP", "w", "t", "d", "c");
+      "localIterations", "localRestarts", "expThetaLnx", "zRowLnNorm", "savedQZP", "w", "t", "d", "c",
+      // local bounds of logistic and softmax likelihoods (issue 16)
+      "LocalBounds", "LogisticBound", "SoftmaxBound", "xi", "lambda", "offset", "shift");
 
   /** Model (class) names: the checker rejects Java keywords ({@code var} included) and the nested class names. */
   static final List<String> MODEL_NAMES = List.of("String", "Math", "System", "Double", "Integer", "Object",
       "Override", "Arrays", "Map", "LinkedHashMap", "Collections", "SplittableRandom", "LinAlg", "SpecialFunctions",
       "Chunks", "FitOptions", "FitResult", "DataException", "ElboDecreasedException", "KMeansPlusPlus", "Generated",
       "Posterior", "Init", "IllegalArgumentException", "NormalPosterior", "GammaPosterior", "Long", "s", "e", "elbo",
-      "PosteriorFile", "Path", "Reader", "Writer", "IOException", "IncompatiblePosteriorException", "PseudoCounts");
+      "PosteriorFile", "Path", "Reader", "Writer", "IOException", "IncompatiblePosteriorException", "PseudoCounts",
+      "LocalBounds", "LogisticBound", "SoftmaxBound");
 
   private static final Pattern TOKEN = Pattern.compile(
       "//[^\\n]*|/\\*(?s:.*?)\\*/|[A-Za-z_][A-Za-z_0-9]*|[0-9]+(?:\\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\\s+|.");

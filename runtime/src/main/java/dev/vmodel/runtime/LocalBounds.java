@@ -1,0 +1,90 @@
+package dev.vmodel.runtime;
+
+/**
+ * The local variational bounds of likelihoods with a nonlinear link: Jaakkola and Jordan's bound
+ * on ln logistic (PRML 10.144-10.151) and a quadratic bound on ln softmax with the curvature 1/2
+ * of Bohning (1992). Each row's bound has its own parameter (xi, or the expansion point psi),
+ * which the generated sweep sets to the bound's maximiser given the other factors.
+ */
+public final class LocalBounds {
+  private LocalBounds() {}
+
+  /**
+   * lambda(xi) = (logistic(xi) - 1/2) / (2 xi) = tanh(xi/2) / (4 xi), the bound's curvature
+   * (PRML 10.150); 1/8 at xi = 0, even in xi.
+   */
+  public static double lambda(double xi) {
+    double a = Math.abs(xi);
+    if (a < 1e-4) {
+      return 0.125 - a * a / 96.0;
+    }
+    return Math.tanh(0.5 * a) / (4.0 * a);
+  }
+
+  /** ln logistic(x), accurate for large |x|. */
+  public static double lnLogistic(double x) {
+    return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
+  }
+
+  /**
+   * The bound's constant c(xi) = ln logistic(xi) - xi/2 + lambda(xi) xi^2, so that ln logistic(s a)
+   * &gt;= (s a)/2 - lambda(xi) a^2 + c(xi) for s = +-1, with equality at a^2 = xi^2.
+   */
+  public static double jaakkolaJordanOffset(double xi) {
+    double a = Math.abs(xi);
+    return lnLogistic(a) - 0.5 * a + lambda(a) * a * a;
+  }
+
+  /**
+   * The optimal xi &gt;= 0 for the bound's natural parameters: with the bound entering as
+   * etaLambda lambda(xi) + etaOffset c(xi), xi^2 = -etaLambda / etaOffset; 0 where no row term
+   * holds the bound (etaOffset = 0).
+   *
+   * @throws ArithmeticException if the parameters are not finite
+   */
+  public static double jaakkolaJordanXi(double etaLambda, double etaOffset) {
+    if (!Double.isFinite(etaLambda) || !Double.isFinite(etaOffset)) {
+      throw new ArithmeticException("the Jaakkola-Jordan bound's parameters are not finite (numerical breakdown)");
+    }
+    if (etaOffset <= 0) {
+      return 0.0;
+    }
+    return Math.sqrt(Math.max(0.0, -etaLambda / etaOffset));
+  }
+
+  /**
+   * Sets one row's softmax bound at its optimum and returns the bound's constant: psi =
+   * etaShift / etaOffset (0 where etaOffset = 0) into {@code psi[from..from+k)}, b_k = psi_k/2 -
+   * softmax(psi)_k into {@code shift[from..from+k)}; returns c = -(lse(psi) - softmax(psi)'psi +
+   * |psi|^2/4).
+   *
+   * @throws ArithmeticException if the parameters are not finite
+   */
+  public static double softmaxBound(double[] etaShift, double etaOffset, double[] psi, double[] shift, int from,
+      int k) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < k; i++) {
+      double p = etaOffset > 0 ? etaShift[i] / etaOffset : 0.0;
+      if (!Double.isFinite(p)) {
+        throw new ArithmeticException("the softmax bound's expansion point is not finite (numerical breakdown)");
+      }
+      psi[from + i] = p;
+      max = Math.max(max, p);
+    }
+    double s = 0;
+    for (int i = 0; i < k; i++) {
+      s += Math.exp(psi[from + i] - max);
+    }
+    double lse = max + Math.log(s);
+    double gPsi = 0;
+    double sq = 0;
+    for (int i = 0; i < k; i++) {
+      double p = psi[from + i];
+      double g = Math.exp(p - lse);
+      shift[from + i] = 0.5 * p - g;
+      gPsi += g * p;
+      sq += p * p;
+    }
+    return -(lse - gPsi + 0.25 * sq);
+  }
+}
