@@ -532,6 +532,45 @@ def dp_mixture():
     })
 
 
+def logistic_regression():
+    rng = Rng(1017)
+    n, w = 300, [-0.5, 2.0, -1.5, 0.0, 0.0]
+    rows = []
+    ones = 0
+    for _ in range(n):
+        x = r6([1.0] + [rng.normal() for _ in range(len(w) - 1)])
+        a = sum(wi * xi for wi, xi in zip(w, x))
+        y = rng.bernoulli(1.0 / (1.0 + math.exp(-a)))
+        ones += y
+        rows.append(x + [y])
+    write_csv("logistic-regression.csv", vec_header("X", len(w)) + ["y"], rows)
+    write_truth("logistic-regression", {
+        "description": "y ~ Bernoulli(logistic(dot(w, X[n]))); X[n][0] = 1 is an intercept column;"
+                       " the last two coefficients are zero (ARD should shrink them)",
+        "N": n, "P": len(w), "w": w, "ones": ones,
+    })
+
+
+def softmax_regression():
+    rng = Rng(1018)
+    n = 300
+    w = [[1.0, 2.0, 0.0], [0.5, -1.0, 1.5], [-1.5, -1.0, -1.5]]
+    rows = []
+    for _ in range(n):
+        x = r6([1.0, rng.normal(), rng.normal()])
+        a = [sum(wi * xi for wi, xi in zip(wc, x)) for wc in w]
+        top = max(a)
+        e = [math.exp(v - top) for v in a]
+        y = rng.categorical([v / sum(e) for v in e])
+        rows.append(x + [y])
+    write_csv("softmax-regression.csv", vec_header("x", 3) + ["y"], rows)
+    write_truth("softmax-regression", {
+        "description": "y ~ Categorical(softmax(W x[n])) over C = 3 classes; x[n][0] = 1 is an intercept column;"
+                       " W is identified only up to a vector added to every row",
+        "N": n, "P": 3, "C": 3, "W": w,
+    })
+
+
 def main():
     gaussian_mixture()
     coin()
@@ -549,6 +588,8 @@ def main():
     normal_variance()
     dirichlet_multinomial()
     dp_mixture()
+    logistic_regression()
+    softmax_regression()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.runtime.fit.FitResult;
 import dev.vmodel.runtime.posterior.BetaPosterior;
 import dev.vmodel.runtime.posterior.CategoricalPosterior;
+import dev.vmodel.runtime.posterior.LogisticBound;
+import dev.vmodel.runtime.posterior.SoftmaxBound;
 import dev.vmodel.runtime.posterior.DirichletPosterior;
 import dev.vmodel.runtime.posterior.GammaPosterior;
 import dev.vmodel.runtime.posterior.Interval;
@@ -144,6 +146,15 @@ final class Summary {
     } else if (post instanceof NormalGammaPosterior p) {
       row(out, m0 + label, p.muMean(), Math.sqrt(p.muVariance()), null);
       row(out, members.get(1) + label, p.tau().mean(), p.tau().sd(), p.tau().interval95());
+    } else if (post instanceof LogisticBound p) {
+      // a point (a bound's parameter): its value in the mean column
+      row(out, m0 + label, p.xi(), Double.NaN, null);
+    } else if (post instanceof SoftmaxBound p) {
+      double[] psi = p.psi();
+      for (int k = 0; k < Math.min(psi.length, SHOWN); k++) {
+        row(out, m0 + append(label, k), psi[k], Double.NaN, null);
+      }
+      elide(out, psi.length);
     } else {
       out.println("  " + label + " " + post);
     }

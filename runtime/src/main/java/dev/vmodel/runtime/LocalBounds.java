@@ -87,4 +87,22 @@ public final class LocalBounds {
     }
     return -(lse - gPsi + 0.25 * sq);
   }
+
+  /**
+   * |psi|^2/4 - lse(psi) of {@code psi[from..from+k)}: the bound's natural parameters (psi, 1)
+   * dotted with its statistics (b(psi), c(psi)), the log-normaliser of a point mass at psi.
+   */
+  public static double softmaxBoundLnZ(double[] psi, int from, int k) {
+    double max = Double.NEGATIVE_INFINITY;
+    double sq = 0;
+    for (int i = 0; i < k; i++) {
+      max = Math.max(max, psi[from + i]);
+      sq += psi[from + i] * psi[from + i];
+    }
+    double s = 0;
+    for (int i = 0; i < k; i++) {
+      s += Math.exp(psi[from + i] - max);
+    }
+    return 0.25 * sq - (max + Math.log(s));
+  }
 }

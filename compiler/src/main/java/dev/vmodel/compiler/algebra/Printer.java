@@ -652,6 +652,12 @@ public final class Printer {
           return new Statistic(vl + " " + v0, outside);
         case "muLambdamu":
           return new Statistic(v0 + t + " " + vl + " " + v0, "");
+        case "lambda":
+          return new Statistic((tex ? "\\lambda(" : "lambda(") + v0 + ")", "");
+        case "offset":
+          return new Statistic("c(" + v0 + ")", "");
+        case "shift":
+          return new Statistic("b(" + v0 + ")", outside);
         default:
           return new Statistic(stat + "(" + factor + ")", outside);
       }

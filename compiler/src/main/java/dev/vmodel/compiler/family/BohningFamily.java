@@ -61,10 +61,14 @@ public final class BohningFamily extends FamilyBase {
     return braced(b.build());
   }
 
-  /** A point: see {@link JaakkolaJordanFamily#logNormalizer}. */
+  /**
+   * A point mass at psi: ln Z = eta . T(psi) = sum_k psi_k b_k(psi) + c(psi) = |psi|^2/4 - lse(psi),
+   * so that ln q is 0 at the point (see {@link JaakkolaJordanFamily#logNormalizer}).
+   */
   @Override
   public CodeBlock logNormalizer(FactorJava j) {
-    return CodeBlock.of("0.0");
+    return CodeBlock.of("$T.softmaxBoundLnZ($L, $L, $L)", JaakkolaJordanFamily.RUNTIME_CLASS, j.param("psi"), j.at("0"),
+        j.dim());
   }
 
   @Override

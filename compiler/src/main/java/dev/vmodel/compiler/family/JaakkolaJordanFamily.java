@@ -53,10 +53,14 @@ public final class JaakkolaJordanFamily extends FamilyBase {
     return braced(b.build());
   }
 
-  /** A point: ln q is 0 where it sits, so ln Z = the bound's value there, which the ELBO terms hold. */
+  /**
+   * A point mass at xi: ln q = eta . T(xi) - ln Z is 0 there, so ln Z = -xi^2 lambda(xi) + c(xi) =
+   * ln logistic(xi) - xi/2 (with the natural parameters {@link #natural} gives).
+   */
   @Override
   public CodeBlock logNormalizer(FactorJava j) {
-    return CodeBlock.of("0.0");
+    String e = j.element();
+    return CodeBlock.of("$T.lnLogistic($L[$L]) - 0.5 * $L[$L]", RUNTIME_CLASS, j.param("xi"), e, j.param("xi"), e);
   }
 
   /** A point carries no entropy: the ELBO is the bound's expected value. */

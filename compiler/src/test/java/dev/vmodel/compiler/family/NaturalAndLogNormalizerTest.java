@@ -417,6 +417,8 @@ class NaturalAndLogNormalizerTest {
         p.put("nu", one(uniform(rng, d - 0.5, d + 8)));
         p.put("lnDetW", one(lnDet[0]));
       }
+      case JAAKKOLA_JORDAN -> p.put("xi", one(uniform(rng, 0, 6)));
+      case BOHNING -> p.put("psi", vector(rng, d, -4, 4));
       default -> throw new AssertionError("no random parameters for " + kind);
     }
     return p;
@@ -429,6 +431,33 @@ class NaturalAndLogNormalizerTest {
   private static double pointAndDensity(Family.Kind kind, Map<String, double[]> p, int d, Random rng,
       double[][] t) {
     switch (kind) {
+      case JAAKKOLA_JORDAN -> {
+        // a point mass: its one point, where ln q = 0; T = (lambda(xi), c(xi)) from the book's formulas
+        double xi = p.get("xi")[0];
+        double lambda = xi == 0 ? 0.125 : (1 / (1 + Math.exp(-xi)) - 0.5) / (2 * xi);
+        t[0] = one(lambda);
+        t[1] = one(Math.log(1 / (1 + Math.exp(-xi))) - xi / 2 + lambda * xi * xi);
+        return 0;
+      }
+      case BOHNING -> {
+        double[] psi = p.get("psi");
+        double lse = 0;
+        for (double v : psi) {
+          lse += Math.exp(v);
+        }
+        lse = Math.log(lse);
+        double gPsi = 0;
+        double sq = 0;
+        t[0] = new double[d];
+        for (int i = 0; i < d; i++) {
+          double g = Math.exp(psi[i] - lse);
+          t[0][i] = psi[i] / 2 - g;
+          gPsi += g * psi[i];
+          sq += psi[i] * psi[i];
+        }
+        t[1] = one(-(lse - gPsi + sq / 4));
+        return 0;
+      }
       case NORMAL -> {
         double x = uniform(rng, -4, 4);
         t[0] = one(x);
