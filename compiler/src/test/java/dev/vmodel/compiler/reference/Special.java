@@ -89,7 +89,7 @@ public final class Special {
   /** erfc(x) e^{x^2} for x &gt;= 2 by the continued fraction, evaluated backwards. */
   private static double erfcTailFactor(double x) {
     double tail = x;
-    for (int k = 300; k >= 1; k--) tail = x + 0.5 * k / tail;
+    for (int k = x < 3 ? 80 : 40; k >= 1; k--) tail = x + 0.5 * k / tail;
     return 1 / (Math.sqrt(Math.PI) * tail);
   }
 
