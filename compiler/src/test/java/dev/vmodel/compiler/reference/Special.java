@@ -49,10 +49,16 @@ public final class Special {
     return Math.log(x) - 0.5 / x - series - shift;
   }
 
+  private static final double[] LN_FACTORIAL = new double[256];
+
+  static {
+    for (int k = 2; k < LN_FACTORIAL.length; k++) LN_FACTORIAL[k] = LN_FACTORIAL[k - 1] + Math.log(k);
+  }
+
   /** ln k! */
   public static double lnFactorial(int k) {
     if (k < 0) throw new IllegalArgumentException("lnFactorial needs k >= 0, got " + k);
-    return lnGamma(k + 1.0);
+    return k < LN_FACTORIAL.length ? LN_FACTORIAL[k] : lnGamma(k + 1.0);
   }
 
   /** Complementary error function. */

@@ -22,6 +22,14 @@ class SpecialTest {
   }
 
   @Test
+  void lnFactorial() {
+    rel(0, Special.lnFactorial(0), 0);
+    rel(Math.log(3628800), Special.lnFactorial(10), 1e-15);
+    rel(Special.lnGamma(201), Special.lnFactorial(200), 1e-13);
+    rel(Special.lnGamma(1001), Special.lnFactorial(1000), 1e-15);
+  }
+
+  @Test
   void erfcAndLnPhi() {
     double[][] v = {{-3, 1.9999779095030015}, {-1.5, 1.9661051464753108}, {0.1, 0.8875370839817152},
         {0.5, 0.4795001221869535}, {1, 0.15729920705028516}, {1.99, 0.004888586800383002},
