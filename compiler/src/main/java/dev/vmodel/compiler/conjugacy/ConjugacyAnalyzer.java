@@ -735,8 +735,7 @@ public final class ConjugacyAnalyzer {
       }
       boolean gaussian = rs.size() <= 1 && !nested && rs.stream().allMatch(r -> r.stat() == Atom.Stat.ID
           && families.containsKey(factorOfVar.get(r.var()))
-          && (families.get(factorOfVar.get(r.var())).kind() == Family.Kind.NORMAL
-              || families.get(factorOfVar.get(r.var())).kind() == Family.Kind.MULTI_NORMAL));
+          && families.get(factorOfVar.get(r.var())).spec().gaussian());
       if (!gaussian) {
         diagnostics.error(
             Code.NOT_CONJUGATE,
