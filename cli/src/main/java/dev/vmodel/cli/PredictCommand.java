@@ -268,6 +268,13 @@ final class PredictCommand implements Callable<Integer> {
       err.println("vmodel: internal error: " + e);
       throw new Stop(VModelCli.EXIT_INTERNAL);
     }
+    if (records.groups.isEmpty()) {
+      // Nothing per row: an empty table would look like a prediction.
+      err.println(model + ": error: model " + plan.graph().name() + " gives nothing to predict for new rows: "
+          + (records.inexact != null ? records.inexact : "it has no local latents and no predictive mean")
+          + "; nothing was written");
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    }
     doing = "writing the results";
     String text = switch (format) {
       case CSV -> records.csv();

@@ -175,7 +175,7 @@ class LauncherIT {
       model PoissonLog {
         size N;
         latent w: real ~ Normal(0, 1);
-        data y[n in N]: count ~ Poisson(exp(w));
+        data y[n in N]: real ~ Normal(exp(w), 1);
       }
       """;
 
@@ -253,10 +253,12 @@ class LauncherIT {
     assertEquals(1, run.exitCode(), run::toString);
     assertEquals("", run.stdout(), run::toString);
     assertContains(run.stderr(),
-        file + ":4:35: error[E100]: q(w): the rate of Poisson in 'y', 'exp(w)', is exp(...) of a latent, which has no"
-            + " closed-form expectation in any conjugate family; w's sufficient statistics are (w, w^2)\n"
-            + "   4 |   data y[n in N]: count ~ Poisson(exp(w));\n"
-            + "     |                                   ^^^^^^\n"
+        file + ":4:33: error[E100]: q(w): the mean of Normal in 'y', 'exp(w)', is exp(...) of a latent, which has no"
+            + " closed-form expectation in any conjugate family; a latent may enter through a nonlinear link only as"
+            + " Bernoulli(logistic(a)), Categorical(softmax(v)) or Poisson(exp(a)) of observed data, with a and v"
+            + " linear in Normal or MultiNormal latents; w's sufficient statistics are (w, w^2)\n"
+            + "   4 |   data y[n in N]: real ~ Normal(exp(w), 1);\n"
+            + "     |                                 ^^^^^^\n"
             + "     = hint: ",
         run);
     assertTrue(run.stderr().endsWith("\nexplained 0 of 1 file: 1 error, 0 warnings\n"), run::toString);
@@ -270,7 +272,7 @@ class LauncherIT {
     Run run = Launcher.vmodel("explain", "examples/coin.vmodel", bad.toString());
     assertEquals(1, run.exitCode(), run::toString);
     assertTrue(run.stdout().startsWith("Coin: mean-field updates\n"), run::toString);
-    assertContains(run.stderr(), bad + ":4:35: error[E100]", run);
+    assertContains(run.stderr(), bad + ":4:33: error[E100]", run);
     assertTrue(run.stderr().endsWith("\nexplained 1 of 2 files: 1 error, 0 warnings\n"), run::toString);
   }
 

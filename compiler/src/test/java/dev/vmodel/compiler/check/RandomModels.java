@@ -95,12 +95,15 @@ public final class RandomModels {
     for (int h = 0; h < hypers; h++) {
       hyper();
     }
-    switch (rnd.nextInt(6)) {
+    switch (rnd.nextInt(9)) {
       case 0 -> normalGamma(rows);
       case 1 -> mixture(rows);
       case 2 -> regression(rows);
       case 3 -> betaBernoulli(rows);
       case 4 -> gammaPoisson(rows);
+      case 5 -> logistic(rows);
+      case 6 -> softmax(rows);
+      case 7 -> poissonLogLink(rows);
       default -> normalGammaGroup(rows);
     }
     out.append("}\n");
@@ -278,5 +281,54 @@ public final class RandomModels {
     Supplier<String> rate = () -> rnd.nextBoolean() ? lambda : scale() + " * " + lambda;
     line("latent " + lambda + ": positive ~ Gamma(" + pos() + ", " + pos() + ");");
     line("data " + y + "[" + n + " in " + rows + "]: count ~ Poisson(" + rate.get() + ");");
+  }
+
+  /** Logistic regression, with a Gamma precision on the weights (the bound's latent is named after y). */
+  private void logistic(String rows) {
+    String p = fresh();
+    String x = fresh();
+    String w = fresh();
+    String alpha = fresh();
+    String y = fresh();
+    String n = fresh();
+    line("size " + p + ";");
+    line("data " + x + "[" + n + " in " + rows + "]: vector[" + p + "];");
+    line("latent " + alpha + ": positive ~ Gamma(" + pos() + ", " + pos() + ");");
+    line("latent " + w + ": vector[" + p + "] ~ MultiNormal(zeros(" + p + "), " + alpha + " * identity(" + p + "));");
+    line("data " + y + "[" + n + " in " + rows + "]: bool ~ Bernoulli(logistic(dot(" + w + ", " + x + "[" + n + "])"
+        + (rnd.nextBoolean() ? "" : " + (" + re() + ")") + "));");
+  }
+
+  /** Softmax regression: an array of weight vectors used whole as a matrix. */
+  private void softmax(String rows) {
+    String p = fresh();
+    String c = fresh();
+    String cc = fresh();
+    String x = fresh();
+    String w = fresh();
+    String y = fresh();
+    String n = fresh();
+    line("size " + p + "; size " + c + " = " + (2 + rnd.nextInt(3)) + ";");
+    line("data " + x + "[" + n + " in " + rows + "]: vector[" + p + "];");
+    line("latent " + w + "[" + cc + " in " + c + "]: vector[" + p + "] ~ MultiNormal(zeros(" + p + "), " + scale()
+        + " * identity(" + p + "));");
+    line("data " + y + "[" + n + " in " + rows + "]: cat[" + c + "] ~ Categorical(softmax(" + w + " * " + x + "[" + n
+        + "]));");
+  }
+
+  /** Poisson regression with a log link and an intercept of its own. */
+  private void poissonLogLink(String rows) {
+    String p = fresh();
+    String x = fresh();
+    String w = fresh();
+    String b = fresh();
+    String y = fresh();
+    String n = fresh();
+    line("size " + p + ";");
+    line("data " + x + "[" + n + " in " + rows + "]: vector[" + p + "];");
+    line("latent " + w + ": vector[" + p + "] ~ MultiNormal(zeros(" + p + "), " + scale() + " * identity(" + p + "));");
+    line("latent " + b + ": real ~ Normal(" + re() + ", " + pos() + ");");
+    line("data " + y + "[" + n + " in " + rows + "]: count ~ Poisson(exp(dot(" + w + ", " + x + "[" + n + "]) + " + b
+        + "));");
   }
 }
