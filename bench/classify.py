@@ -77,7 +77,7 @@ def make_cases():
     # reference (JAGS and the vmodel fit compared with it) uses a proper Gamma(1, 1); vmodel also
     # runs the vague default, for its predictions only.
     cases.append(dict(name="breast-cancer", kind="bernoulli", model="logistic-ard.vmodel",
-                      jags=True, priors=[(1.0, 1.0), VAGUE], jags_prior=(1.0, 1.0), Xtr=Xtr, ytr=ytr, Xte=Xte, yte=yte, truth=None,
+                      jags=True, priors=[(1.0, 1.0), VAGUE], jags_prior=(1.0, 1.0), hmc=True, Xtr=Xtr, ytr=ytr, Xte=Xte, yte=yte, truth=None,
                       about="sklearn load_breast_cancer, 569 x 30, standardised + intercept, "
                             "stratified 70/30 split (random_state 0)"))
     ir = load_iris()
@@ -306,6 +306,146 @@ def run_jags(case, cdir, chains, burn, iters, jags_bin, prior, timeout):
     return res
 
 
+# ----------------------------------------------------------------------------- HMC, JJ-VB in numpy
+
+def _loglik_grad(kind, X, y, w):
+    eta = X @ w
+    if kind == "bernoulli":
+        ll = float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+        return ll, X.T @ (y - expit(eta))
+    mu = np.exp(eta)
+    return float(np.sum(y * eta - mu)), X.T @ (y - mu)
+
+
+def _logpost_grad(kind, X, y, w, a0, b0):
+    """The posterior of w with the ARD precisions integrated out: each w_p has the Student-t
+    prior p(w_p) = int N(w_p | 0, 1/alpha) Gamma(alpha | a0, b0) dalpha
+    ∝ (b0 + w_p^2 / 2)^-(a0 + 1/2)."""
+    ll, g = _loglik_grad(kind, X, y, w)
+    lp = ll - (a0 + 0.5) * float(np.sum(np.log(b0 + 0.5 * w * w)))
+    return lp, g - (a0 + 0.5) * w / (b0 + 0.5 * w * w)
+
+
+def run_hmc(case, prior, chains, warmup, draws, seed=7):
+    """A second, independent MCMC reference: Hamiltonian Monte Carlo on the posterior of w with
+    alpha integrated out (exact for the marginal of w), in coordinates whitened by the Hessian at
+    the posterior mode (computed here with scipy, nothing from vmodel), the step size adapted in
+    the warm-up to an acceptance rate of 0.8, a random number of leapfrog steps per draw. Only
+    for smooth priors (a0 >= 1/2): the vague Gamma(1e-2, 1e-4) makes the prior of w a spike of
+    width 0.01 at 0 that a global step size cannot explore."""
+    from scipy.optimize import minimize
+    kind, X, y = case["kind"], case["Xtr"], case["ytr"].astype(float)
+    a0, b0 = prior
+    P = X.shape[1]
+    t0 = time.perf_counter()
+    f = lambda w: tuple(-v for v in _logpost_grad(kind, X, y, w, a0, b0))
+    opt = minimize(f, np.zeros(P), jac=True, method="L-BFGS-B", options={"maxiter": 10000, "gtol": 1e-9})
+    wmap = opt.x
+    eta = X @ wmap
+    curv = expit(eta) * (1 - expit(eta)) if kind == "bernoulli" else np.exp(eta)
+    H = X.T @ (curv[:, None] * X)
+    u = 0.5 * wmap * wmap
+    H[np.diag_indices(P)] += np.maximum((a0 + 0.5) * (b0 - u) / (b0 + u) ** 2, 0.0)
+    L = np.linalg.cholesky(np.linalg.inv(H))          # w = wmap + L z
+
+    def lpz(z):
+        lp, g = _logpost_grad(kind, X, y, wmap + L @ z, a0, b0)
+        return lp, L.T @ g
+
+    rng = np.random.default_rng(seed)
+    out = np.empty((chains, draws, P))
+    accepts = []
+    for c in range(chains):
+        z = rng.normal(0.0, 1.5, P)
+        lp, g = lpz(z)
+        eps, nsteps = 0.5, 6
+        acc_sum = 0.0
+        for it in range(warmup + draws):
+            e = eps * rng.uniform(0.8, 1.2)
+            n = int(rng.integers(max(1, nsteps // 2), 2 * nsteps))
+            p0 = rng.standard_normal(P)
+            zn, gn, p = z.copy(), g.copy(), p0 + 0.5 * e * g
+            for s in range(n):
+                zn = zn + e * p
+                lpn, gn = lpz(zn)
+                if s < n - 1:
+                    p = p + e * gn
+            p = p + 0.5 * e * gn
+            logr = (lpn - 0.5 * p @ p) - (lp - 0.5 * p0 @ p0)
+            a = math.exp(min(0.0, logr)) if np.isfinite(logr) else 0.0
+            if rng.random() < a:
+                z, lp, g = zn, lpn, gn
+            if it < warmup:
+                eps *= math.exp(0.05 * (a - 0.8))      # Robbins-Monro on log eps
+                nsteps = max(1, int(round(1.5 / eps)))
+            else:
+                acc_sum += a
+                out[c, it - warmup] = wmap + L @ z
+        accepts.append(acc_sum / draws)
+    w = np.transpose(out, (2, 0, 1))                   # P x chains x draws
+    res = {"chains": chains, "warmup": warmup, "draws": draws, "seconds": time.perf_counter() - t0,
+           "accept": accepts, "map": wmap.tolist(),
+           "mean": w.mean(axis=(1, 2)).tolist(), "sd": w.std(axis=(1, 2), ddof=1).tolist(),
+           "ess": [ess(w[p]) for p in range(P)], "rhat": [split_rhat(w[p]) for p in range(P)]}
+    samples = w.reshape(P, -1).T
+    eta = case["Xte"] @ samples.T
+    if kind == "bernoulli":
+        prob = expit(eta).mean(axis=1)
+    else:
+        prob = logsumexp(poisson_logpmf(case["yte"][:, None], eta), axis=1) - math.log(eta.shape[1])
+    res["accuracy"], res["logloss"] = metrics(kind, case["yte"], prob)
+    return res
+
+
+def jj_vb(case, prior, iters=100000, tol=1e-12):
+    """The same variational Bayes as vmodel's logistic model, written out here from PRML 10.6
+    (Jaakkola-Jordan bound, one xi per row) and PRML 7.2 / 10.3 (Gamma ARD precisions):
+      S^-1 = diag(E[alpha]) + 2 sum_n lambda(xi_n) x_n x_n^T,  m = S sum_n (y_n - 1/2) x_n,
+      xi_n^2 = x_n^T (S + m m^T) x_n,  q(alpha_p) = Gamma(a0 + 1/2, b0 + (m_p^2 + S_pp) / 2),
+    alternated from xi = 1, E[alpha] = a0 / b0 until m and S stop changing. Checks that vmodel
+    reaches the optimum of its own bound; the distance to MCMC is then the method's."""
+    X, y = case["Xtr"], case["ytr"].astype(float)
+    a0, b0 = prior
+    N, P = X.shape
+    xi = np.ones(N)
+    ealpha = np.full(P, a0 / b0)
+    m = np.zeros(P)
+    for it in range(iters):
+        lam = np.tanh(xi / 2) / (4 * xi)
+        S = np.linalg.inv(np.diag(ealpha) + 2 * (X.T * lam) @ X)
+        m_new = S @ (X.T @ (y - 0.5))
+        xi = np.sqrt(np.einsum("ij,jk,ik->i", X, S + np.outer(m_new, m_new), X))
+        ealpha = (a0 + 0.5) / (b0 + 0.5 * (m_new ** 2 + np.diag(S)))
+        done = np.max(np.abs(m_new - m)) < tol * (1 + np.max(np.abs(m)))
+        m = m_new
+        if done and it > 2:
+            break
+    shape = np.full(P, a0 + 0.5)
+    rate = b0 + 0.5 * (m ** 2 + np.diag(S))
+    return {"mean": m.tolist(), "sd": np.sqrt(np.diag(S)).tolist(), "iterations": it + 1,
+            "elbo": jj_elbo(case, prior, m, S, shape, rate)}
+
+
+def jj_elbo(case, prior, m, S, shape, rate):
+    """The bound of the logistic ARD model at q(w) = N(m, S), q(alpha_p) = Gamma(shape_p, rate_p),
+    every xi_n at its optimum (xi_n^2 = E[(w^T x_n)^2]), every constant included:
+    sum_n [ln sigmoid(xi_n) + (t_n E[a_n] - xi_n) / 2] + E ln p(w | alpha) + E ln p(alpha)
+    + H[q(w)] + H[q(alpha)], t_n = 2 y_n - 1, a_n = w^T x_n."""
+    from scipy.special import digamma
+    X, y = case["Xtr"], case["ytr"].astype(float)
+    a0, b0 = prior
+    P = X.shape[1]
+    xi = np.sqrt(np.einsum("ij,jk,ik->i", X, S + np.outer(m, m), X))
+    lik = float(np.sum(-np.logaddexp(0.0, -xi) + ((2 * y - 1) * (X @ m) - xi) / 2))
+    ea, elna = shape / rate, digamma(shape) - np.log(rate)
+    ew2 = m ** 2 + np.diag(S)
+    pw = float(np.sum(0.5 * elna - 0.5 * math.log(2 * math.pi) - 0.5 * ea * ew2))
+    pa = float(np.sum(a0 * math.log(b0) - gammaln(a0) + (a0 - 1) * elna - b0 * ea))
+    hw = 0.5 * (P * math.log(2 * math.pi * math.e) + np.linalg.slogdet(S)[1])
+    ha = float(np.sum(shape - np.log(rate) + gammaln(shape) + (1 - shape) * digamma(shape)))
+    return lik + pw + pa + hw + ha
+
+
 # ----------------------------------------------------------------------------- scikit-learn
 
 def median_time(fn, repeats):
@@ -364,7 +504,7 @@ def prior_tag(prior):
     return "a0=%g,b0=%g" % prior
 
 
-def run_vmodel(case, cdir, vmodel, repeats, prior):
+def run_vmodel(case, cdir, vmodel, repeats, prior, iters):
     model = os.path.join(MODELS, case["model"])
     train, test = os.path.join(cdir, "train.csv"), os.path.join(cdir, "test.csv")
     fit_json = os.path.join(cdir, "vmodel-fit-%s.json" % prior_tag(prior))
@@ -373,7 +513,7 @@ def run_vmodel(case, cdir, vmodel, repeats, prior):
     for i in range(repeats + 1):
         t0 = time.perf_counter()
         r = subprocess.run([vmodel, "fit", model, "--data", train, "--quiet", "--format", "json",
-                            "--set", "a0=%r" % prior[0], "--set", "b0=%r" % prior[1],
+                            "--set", "a0=%r" % prior[0], "--set", "b0=%r" % prior[1], "--iters", str(iters),
                             "--out", fit_json], capture_output=True, text=True)
         wall = time.perf_counter() - t0
         if r.returncode != 0:
@@ -384,7 +524,7 @@ def run_vmodel(case, cdir, vmodel, repeats, prior):
             fits.append(post["seconds"])
     res = {"method": "vmodel (VB)", "seconds": statistics.median(walls),
            "fit_seconds": statistics.median(fits), "iterations": post["iterations"],
-           "converged": post["converged"], "elbo": post["elbo"]}
+           "converged": post["converged"], "elbo": post["elbo"], "posterior": post}
     Xte, yte = case["Xte"], case["yte"]
     P = Xte.shape[1]
     if case["kind"] in ("bernoulli", "poisson"):
@@ -465,6 +605,18 @@ def table(out):
                              case["name"], c["max_dmean_over_sd"], c["argmax"], ACCEPT,
                              "pass" if c["pass"] else "FAIL", c.get("sd_ratio_min", float("nan")),
                              c.get("sd_ratio_max", float("nan"))))
+        for key, label in (("vb_vs_hmc", "vmodel vs HMC"), ("jags_vs_hmc", "JAGS vs HMC  ")):
+            if case.get(key):
+                c = case[key]
+                lines.append("%-14s   %s: max_p |mean - mean_hmc| / sd_hmc = %.3f (w[%d]; line <= %.1f: %s);"
+                             " sd / sd_hmc in [%.2f, %.2f]" % (
+                                 case["name"], label, c["max_dmean_over_sd"], c["argmax"], ACCEPT,
+                                 "pass" if c["pass"] else "FAIL", c.get("sd_ratio_min", float("nan")),
+                                 c.get("sd_ratio_max", float("nan"))))
+        if case.get("hmc_ess"):
+            e = case["hmc_ess"]
+            lines.append("%-14s   HMC: %d chains x %d (after %d warm-up), ESS of w min %.0f median %.0f, split R-hat max %.3f" % (
+                case["name"], e["chains"], e["iters"], e["burn"], e["min"], e["median"], e["rhat_max"]))
         if case.get("jags_ratio"):
             lines.append("%-14s   JAGS wall / vmodel wall = %.0f; / vmodel fit alone = %.0f" % (
                 case["name"], case["jags_ratio"][0], case["jags_ratio"][1]))
@@ -496,7 +648,9 @@ def main(argv):
     ap.add_argument("--burn", type=int, default=None)
     ap.add_argument("--iters", type=int, default=None, help="JAGS iterations per chain after burn-in")
     ap.add_argument("--quick", action="store_true", help="short JAGS runs (not enough for the acceptance line)")
-    ap.add_argument("--no-jags", action="store_true")
+    ap.add_argument("--no-jags", action="store_true", help="skip JAGS and HMC")
+    ap.add_argument("--vmodel-iters", type=int, default=5000,
+                    help="vmodel fit --iters (iris's softmax fit needs about 1700 sweeps)")
     ap.add_argument("--jags-timeout", type=int, default=300, help="seconds per JAGS chain before giving up")
     a = ap.parse_args(argv)
     out = a.out or os.path.join(HERE, "out", "classify-" + time.strftime("%Y%m%d-%H%M%S"))
@@ -509,7 +663,7 @@ def main(argv):
         return 2
     # Iterations per case (after burn-in, per chain): enough for an ESS of several hundred per
     # coefficient at a JAGS wall time under 2 minutes on 2 cores.
-    jags_len = {"breast-cancer": (2000, 5000), "sim-logistic": (1000, 5000), "sim-poisson": (1000, 5000)}
+    jags_len = {"breast-cancer": (1000, 4000), "sim-logistic": (1000, 5000), "sim-poisson": (1000, 5000)}
     results = {"cases": [], "out": out}
     for case in cases:
         name = case["name"]
@@ -547,6 +701,22 @@ def main(argv):
             entry["mcmc_ess"] = {"chains": a.chains, "burn": burn, "iters": iters,
                                  "min": min(mc["ess"]), "median": statistics.median(mc["ess"]),
                                  "rhat_max": max(mc["rhat"])}
+        hmc = None
+        if case.get("hmc") and not a.no_jags:
+            warm, draws = (300, 1000) if a.quick else (500, 4000)
+            print("   HMC (numpy), %d chains x (%d + %d), prior Gamma(%g, %g)" % (
+                (a.chains, warm, draws) + case["jags_prior"]), file=sys.stderr)
+            hmc = run_hmc(case, case["jags_prior"], a.chains, warm, draws)
+            with open(os.path.join(cdir, "hmc.json"), "w") as f:
+                json.dump(hmc, f, indent=1)
+            entry["rows"].append({"method": "HMC (numpy, alpha integrated), %s" % prior_tag(case["jags_prior"]),
+                                  "accuracy": hmc["accuracy"], "logloss": hmc["logloss"],
+                                  "seconds": hmc["seconds"], "note": "%d chains x %d" % (a.chains, draws)})
+            entry["hmc_ess"] = {"chains": a.chains, "burn": warm, "iters": draws,
+                                "min": min(hmc["ess"]), "median": statistics.median(hmc["ess"]),
+                                "rhat_max": max(hmc["rhat"])}
+            if mc is not None:
+                entry["jags_vs_hmc"] = compare(mc, hmc)
         model = os.path.join(MODELS, case["model"])
         rejected = vmodel_check(a.vmodel, model)
         if rejected:
@@ -558,7 +728,7 @@ def main(argv):
             for prior in case["priors"]:
                 tag = prior_tag(prior)
                 print("   vmodel, %s" % tag, file=sys.stderr)
-                vb = run_vmodel(case, cdir, a.vmodel, a.repeats, prior)
+                vb = run_vmodel(case, cdir, a.vmodel, a.repeats, prior, a.vmodel_iters)
                 note = "fit alone %.3f s, %d sweeps%s" % (vb["fit_seconds"], vb["iterations"],
                                                        "" if vb["converged"] else " NOT converged")
                 entry["rows"].append({"method": "vmodel (VB), %s" % tag,
@@ -571,6 +741,28 @@ def main(argv):
                 elif vb["predict_note"] not in entry["notes"]:
                     entry["notes"].append(vb["predict_note"])
                 entry["vmodel"][tag] = vb
+                if case["kind"] == "bernoulli":
+                    post = vb.pop("posterior")
+                    q = post["factors"]["w"]["parameters"]
+                    P = len(q["mean"])
+                    qa = post["factors"]["alpha"]["parameters"]
+                    ref = jj_vb(case, prior)
+                    d = np.abs(np.array(vb["mean"]) - ref["mean"]) / np.array(vb["sd"])
+                    vb["jj_check"] = {
+                        "elbo_vmodel": post["elbo"],
+                        "elbo_of_vmodel_q": jj_elbo(case, prior, np.array(q["mean"]),
+                                                    np.array(q["cov"]).reshape(P, P),
+                                                    np.array(qa["shape"]), np.array(qa["rate"])),
+                        "elbo_python_vb": ref["elbo"], "max_dmean_over_sd_vb": float(d.max())}
+                    c = vb["jj_check"]
+                    entry["notes"].append(
+                        "%s: ELBO %.6f; the bound recomputed here from its q: %.6f; python JJ-VB (PRML 10.6 "
+                        "+ ARD, own start): ELBO %.6f, max |mean - vmodel's| / sd_vb = %.3g" % (
+                            tag, c["elbo_vmodel"], c["elbo_of_vmodel_q"], c["elbo_python_vb"],
+                            c["max_dmean_over_sd_vb"]))
+                vb.pop("posterior", None)
+                if hmc is not None and prior == case["jags_prior"]:
+                    entry["vb_vs_hmc"] = compare(vb, hmc)
                 if mc is not None and prior == case["jags_prior"]:
                     entry["vb_vs_mcmc"] = compare(vb, mc)
                     entry["vb_vs_mcmc"]["prior"] = tag
