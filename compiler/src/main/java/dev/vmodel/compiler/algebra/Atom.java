@@ -192,7 +192,11 @@ public sealed interface Atom {
     EXP
   }
 
-  /** A function of polynomials in known values. */
+  /**
+   * A function of polynomials in known values. One exception: before expectations, EXP may hold
+   * a linear predictor of Gaussian latents (the rate of {@code Poisson(exp(a))}); its expectation
+   * is the lognormal mean exp(E[a] + Var[a]/2), and the factors inside are updated in fixed form.
+   */
   record Fn(Func f, List<Poly> args) implements Atom {
     public Fn {
       args = List.copyOf(args);

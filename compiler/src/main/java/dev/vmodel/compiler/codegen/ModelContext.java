@@ -84,6 +84,8 @@ final class ModelContext {
   final Map<String, Scatter> scatters = new LinkedHashMap<>();
   /** The method of each chunked update's chunk (or fused update's block of rows), by factor name. */
   private final Map<String, String> chunkNames = new LinkedHashMap<>();
+  private final Map<String, String> stepFields = new LinkedHashMap<>();
+  private final Map<String, String> stepMethods = new LinkedHashMap<>();
   /** The State's storage of a previous posterior for a fit that updates it, or null (no global factor). */
   final PriorWriter.Storage prior;
   /** The order in which init() starts the factors: each prior reads only moments already set. */
@@ -130,6 +132,11 @@ final class ModelContext {
     for (FactorUpdate u : plan.updates()) {
       if (chunked(u) || isFused(u)) {
         chunkNames.put(u.factor().name(), layout.stateMethod(updateName(u) + (isFused(u) ? "Block" : "Chunk")));
+      }
+      if (u.nonConjugate()) {
+        String base = Layout.cap(u.factor().members().get(0));
+        stepFields.put(u.factor().name(), layout.claim("step" + base));
+        stepMethods.put(u.factor().name(), layout.stateMethod("step" + base));
       }
     }
     this.dataSums = new DataSumFields(layout, polys, optimized.sums());
@@ -298,6 +305,16 @@ final class ModelContext {
 
   String updateName(FactorUpdate u) {
     return layout.updateNames.get(u.factor().name());
+  }
+
+  /** The damping field of a fixed-form update (1 for a full step; see UpdateWriter#damping). */
+  String stepField(FactorUpdate u) {
+    return stepFields.get(u.factor().name());
+  }
+
+  /** The line search of a fixed-form update ({@link SweepWriter#step}). */
+  String stepMethod(FactorUpdate u) {
+    return stepMethods.get(u.factor().name());
   }
 
   /** The method of a chunked update's chunk of elements, or of a fused update's block of rows. */

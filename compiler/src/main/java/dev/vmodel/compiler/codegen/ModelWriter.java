@@ -267,6 +267,14 @@ public final class ModelWriter extends WriterPart {
       methods.addAll(localPhase.methods());
     }
     methods.add(sweeps.sweep());
+    for (UpdatePlan.FactorUpdate u : plan.updates()) {
+      if (u.nonConjugate()) {
+        methods.add(sweeps.step(u));
+        t.addField(FieldSpec.builder(TypeName.DOUBLE, ctx.stepField(u), Modifier.PRIVATE).initializer("1.0")
+            .addJavadoc("The step of q($L)'s fixed-form update: 1, or less while its line search shortens it.\n",
+                u.factor().name()).build());
+      }
+    }
     methods.add(sweeps.checkedElbo());
     methods.addAll(sweeps.checkFinite());
     methods.add(sweeps.elbo(false));
@@ -302,6 +310,15 @@ public final class ModelWriter extends WriterPart {
     t.addMethod(persist.loadedStateConstructor());
     t.addMethod(sweeps.prepare());
     methods.forEach(t::addMethod);
+    // The methods of function arguments with sums, registered while the code above was written.
+    Set<String> written = new java.util.HashSet<>();
+    while (written.size() < polys.argMethods.size()) {
+      for (PolyCode.ArgMethod am : List.copyOf(polys.argMethods.values())) {
+        if (written.add(am.name())) {
+          t.addMethod(polys.argMethod(am));
+        }
+      }
+    }
     return t.build();
   }
 

@@ -2,6 +2,7 @@ package dev.vmodel.compiler.codegen;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
 import dev.vmodel.compiler.algebra.Atom;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Ix;
@@ -55,6 +56,15 @@ final class PolyCode {
   final Map<String, KnownSum> knownSums = new LinkedHashMap<>();
 
   record KnownSum(String field, Poly value) {}
+
+  /**
+   * Function arguments with sums that read moments or free indices (the exponent of E[exp(a)] =
+   * exp(E[a] - E[a]^2/2 + E[a^2]/2) for a linear predictor a): each is a method of its free
+   * indices, by the argument's text.
+   */
+  final Map<String, ArgMethod> argMethods = new LinkedHashMap<>();
+
+  record ArgMethod(String name, Poly arg, List<Idx> free) {}
 
   /** Arrays the writer derives from the data (row statistics, see {@link RowFusion}), by the name atoms use. */
   final Map<String, Layout.DataArray> derived = new LinkedHashMap<>();
@@ -237,12 +247,55 @@ final class PolyCode {
     }
     if (!sumTerms(p).isEmpty()) {
       KnownSum k = knownSums.get(p.toString());
-      if (k == null) {
-        throw new InternalCompilerError("a sum inside a function of known values is not generated yet: " + p);
+      if (k != null) {
+        return CodeBlock.of("$N", k.field());
       }
-      return CodeBlock.of("$N", k.field());
+      List<Idx> free = freeIndices(p);
+      ArgMethod am = argMethods.computeIfAbsent(p.toString(),
+          t -> new ArgMethod(layout.claim("exponent" + (argMethods.size() + 1)), p, free));
+      List<String> args = new ArrayList<>();
+      for (Idx i : free) {
+        String n = names.get(i);
+        if (n == null) {
+          throw new InternalCompilerError("the free index " + i + " of " + p + " has no name here");
+        }
+        args.add(n);
+      }
+      return CodeBlock.of("$N($L)", am.name(), String.join(", ", args));
     }
     return expression(p.terms(), names, false);
+  }
+
+  /** The indices of {@code p} that no term sums over, in order of first appearance. */
+  static List<Idx> freeIndices(Poly p) {
+    java.util.LinkedHashSet<Idx> out = new java.util.LinkedHashSet<>();
+    for (Monomial m : p.terms()) {
+      Set<Idx> idx = new java.util.LinkedHashSet<>();
+      m.atoms().forEach(a -> indices(a, idx));
+      idx.removeAll(m.sums());
+      out.addAll(idx);
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** The method of an {@link ArgMethod}: the argument's value for the given free indices. */
+  MethodSpec argMethod(ArgMethod am) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(am.name()).addModifiers(javax.lang.model.element.Modifier.PRIVATE)
+        .returns(com.palantir.javapoet.TypeName.DOUBLE)
+        .addJavadoc("$L at the given indices: the exponent of a lognormal mean E[exp(a)] = exp(E[a] - E[a]^2/2 +"
+            + " E[a^2]/2).\n", ModelContext.escape(am.arg().toString()));
+    Map<Idx, String> names = new LinkedHashMap<>();
+    Set<String> scope = new java.util.LinkedHashSet<>();
+    for (Idx i : am.free()) {
+      String n = layout.local(i.name(), scope);
+      m.addParameter(com.palantir.javapoet.TypeName.INT, n);
+      names.put(i, n);
+    }
+    String value = layout.local("value", scope);
+    m.addStatement("double $N = 0.0", value);
+    m.addCode(accumulate(value, am.arg(), names));
+    m.addStatement("return $N", value);
+    return m.build();
   }
 
   /** Sum-free terms joined with + and -, with a wrap point before each: {@code a - 1.0 + N}. */

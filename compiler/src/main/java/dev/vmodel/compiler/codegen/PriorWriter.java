@@ -239,7 +239,9 @@ final class PriorWriter extends WriterPart {
       m.addJavadoc(fused.readsDoc());
     }
     m.addCode(updates.evaluateAndConvert(fs, ctx.optimized.likelihood(u), u.factor().name(), false,
-        (e, inScope) -> addPrior(fs, ff, e, inScope)));
+        (e, inScope) -> u.nonConjugate()
+            ? CodeBlock.builder().add(addPrior(fs, ff, e, inScope)).add(updates.damping(fs, e, inScope)).build()
+            : addPrior(fs, ff, e, inScope)));
     return m.build();
   }
 

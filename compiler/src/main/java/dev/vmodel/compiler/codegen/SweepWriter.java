@@ -96,7 +96,12 @@ final class SweepWriter extends WriterPart {
       if (phase != null && !phase.global(f)) {
         continue;
       }
-      updateCall(m, prior, plan.update(f));
+      FactorUpdate u = plan.update(f);
+      if (u.nonConjugate()) {
+        m.addStatement("$N()", ctx.stepMethod(u));
+      } else {
+        updateCall(m, prior, u);
+      }
       m.beginControlFlow("if (check)");
       m.addStatement("last = checkedElbo($S, iteration, last)", f);
       m.endControlFlow();
@@ -104,6 +109,57 @@ final class SweepWriter extends WriterPart {
     if (phase != null) {
       phase.sweepEnd(m);
     }
+    return m.build();
+  }
+
+  /**
+   * The line search of a fixed-form update: its natural parameters are the ELBO's gradient in
+   * its moments at the current q (non-conjugate variational message passing); the step from the
+   * current q towards them is halved until the ELBO does not decrease, and after 40 halvings q is
+   * left as it was. So the sweep never lowers the ELBO, and a fixed point is a stationary point of
+   * the ELBO over the factor's family.
+   */
+  MethodSpec step(FactorUpdate u) {
+    Layout.FactorStorage fs = layout.factors.get(u.factor().name());
+    String step = ctx.stepField(u);
+    MethodSpec.Builder m = MethodSpec.methodBuilder(ctx.stepMethod(u)).addModifiers(Modifier.PRIVATE)
+        .addJavadoc("q($L)'s fixed-form update: its natural parameters are the ELBO's gradient in q($L)'s moments at"
+            + " the\ncurrent q (non-conjugate variational message passing, Knowles and Minka 2011); the step from"
+            + " the\ncurrent q($L) towards them is halved until the ELBO does not decrease (after 40 halvings"
+            + " q($L)\nstays as it was).\n", u.factor().name(), u.factor().name(), u.factor().name(), u.factor().name());
+    Set<String> scope = new LinkedHashSet<>();
+    String before = localName("before", scope);
+    m.addStatement("double $N = elbo()", before);
+    List<String[]> arrays = new ArrayList<>();
+    for (String a : fs.params().values()) {
+      arrays.add(new String[] {a, localName("saved" + Layout.cap(a), scope)});
+    }
+    for (Map.Entry<String, String> mo : fs.moments().entrySet()) {
+      if (u.family().spec().momentSharing(mo.getKey()) == null) {
+        arrays.add(new String[] {mo.getValue(), localName("saved" + Layout.cap(mo.getValue()), scope)});
+      }
+    }
+    for (String[] a : arrays) {
+      m.addStatement("double[] $N = $N.clone()", a[1], a[0]);
+    }
+    String halving = localName("halving", scope);
+    String after = localName("after", scope);
+    m.addStatement("$N = 1.0", step);
+    m.beginControlFlow("for (int $N = 0; ; $N++)", halving, halving);
+    updateCall(m, prior, u);
+    m.addStatement("double $N = elbo()", after);
+    m.beginControlFlow("if ($N >= $N - 1e-12 * $T.max(1.0, $T.abs($N)))", after, before, MATH, MATH, before);
+    m.addStatement("break");
+    m.endControlFlow();
+    for (String[] a : arrays) {
+      m.addStatement("$T.arraycopy($N, 0, $N, 0, $N.length)", SYSTEM, a[1], a[0], a[1]);
+    }
+    m.beginControlFlow("if ($N == 40)", halving);
+    m.addStatement("break");
+    m.endControlFlow();
+    m.addStatement("$N *= 0.5", step);
+    m.endControlFlow();
+    m.addStatement("$N = 1.0", step);
     return m.build();
   }
 

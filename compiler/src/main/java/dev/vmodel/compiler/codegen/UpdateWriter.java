@@ -43,7 +43,8 @@ final class UpdateWriter extends WriterPart {
       m.addJavadoc(fused.readsDoc());
     }
     if (!chunked(u)) {
-      m.addCode(evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false));
+      m.addCode(evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false,
+          u.nonConjugate() ? (e, inScope) -> damping(fs, e, inScope) : null));
       return List.of(m.build());
     }
     return chunkedUpdate(u, m, updateName(u), ctx.chunkName(u), t -> true);
@@ -173,6 +174,45 @@ final class UpdateWriter extends WriterPart {
     b.nextControlFlow("else");
     b.add("// underflow or overflow of the products: the softmax of eta\n");
     b.add(softmax);
+    b.endControlFlow();
+    return b.build();
+  }
+
+  /**
+   * For a fixed-form update (its natural parameters eta* read its own moments): with the step
+   * field below 1, eta = eta_old + step (eta* - eta_old), eta_old from element {@code e}'s current
+   * parameters, so that the sweep's line search can shorten the step.
+   */
+  CodeBlock damping(Layout.FactorStorage fs, String e, Set<String> inScope) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    String step = ctx.stepField(fs.update());
+    b.beginControlFlow("if ($N != 1.0)", step);
+    b.add("// eta = eta_old + step (eta* - eta_old), eta_old from the current parameters\n");
+    Set<String> scope = new LinkedHashSet<>(inScope);
+    Map<String, String> saved = new LinkedHashMap<>();
+    for (Family.Stat s : fs.update().family().naturalStats()) {
+      String eta = families.eta(fs, s.name());
+      String star = localName(eta + "Star", scope);
+      saved.put(s.name(), star);
+      if (s.arity() == 0) {
+        b.addStatement("double $N = $N", star, eta);
+      } else {
+        b.addStatement("double[] $N = $N.clone()", star, eta);
+      }
+    }
+    b.add(families.natural(fs, e, fs.update().factor().name(), scope));
+    for (Family.Stat s : fs.update().family().naturalStats()) {
+      String eta = families.eta(fs, s.name());
+      String star = saved.get(s.name());
+      if (s.arity() == 0) {
+        b.addStatement("$N += $N * ($N - $N)", eta, step, star, eta);
+      } else {
+        String c = localName("c", scope);
+        b.beginControlFlow("for (int $N = 0; $N < $N.length; $N++)", c, c, eta, c);
+        b.addStatement("$N[$N] += $N * ($N[$N] - $N[$N])", eta, c, step, star, c, eta, c);
+        b.endControlFlow();
+      }
+    }
     b.endControlFlow();
     return b.build();
   }

@@ -243,6 +243,10 @@ public final class ConjugacyAnalyzer {
         throw new Inexact(scratch.diagnostics.sorted().isEmpty() ? "q(" + u.factor().name() + ") has no row term"
             : scratch.diagnostics.sorted().get(0).message());
       }
+      if (d.nonConjugate()) {
+        throw new Inexact("q(" + u.factor().name() + ") is a fixed-form update of a non-conjugate likelihood"
+            + " (exp of a linear predictor): a new row's predictive has no closed form");
+      }
       if (!d.sources().isEmpty()) {
         terms.add(new UpdatePlan.RowTerm(u.factor().name(), d.elementIndices(), d.natural()));
       }
@@ -533,7 +537,11 @@ public final class ConjugacyAnalyzer {
     for (Map.Entry<String, Poly> e : polys.entrySet()) {
       Node n = graph.node(e.getKey());
       boolean contributes = false;
-      for (Monomial m : e.getValue().terms()) {
+      Poly linear = linearise(e.getValue(), members, n);
+      if (linear == null) {
+        return null;
+      }
+      for (Monomial m : linear.terms()) {
         List<Atom.Rv> targets = rvs(m, members);
         if (targets.isEmpty()) {
           continue;
@@ -666,6 +674,91 @@ public final class ConjugacyAnalyzer {
     return out;
   }
 
+  /**
+   * Non-conjugate-variational-message-passing form of the terms whose exp(a) holds a latent of
+   * {@code members} (Knowles and Minka 2011): with q(others) and the current q of the members
+   * fixed, E[exp(a)] = exp(h), h = E[a] - E[a]^2/2 + E[a^2]/2, and its gradient in the members'
+   * moments is that of exp(h) [(1 - E[a]) a + a^2/2] read as a polynomial in their statistics
+   * (exp(h) and E[a] held at the current q). So each such exp(a) is replaced by that polynomial:
+   * the update's natural parameters are then the ELBO's gradient in the moments, a step that the
+   * sweep line-searches, and a fixed point is a stationary point of the ELBO over the family.
+   * Null, with a diagnostic, where exp's argument is not linear in Gaussian latents.
+   */
+  private Poly linearise(Poly p, Set<String> members, Node source) {
+    List<Monomial> out = new ArrayList<>();
+    Poly extra = Poly.ZERO;
+    for (Monomial m : p.terms()) {
+      Atom.Fn exp = null;
+      List<Atom> rest = new ArrayList<>();
+      for (Atom a : m.atoms()) {
+        if (exp == null && a instanceof Atom.Fn f && f.f() == Atom.Func.EXP && f.args().get(0).isRandom()
+            && !java.util.Collections.disjoint(SymBuilder.latentsIn(f.args().get(0)), members)) {
+          exp = f;
+        } else {
+          rest.add(a);
+        }
+      }
+      if (exp == null) {
+        out.add(m);
+        continue;
+      }
+      Poly arg = exp.args().get(0);
+      Poly mean = expectAll(arg, Set.of(), source);
+      Poly expected = expectedExp(arg, source);
+      if (mean == null || expected == null) {
+        return null;
+      }
+      Poly grad = Poly.ONE.minus(mean).times(arg).plus(arg.times(arg).scaled(0.5)).times(expected);
+      Poly term = new Poly(List.of(new Monomial(m.coef(), List.of(), rest))).times(grad);
+      for (int i = m.sums().size() - 1; i >= 0; i--) {
+        term = term.sum(m.sums().get(i));
+      }
+      extra = extra.plus(term);
+    }
+    return new Poly(out).plus(extra);
+  }
+
+  /**
+   * E[exp(a)] = exp(E[a] - E[a]^2/2 + E[a^2]/2) for a linear in Normal and MultiNormal latents (the
+   * lognormal mean, mean-field factors being independent); null, with a diagnostic, otherwise.
+   */
+  private Poly expectedExp(Poly arg, Node source) {
+    for (Monomial m : arg.terms()) {
+      List<Atom.Rv> rs = new ArrayList<>();
+      boolean nested = false;
+      for (Atom a : m.atoms()) {
+        if (a instanceof Atom.Rv r) {
+          rs.add(r);
+        } else if (a instanceof Atom.Fn f && f.args().stream().anyMatch(Poly::isRandom)) {
+          nested = true;
+        }
+      }
+      boolean gaussian = rs.size() <= 1 && !nested && rs.stream().allMatch(r -> r.stat() == Atom.Stat.ID
+          && families.containsKey(factorOfVar.get(r.var()))
+          && (families.get(factorOfVar.get(r.var())).kind() == Family.Kind.NORMAL
+              || families.get(factorOfVar.get(r.var())).kind() == Family.Kind.MULTI_NORMAL));
+      if (!gaussian) {
+        diagnostics.error(
+            Code.NOT_CONJUGATE,
+            source.dist().get().span(),
+            "the distribution of '" + source.name() + "' takes exp of " + Printer.plain(arg)
+                + ", whose expectation is in closed form only when its argument is linear in Normal or MultiNormal"
+                + " latents (not a product of latents, a mixture gate, or another family's latent)",
+            "write exp(...) of a linear predictor such as dot(w, x[n]) + b with w and b Gaussian");
+        return null;
+      }
+    }
+    Poly mean = expectAll(arg, Set.of(), source);
+    Poly second = expectAll(arg.times(arg), Set.of(), source);
+    if (mean == null || second == null) {
+      return null;
+    }
+    Poly h = mean.minus(mean.times(mean).scaled(0.5)).plus(second.scaled(0.5)).simplified();
+    // Its summation indices are its own: the terms it multiplies bind and substitute theirs.
+    h = new Poly(h.terms().stream().map(Monomial::freshened).toList());
+    return Poly.of(new Atom.Fn(Atom.Func.EXP, List.of(h)));
+  }
+
   /** Replaces every random atom not in {@code targets} by its expectation under its factor. */
   private Poly expectAll(Poly p, Set<String> targets, Node source) {
     List<Monomial> out = new ArrayList<>();
@@ -673,7 +766,16 @@ public final class ConjugacyAnalyzer {
       Map<String, List<Atom.Rv>> groups = new LinkedHashMap<>();
       List<Atom> atoms = new ArrayList<>();
       for (Atom a : m.atoms()) {
-        if (a instanceof Atom.Rv r && !targets.contains(r.var())) {
+        if (a instanceof Atom.Fn f && f.f() == Atom.Func.EXP && f.args().get(0).isRandom()) {
+          if (!java.util.Collections.disjoint(SymBuilder.latentsIn(f.args().get(0)), targets)) {
+            throw new IllegalStateException("exp of a target's latent reached expectAll: linearise first");
+          }
+          Poly e = expectedExp(f.args().get(0), source);
+          if (e == null) {
+            return null;
+          }
+          atoms.addAll(e.terms().get(0).atoms());
+        } else if (a instanceof Atom.Rv r && !targets.contains(r.var())) {
           String f = factorOfVar.get(r.var());
           groups.computeIfAbsent(f + "|" + r.element(), k -> new ArrayList<>()).add(r);
         } else {

@@ -161,9 +161,16 @@ final class LogDensities {
       }
       case "Poisson": {
         Ir rIr = a.get("rate").value();
-        Poly r = b.scalar(rIr);
         Poly y = x.scalar();
         requireKnownValue(x, node, rIr);
+        if (rIr instanceof Ir.Call c && c.fn().equals("exp") && SymBuilder.mentionsLatent(c.args().get(0))) {
+          // A log link: ln p = y a - exp(a) - ln y!. E[exp(a)] is the lognormal mean for a Gaussian a,
+          // and the analyzer linearises exp(a) for the factors inside a (a fixed-form Gaussian update).
+          Poly act = b.scalar(c.args().get(0));
+          return y.times(act).minus(Poly.of(new Atom.Fn(Atom.Func.EXP, List.of(act))))
+              .minus(lgamma(y.plus(Poly.ONE)));
+        }
+        Poly r = b.scalar(rIr);
         return y.times(b.ln(r, rIr)).minus(r).minus(lgamma(y.plus(Poly.ONE)));
       }
       case "Categorical": {

@@ -37,7 +37,8 @@ public final class OptimizedPlan {
   private OptimizedPlan(UpdatePlan plan) {
     this.plan = plan;
     for (FactorUpdate u : plan.updates()) {
-      if (isChunked(u)) {
+      // A fixed-form (non-conjugate) update reads its own moments: its elements are not independent.
+      if (isChunked(u) && !u.nonConjugate()) {
         chunked.add(u);
       }
     }

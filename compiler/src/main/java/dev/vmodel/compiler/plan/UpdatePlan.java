@@ -171,6 +171,15 @@ public record UpdatePlan(
     public NaturalParam natural(String stat) {
       return natural.stream().filter(n -> n.stat().name().equals(stat)).findFirst().orElseThrow();
     }
+
+    /**
+     * Whether the natural parameters read this factor's own moments: a non-conjugate term (exp of
+     * a linear predictor) linearised at the current q, so the update is a fixed-form step, which
+     * the sweep damps until the ELBO does not decrease (non-conjugate VMP, Knowles and Minka 2011).
+     */
+    public boolean nonConjugate() {
+      return natural.stream().anyMatch(p -> p.value().readsFactor(factor.name()));
+    }
   }
 
   /**

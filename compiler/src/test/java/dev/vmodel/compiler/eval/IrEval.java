@@ -41,6 +41,15 @@ final class IrEval {
     } else if (e instanceof Ir.Var v) {
       int[] el = element(v.indices(), plates);
       return v.latent() ? latents.value(v.name(), el) : data.element(v.name(), el);
+    } else if (e instanceof Ir.ArrayVector a && a.type() instanceof Type.Matrix) {
+      // an array of vectors used whole: the matrix of its rows
+      int n = data.size(a.size());
+      double[][] out = new double[n][];
+      for (int i = 0; i < n; i++) {
+        int[] el = {i};
+        out[i] = (a.latent() ? latents.value(a.name(), el) : data.element(a.name(), el)).vector().clone();
+      }
+      return new Val.M(out);
     } else if (e instanceof Ir.ArrayVector a) {
       int n = data.size(a.size());
       double[] out = new double[n];
@@ -240,6 +249,21 @@ final class IrEval {
         return Val.of(Math.exp(eval(a.get(0), plates).scalar()));
       case "log":
         return Val.of(Math.log(eval(a.get(0), plates).scalar()));
+      case "logistic":
+        return Val.of(1 / (1 + Math.exp(-eval(a.get(0), plates).scalar())));
+      case "softmax": {
+        double[] v = eval(a.get(0), plates).vector().clone();
+        double max = java.util.Arrays.stream(v).max().orElse(0);
+        double z = 0;
+        for (int i = 0; i < v.length; i++) {
+          v[i] = Math.exp(v[i] - max);
+          z += v[i];
+        }
+        for (int i = 0; i < v.length; i++) {
+          v[i] /= z;
+        }
+        return new Val.V(v);
+      }
       default:
         throw new IllegalStateException("unknown function " + c.fn());
     }

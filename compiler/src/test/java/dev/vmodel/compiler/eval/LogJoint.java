@@ -98,6 +98,7 @@ final class LogJoint {
       for (ModelGraph.Arg a : n.dist().get().args().values()) {
         latents(a.value(), used);
       }
+      graph.boundOf(n.name()).ifPresent(b -> used.add(b.name())); // its bound's parameters
       if (members.contains(n.name()) || used.stream().anyMatch(members::contains)) {
         out.add(n);
       }
@@ -192,11 +193,44 @@ final class LogJoint {
     for (int i = 0; i < el.length; i++) {
       plates.put(n.plates().get(i).index(), el[i]);
     }
+    if (n.isBound()) {
+      return 0; // a bound's parameters have no prior; their terms are in the likelihood they bound
+    }
     Val x = n.isLatent() ? read.value(n.name(), el) : data.element(n.name(), el);
     if (missing(x, n)) {
       return 0;
     }
+    java.util.Optional<ModelGraph.Node> bound = graph.boundOf(n.name());
+    if (bound.isPresent()) {
+      return bounded(n.dist().get(), x, read.value(bound.get().name(), el), new IrEval(data, read), plates);
+    }
     return lnPdf(n.dist().get(), x, new IrEval(data, read), plates);
+  }
+
+  /**
+   * The local lower bound the plan puts in place of a likelihood with a nonlinear link, written
+   * from its definition: Jaakkola and Jordan's ln logistic(s a) >= ln logistic(xi) + (s a - xi)/2 -
+   * lambda(xi) (a^2 - xi^2) (PRML 10.144, 10.150) with s = 2y - 1; and ln softmax(v)_y = v_y - lse(v)
+   * with lse(v) <= lse(psi) + g'(v - psi) + |v - psi|^2/4, g = softmax(psi).
+   */
+  static double bounded(ModelGraph.Dist d, Val x, Val point, IrEval ev, Map<String, Integer> plates) {
+    Ir arg = ((Ir.Call) d.arg("p").value()).args().get(0);
+    if (d.spec().name().equals("Bernoulli")) {
+      double a = ev.eval(arg, plates).scalar();
+      double s = 2 * x.scalar() - 1;
+      double xi = point.scalar();
+      double lambda = xi < 1e-6 ? 0.125 : (1 / (1 + Math.exp(-xi)) - 0.5) / (2 * xi);
+      return Math.log(1 / (1 + Math.exp(-xi))) + (s * a - xi) / 2 - lambda * (a * a - xi * xi);
+    }
+    double[] v = ev.eval(arg, plates).vector();
+    double[] psi = point.vector();
+    double lse = SpecialFunctions.logSumExp(psi);
+    double bound = lse;
+    for (int k = 0; k < v.length; k++) {
+      double g = Math.exp(psi[k] - lse);
+      bound += g * (v[k] - psi[k]) + (v[k] - psi[k]) * (v[k] - psi[k]) / 4;
+    }
+    return v[(int) x.scalar()] - bound;
   }
 
   /** A latent element: name and flat index. */
@@ -222,6 +256,9 @@ final class LogJoint {
     IrEval ev = new IrEval(data, tracking);
     for (ModelGraph.Node n : nodes) {
       boolean own = n.isLatent() && latents.contains(n.name());
+      // a likelihood's bound reads its parameters at the same element
+      String boundName = graph.boundOf(n.name()).map(ModelGraph.Node::name).orElse(null);
+      boolean readsBound = boundName != null && latents.contains(boundName);
       List<Ir> args = new ArrayList<>();
       for (ModelGraph.Arg a : n.dist().get().args().values()) {
         Set<String> used = new LinkedHashSet<>();
@@ -230,11 +267,12 @@ final class LogJoint {
           args.add(a.value());
         }
       }
-      if (!own && args.isEmpty()) {
+      if (!own && !readsBound && args.isEmpty()) {
         continue;
       }
       for (int[] el : elements(n)) {
-        hit[0] = own && refs.contains(new Ref(n.name(), z.flat(n.name(), el)));
+        hit[0] = own && refs.contains(new Ref(n.name(), z.flat(n.name(), el)))
+            || readsBound && refs.contains(new Ref(boundName, z.flat(boundName, el)));
         if (!hit[0]) {
           Map<String, Integer> plates = new HashMap<>();
           for (int i = 0; i < el.length; i++) {

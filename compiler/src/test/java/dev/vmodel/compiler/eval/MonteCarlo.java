@@ -570,11 +570,11 @@ final class MonteCarlo {
     } else {
       // np + 1 points determine the fit; the extra ones test that ln p is linear in T(z_e).
       for (int i = 0; i < np + 1 + Math.min(np + 1, 6); i++) {
-        double[] u = new double[q.baseDim()];
+        double[] u = new double[q.designDim()];
         for (int k = 0; k < u.length; k++) {
           u[k] = 0.02 + 0.96 * r.nextDouble();
         }
-        points.add(q.sample(u, 0));
+        points.add(q.design(u, 0));
       }
     }
     int m = points.size();

@@ -28,6 +28,19 @@ abstract class Q {
 
   abstract double lnDensity(Val[] value);
 
+  /** Uniforms one design value needs ({@link #design}). */
+  int designDim() {
+    return baseDim();
+  }
+
+  /**
+   * A value at which the regression checks evaluate ln p: a draw of q, except for a point (a
+   * bound's parameter), whose values spread around it so that its statistics vary.
+   */
+  Val[] design(double[] u, int off) {
+    return sample(u, off);
+  }
+
   /** Number of perturbation coordinates. */
   abstract int paramDim();
 
@@ -98,6 +111,19 @@ abstract class Q {
         double[][] wInv = Mat.plus(Mat.scale(square(eta.get("Lambda"), dim, "Lambda"), -2), Mat.scale(Mat.outer(m, m), -beta));
         return new NormalWishartQ(m, beta, Mat.inverse(checkSpd(wInv, "W^-1")), nu);
       }
+      case JAAKKOLA_JORDAN: {
+        // the maximiser of eta_lambda lambda(xi) + eta_offset c(xi): xi^2 = -eta_lambda / eta_offset
+        double off = eta.get("offset")[0];
+        return new LogisticBoundQ(off > 0 ? Math.sqrt(Math.max(0, -eta.get("lambda")[0] / off)) : 0);
+      }
+      case BOHNING: {
+        double off = eta.get("offset")[0];
+        double[] psi = eta.get("shift").clone();
+        for (int k = 0; k < psi.length; k++) {
+          psi[k] = off > 0 ? psi[k] / off : 0;
+        }
+        return new SoftmaxBoundQ(psi);
+      }
       default:
         throw new IllegalStateException(fam.kind().toString());
     }
@@ -148,6 +174,15 @@ abstract class Q {
         }
         return new NormalWishartQ(m, Math.exp(r.nextGaussian()), Mat.scale(Mat.randomSpd(dim, r, 0.5), 1.0 / dim),
             dim + 1 + 3 * r.nextDouble());
+      }
+      case JAAKKOLA_JORDAN:
+        return new LogisticBoundQ(3 * r.nextDouble());
+      case BOHNING: {
+        double[] psi = new double[dim];
+        for (int k = 0; k < dim; k++) {
+          psi[k] = 2 * r.nextGaussian();
+        }
+        return new SoftmaxBoundQ(psi);
       }
       default:
         throw new IllegalStateException(fam.kind().toString());
@@ -1001,6 +1036,187 @@ abstract class Q {
     public String toString() {
       return "Normal-Wishart(m " + Arrays.toString(m) + ", beta " + beta + ", W " + Arrays.deepToString(w) + ", nu "
           + nu + ")";
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // The points of local bounds: written from PRML 10.150-10.151 and the softmax bound's definition.
+
+  /** ln logistic(x) = -ln(1 + e^-x). */
+  static double lnSigma(double x) {
+    return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
+  }
+
+  /** A Jaakkola-Jordan bound's point xi: moments lambda(xi) and c(xi), no entropy. */
+  static final class LogisticBoundQ extends Q {
+    final double xi;
+
+    LogisticBoundQ(double xi) {
+      require(xi >= 0 && Double.isFinite(xi), "invalid xi " + xi);
+      this.xi = xi;
+    }
+
+    double lambda() {
+      return xi < 1e-6 ? 0.125 : (1 / (1 + Math.exp(-xi)) - 0.5) / (2 * xi);
+    }
+
+    @Override
+    double moment(String stat, int[] c) {
+      switch (stat) {
+        case "lambda":
+          return lambda();
+        case "offset":
+          return lnSigma(xi) - xi / 2 + lambda() * xi * xi;
+        default:
+          throw unknown(stat, this);
+      }
+    }
+
+    @Override
+    double entropy() {
+      return 0;
+    }
+
+    @Override
+    int baseDim() {
+      return 0;
+    }
+
+    @Override
+    Val[] sample(double[] u, int off) {
+      return new Val[] {new Val.S(xi)};
+    }
+
+    @Override
+    double lnDensity(Val[] v) {
+      return 0;
+    }
+
+    @Override
+    int paramDim() {
+      return 1;
+    }
+
+    @Override
+    Q perturbed(double[] d, int off, double step) {
+      return new LogisticBoundQ(Math.abs(xi + step * d[off]));
+    }
+
+    @Override
+    Map<String, double[]> natural() {
+      return nat("lambda", -xi * xi, "offset", 1.0);
+    }
+
+    @Override
+    int designDim() {
+      return 1;
+    }
+
+    @Override
+    Val[] design(double[] u, int off) {
+      return new Val[] {new Val.S(5 * u[off])};
+    }
+
+    @Override
+    public String toString() {
+      return "LogisticBound(xi " + xi + ")";
+    }
+  }
+
+  /** A softmax bound's expansion point psi: moments b(psi) = psi/2 - softmax(psi) and c(psi), no entropy. */
+  static final class SoftmaxBoundQ extends Q {
+    final double[] psi;
+
+    SoftmaxBoundQ(double[] psi) {
+      for (double v : psi) {
+        require(Double.isFinite(v), "invalid psi " + Arrays.toString(psi));
+      }
+      this.psi = psi.clone();
+    }
+
+    private double[] softmax() {
+      double[] g = psi.clone();
+      SpecialFunctions.softmaxInPlace(g);
+      return g;
+    }
+
+    @Override
+    double moment(String stat, int[] c) {
+      double[] g = softmax();
+      switch (stat) {
+        case "shift":
+          return psi[c[0]] / 2 - g[c[0]];
+        case "offset": {
+          double lse = SpecialFunctions.logSumExp(psi);
+          double gPsi = 0;
+          double sq = 0;
+          for (int k = 0; k < psi.length; k++) {
+            gPsi += g[k] * psi[k];
+            sq += psi[k] * psi[k];
+          }
+          return -(lse - gPsi + sq / 4);
+        }
+        default:
+          throw unknown(stat, this);
+      }
+    }
+
+    @Override
+    double entropy() {
+      return 0;
+    }
+
+    @Override
+    int baseDim() {
+      return 0;
+    }
+
+    @Override
+    Val[] sample(double[] u, int off) {
+      return new Val[] {new Val.V(psi.clone())};
+    }
+
+    @Override
+    double lnDensity(Val[] v) {
+      return 0;
+    }
+
+    @Override
+    int paramDim() {
+      return psi.length;
+    }
+
+    @Override
+    Q perturbed(double[] d, int off, double step) {
+      double[] p = psi.clone();
+      for (int k = 0; k < p.length; k++) {
+        p[k] += step * d[off + k];
+      }
+      return new SoftmaxBoundQ(p);
+    }
+
+    @Override
+    Map<String, double[]> natural() {
+      return nat("shift", psi.clone(), "offset", 1.0);
+    }
+
+    @Override
+    int designDim() {
+      return psi.length;
+    }
+
+    @Override
+    Val[] design(double[] u, int off) {
+      double[] p = new double[psi.length];
+      for (int k = 0; k < p.length; k++) {
+        p[k] = psi[k] + 6 * (u[off + k] - 0.5);
+      }
+      return new Val[] {new Val.V(p)};
+    }
+
+    @Override
+    public String toString() {
+      return "SoftmaxBound(psi " + Arrays.toString(psi) + ")";
     }
   }
 }

@@ -77,11 +77,11 @@ class ReferenceTest {
   private static Family family(Family.Kind k) {
     List<String> members = k == Family.Kind.NORMAL_GAMMA ? List.of("mu", "tau")
         : k == Family.Kind.NORMAL_WISHART ? List.of("mu", "Lambda") : List.of("x");
-    return new Family(k, members, new Dim.Fixed(k == Family.Kind.DIRICHLET || k == Family.Kind.CATEGORICAL ? 3 : 2));
+    return new Family(k, members, new Dim.Fixed(k == Family.Kind.DIRICHLET || k == Family.Kind.CATEGORICAL || k == Family.Kind.BOHNING ? 3 : 2));
   }
 
   private static int dim(Family.Kind k) {
-    return k == Family.Kind.DIRICHLET || k == Family.Kind.CATEGORICAL ? 3 : 2;
+    return k == Family.Kind.DIRICHLET || k == Family.Kind.CATEGORICAL || k == Family.Kind.BOHNING ? 3 : 2;
   }
 
   @Test
@@ -139,6 +139,20 @@ class ReferenceTest {
         break;
       case CATEGORICAL:
         s.add(new Stat("onehot", new int[] {1}, v -> v[0].scalar() == 1 ? 1 : 0));
+        break;
+      case JAAKKOLA_JORDAN:
+        // a point: every "sample" is xi; lambda(xi) = tanh(xi/2) / (4 xi) (PRML 10.150)
+        s.add(new Stat("lambda", none, v -> Math.tanh(v[0].scalar() / 2) / (4 * v[0].scalar())));
+        break;
+      case BOHNING:
+        s.add(new Stat("shift", new int[] {1}, v -> {
+          double[] p = v[0].vector();
+          double z = 0;
+          for (double x : p) {
+            z += Math.exp(x);
+          }
+          return p[1] / 2 - Math.exp(p[1]) / z;
+        }));
         break;
       case WISHART:
         s.add(new Stat("X", new int[] {0, 1}, v -> v[0].matrix()[0][1]));

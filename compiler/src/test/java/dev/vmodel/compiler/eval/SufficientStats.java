@@ -81,10 +81,53 @@ final class SufficientStats {
         out.add(new Regressor("mu^T Lambda mu", v -> Mat.quad(v[1].matrix(), v[0].vector()),
             eta -> eta.get("muLambdamu")[0]));
         break;
+      case JAAKKOLA_JORDAN:
+        // lambda(xi) = tanh(xi/2) / (4 xi) (PRML 10.150) and c(xi) = ln logistic(xi) - xi/2 + lambda(xi) xi^2
+        out.add(new Regressor("lambda(xi)", v -> lambda(v[0].scalar()), eta -> eta.get("lambda")[0]));
+        out.add(new Regressor("c(xi)", v -> {
+          double xi = v[0].scalar();
+          return -Math.log1p(Math.exp(-xi)) - xi / 2 + lambda(xi) * xi * xi;
+        }, eta -> eta.get("offset")[0]));
+        break;
+      case BOHNING:
+        // b_k(psi) = psi_k/2 - softmax(psi)_k and c(psi) = -(lse(psi) - softmax(psi)'psi + |psi|^2/4)
+        for (int k = 0; k < d; k++) {
+          int kk = k;
+          out.add(new Regressor("b(psi)[" + k + "]", v -> {
+            double[] p = v[0].vector();
+            return p[kk] / 2 - Math.exp(p[kk] - lse(p));
+          }, eta -> eta.get("shift")[kk]));
+        }
+        out.add(new Regressor("c(psi)", v -> {
+          double[] p = v[0].vector();
+          double z = lse(p);
+          double s = z;
+          for (double x : p) {
+            s += -Math.exp(x - z) * x + x * x / 4;
+          }
+          return -s;
+        }, eta -> eta.get("offset")[0]));
+        break;
       default:
         throw new IllegalStateException(fam.kind().toString());
     }
     return out;
+  }
+
+  private static double lambda(double xi) {
+    return xi < 1e-6 ? 0.125 : Math.tanh(xi / 2) / (4 * xi);
+  }
+
+  private static double lse(double[] p) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : p) {
+      max = Math.max(max, x);
+    }
+    double z = 0;
+    for (double x : p) {
+      z += Math.exp(x - max);
+    }
+    return max + Math.log(z);
   }
 
   private static double sq(double x) {
