@@ -449,7 +449,8 @@ def jj_elbo(case, prior, m, S, shape, rate):
 # ----------------------------------------------------------------------------- scikit-learn
 
 def median_time(fn, repeats):
-    times, out = [], None
+    """Median wall time of repeats calls after one untimed call (imports, first-call set-up)."""
+    times, out = [], fn()
     for _ in range(repeats):
         t0 = time.perf_counter()
         out = fn()
@@ -560,7 +561,8 @@ def run_vmodel(case, cdir, vmodel, repeats, prior, iters):
             lp = np.array([float(l.split(",")[j]) for l in r.stdout.splitlines()[1:]])
             res["predict_logloss"] = float(-np.mean(lp))
         else:
-            res["predict_note"] = "vmodel predict gives no logPredictive (columns %s)" % ",".join(header[:3])
+            res["predict_note"] = "vmodel predict gives no logPredictive (%s)" % (
+                "its columns: " + ",".join(header[:3]) if any(header) else "its CSV has no columns")
     else:
         res["predict_note"] = "vmodel predict failed: " + (r.stderr.strip().splitlines() or ["?"])[0]
     return res
