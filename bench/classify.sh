@@ -55,7 +55,8 @@ fi
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "python: $(/usr/bin/python3 --version), $(/usr/bin/python3 -c 'import sklearn, numpy, scipy; print("sklearn", sklearn.__version__, "numpy", numpy.__version__, "scipy", scipy.__version__)')"
-  echo "jags: $(/usr/bin/jags < /dev/null 2>&1 | grep -m1 -o 'JAGS [0-9.]*' || echo unknown)"
+  jags_banner="$(/usr/bin/jags < /dev/null 2>&1 || true)"
+  [[ $jags_banner =~ JAGS\ [0-9.]+ ]] && echo "jags: ${BASH_REMATCH[0]}" || echo "jags: unknown"
   echo "vmodel: commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt" >&2
