@@ -4,7 +4,7 @@
 # LogisticRegression / LogisticRegressionCV and against long MCMC runs of the same models (JAGS;
 # for breast cancer also HMC in numpy), on breast cancer, iris and two simulated data sets.
 #
-#   bench/classify.sh            the full run (about 5 minutes on 2 cores)
+#   bench/classify.sh            the full run (about 6 minutes on 2 cores)
 #   bench/classify.sh --quick    short MCMC runs (about 2 minutes; not enough for the MCMC lines)
 #
 # Options: --out DIR (default bench/out/classify-<date>), --no-build (use the existing CLI build),
