@@ -501,11 +501,10 @@ final class ExprChecker {
     diags.error(
         Code.NOT_CONJUGATE,
         b.span(),
-        "'" + AstPrinter.print(b) + "' is the logistic function of the latent '" + latent + "', which is not"
-            + " supported yet: it has no closed-form expectation, so no factor has a closed-form update",
-        "a latent may enter a parameter linearly (sums, scalings, dot and matrix products, as a Normal mean),"
-            + " as a product with a latent of another factor, or through log(...) of a positive latent;"
-            + " exp(...) and the logistic function of a latent need the non-conjugate updates that are planned");
+        "'" + AstPrinter.print(b) + "' is the logistic function of the latent '" + latent + "' written out: it has"
+            + " no closed-form expectation, so no factor has a closed-form update",
+        "write it as logistic(" + AstPrinter.print(x) + "): as the probability of an observed Bernoulli, vmodel"
+            + " bounds it (Jaakkola and Jordan) so that a Gaussian latent inside keeps a closed-form update");
     return null;
   }
 

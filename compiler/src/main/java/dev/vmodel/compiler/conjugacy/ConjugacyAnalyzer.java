@@ -49,6 +49,8 @@ public final class ConjugacyAnalyzer {
   private final Map<String, Family> families = new LinkedHashMap<>();
   private final Map<String, String> factorOfVar = new HashMap<>();
   private final Map<String, Poly> nodePolys = new LinkedHashMap<>();
+  /** exp(...) arguments already reported as not linear in Gaussian latents, by node. */
+  private final Set<String> reportedExp = new HashSet<>();
 
   private ConjugacyAnalyzer(ModelGraph graph, Diagnostics diagnostics) {
     this.graph = graph;
@@ -735,9 +737,11 @@ public final class ConjugacyAnalyzer {
       }
       boolean gaussian = rs.size() <= 1 && !nested && rs.stream().allMatch(r -> r.stat() == Atom.Stat.ID
           && families.containsKey(factorOfVar.get(r.var()))
-          && (families.get(factorOfVar.get(r.var())).kind() == Family.Kind.NORMAL
-              || families.get(factorOfVar.get(r.var())).kind() == Family.Kind.MULTI_NORMAL));
+          && families.get(factorOfVar.get(r.var())).spec().gaussian());
       if (!gaussian) {
+        if (!reportedExp.add(source.name() + "|" + arg)) {
+          return null; // reported already, from another factor's derivation
+        }
         diagnostics.error(
             Code.NOT_CONJUGATE,
             source.dist().get().span(),

@@ -97,6 +97,15 @@ public sealed interface FamilySpec permits FamilyBase {
     return Matching.bySignature(this, atoms, moments);
   }
 
+  /**
+   * Whether q is Gaussian in the latent's value (a lone Normal or MultiNormal factor): E[exp(a)]
+   * of an a linear in such latents is the lognormal mean exp(E[a] + Var[a]/2), so they may enter
+   * Poisson(exp(a)).
+   */
+  default boolean gaussian() {
+    return false;
+  }
+
   /** Names of the component indices of a statistic of {@code arity} in derivations. */
   default List<String> componentIndexNames(int arity) {
     return arity == 1 ? List.of("i") : List.of("i", "j");

@@ -17,6 +17,11 @@ public final class MultiNormalFamily extends FamilyBase {
   }
 
   @Override
+  public boolean gaussian() {
+    return true;
+  }
+
+  @Override
   public String parameters(FactorText t) {
     String ij = t.components("xxT");
     String x = t.statistic("x", List.of());

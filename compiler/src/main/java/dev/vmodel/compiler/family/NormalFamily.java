@@ -17,6 +17,11 @@ public final class NormalFamily extends FamilyBase {
   }
 
   @Override
+  public boolean gaussian() {
+    return true;
+  }
+
+  @Override
   public String parameters(FactorText t) {
     return t.tex()
         ? "Parameters: $" + t.q() + " = \\mathrm{Normal}(m, \\lambda)$ (mean, precision) with $\\lambda = -2\\,"

@@ -121,4 +121,16 @@ class LogisticMcmcTest {
     System.out.printf("LogisticMcmcTest D=31 N=600 ARD: 2300 sweeps %.1f s, min ESS %.0f of 2000%n", sec, res.minEss());
     assertTrue(res.minEss() > 300, "min ESS " + res.minEss());
   }
+
+  @Test
+  void sameSeedSameChainOtherSeedOtherChain() {
+    SplittableRandom r = new SplittableRandom(17);
+    double[][] x = Fixtures.design(r, 50, 3, true, 1.0);
+    int[] t = Fixtures.logisticLabels(r, x, new double[] {0.2, 1, -1});
+    LogisticMcmc.Result a = LogisticMcmc.run(x, t, 1, 1, true, 10, 100, 99);
+    LogisticMcmc.Result b = LogisticMcmc.run(x, t, 1, 1, true, 10, 100, 99);
+    LogisticMcmc.Result c = LogisticMcmc.run(x, t, 1, 1, true, 10, 100, 98);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(a.draws()[99], b.draws()[99], 0);
+    assertTrue(a.draws()[99][0] != c.draws()[99][0]);
+  }
 }

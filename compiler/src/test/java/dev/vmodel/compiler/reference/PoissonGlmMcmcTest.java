@@ -72,4 +72,15 @@ class PoissonGlmMcmcTest {
         res.minEss(), res.acceptRate());
     assertTrue(res.minEss() > 300, "min ESS " + res.minEss());
   }
+
+  @Test
+  void sameSeedSameChain() {
+    SplittableRandom r = new SplittableRandom(39);
+    double[][] x = Fixtures.design(r, 50, 3, true, 0.5);
+    int[] k = Fixtures.poissonCounts(r, x, new double[] {0.5, 0.5, -0.5});
+    PoissonGlmMcmc.Result a = PoissonGlmMcmc.runHyper(x, k, new double[3], 1, 1, false, 20, 100, 7);
+    PoissonGlmMcmc.Result b = PoissonGlmMcmc.runHyper(x, k, new double[3], 1, 1, false, 20, 100, 7);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(a.draws()[99], b.draws()[99], 0);
+    assertEquals(a.alphaMean()[0], b.alphaMean()[0], 0);
+  }
 }

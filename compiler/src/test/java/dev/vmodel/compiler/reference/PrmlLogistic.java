@@ -78,7 +78,8 @@ public final class PrmlLogistic {
       if (knownAlpha.length != d) throw new IllegalArgumentException("alpha has length " + knownAlpha.length + ", D = " + d);
       for (double a : knownAlpha) if (!(a > 0)) throw new IllegalArgumentException("alpha must be > 0, got " + a);
     }
-    if (!(tol >= 0) || maxIter < 1) throw new IllegalArgumentException("tol >= 0 and maxIter >= 1 needed");
+    // tol < 0: run all maxIter iterations (the parameters keep converging after the bound stops moving)
+    if (Double.isNaN(tol) || maxIter < 1) throw new IllegalArgumentException("a tol and maxIter >= 1 needed");
 
     int groups = knownAlpha != null ? 0 : ard ? d : 1;
     double[] aN = new double[groups];
