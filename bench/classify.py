@@ -22,6 +22,11 @@ recomputed here from the posterior JSON (docs/posterior-json.md), independently 
 JAGS runs each chain as its own process, two at a time (the machine has two cores), from
 dispersed initial values with a seeded RNG per chain; the ESS is the multi-chain
 autocorrelation estimate (Geyer's initial monotone sequence, as in Stan), R-hat the split R-hat.
+Where JAGS mixes slowly (breast cancer) an HMC in numpy on the alpha-marginal posterior is a
+second reference. For the logistic model the script also writes out the Jaakkola-Jordan VB and
+its bound (PRML 10.6 with ARD) to check that vmodel's q is the bound's optimum and its ELBO the
+bound, and refits with every alpha held at 1 to tell the bound's bias from the ARD's.
+Method and one run's figures: bench/classify.md.
 """
 import argparse
 import json
