@@ -100,6 +100,9 @@ public final class ConjugacyAnalyzer {
     List<UpdatePlan.LogJointTerm> elbo = new ArrayList<>();
     for (Map.Entry<String, Poly> e : nodePolys.entrySet()) {
       Node n = graph.node(e.getKey());
+      if (n.isBound()) {
+        continue; // a bound's parameters have no density of their own: their terms are the likelihood's
+      }
       Poly expected = expectAll(e.getValue(), Set.of(), n);
       if (expected == null) {
         return null;

@@ -17,8 +17,14 @@ public final class BohningFamily extends FamilyBase {
   BohningFamily() {
     super(Family.Kind.BOHNING, "softmax bound", Set.of("Bohning"),
         List.of(stat("shift", 1, "b(%1$s)", "SHIFT1"), stat("offset", 0, "c(%1$s)", "OFFSET0")),
-        List.of(),
-        List.of("psi"), "shift", "SoftmaxBound");
+        List.of(stat("psi", 1, "%1$s", "ID1")),
+        List.of("psi"), "psi", "SoftmaxBound");
+  }
+
+  /** The point itself is its "mean": the moment psi is the parameter's array. */
+  @Override
+  public String momentSharing(String moment) {
+    return moment.equals("psi") ? "psi" : null;
   }
 
   @Override

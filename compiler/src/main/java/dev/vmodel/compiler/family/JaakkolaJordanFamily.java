@@ -18,8 +18,14 @@ public final class JaakkolaJordanFamily extends FamilyBase {
   JaakkolaJordanFamily() {
     super(Family.Kind.JAAKKOLA_JORDAN, "Jaakkola-Jordan bound", Set.of("JaakkolaJordan"),
         List.of(stat("lambda", 0, "lambda(%1$s)", "LAMBDA0"), stat("offset", 0, "c(%1$s)", "OFFSET0")),
-        List.of(),
-        List.of("xi"), "lambda", "LogisticBound");
+        List.of(stat("xi", 0, "%1$s", "ID0")),
+        List.of("xi"), "xi", "LogisticBound");
+  }
+
+  /** The point itself is its "mean": the moment xi is the parameter's array. */
+  @Override
+  public String momentSharing(String moment) {
+    return moment.equals("xi") ? "xi" : null;
   }
 
   @Override

@@ -126,6 +126,30 @@ class NonConjugateLikelihoodTest {
     }
   }
 
+  /**
+   * {@code Result.predict} infers the new rows' bounds with the globals held at the fit's q: on
+   * rows of the training data it finds the fit's own xi (xi^2 = E[(w'x)^2] at the final q(w)); it
+   * has no closed-form predictive density and says why.
+   */
+  @Test
+  void predictInfersTheBoundsOfNewRows() {
+    Object[] d = logisticData(16, 120, new double[] {-0.5, 2.0, -1.5});
+    double[][] x = (double[][]) d[0];
+    int[] y = (int[]) d[1];
+    Harness h = Harness.of(SHARED).set("a0", 2.0).set("b0", 0.5);
+    FitResult r = h.fit(h.data(Map.of("X", x, "y", y)), FitOptions.defaults());
+    double[][] newX = java.util.Arrays.copyOf(x, 7);
+    int[] newY = java.util.Arrays.copyOf(y, 7);
+    Harness.Prediction p = Harness.predict(r, h.data(Map.of("X", newX, "y", newY)));
+    assertTrue(!p.exact() && p.inexact().contains("q(xi_y)"), p.inexact());
+    for (int n = 0; n < 7; n++) {
+      double fitted = ((LogisticBound) Harness.call(r, "xi_y", n)).xi();
+      double predicted = ((LogisticBound) Harness.call(p.posterior(), "xi_y", n)).xi();
+      assertEquals(fitted, predicted, 1e-12 * fitted, "xi of row " + n);
+      assertTrue(fitted > 0.1, "a row with a nonzero expected squared argument");
+    }
+  }
+
   /** The ELBO (the bound's) never decreases, on 20 seeds, both priors, with the per-update check on. */
   @Test
   void logisticElboNeverDecreasesOnTwentySeeds() {
