@@ -218,7 +218,7 @@ final class PredictCommand implements Callable<Integer> {
       err.println("This is a bug in vmodel; please report it with the model file.");
       throw new Stop(VModelCli.EXIT_INTERNAL);
     }
-    DataBinder binder = new DataBinder(api, plan.graph());
+    DataBinder binder = new DataBinder(api, plan.graph()).absentMeansMissing();
     PredictionRecords records;
     try {
       Class<?> cls = classes.loader().loadClass(api.className());
@@ -342,6 +342,9 @@ final class PredictCommand implements Callable<Integer> {
     if (v instanceof Double x) {
       return Double.isNaN(x);
     }
+    if (v instanceof Integer i) {
+      return i == -1; // a missing label (the binder writes -1 only where the model allows it)
+    }
     if (v instanceof double[] xs) {
       for (double x : xs) {
         if (!Double.isNaN(x)) {
@@ -358,7 +361,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       return true;
     }
-    return false; // integer data cannot be missing
+    return false; // other integer data cannot be missing
   }
 
   private UpdatePlan choosePlan(List<UpdatePlan> plans, PrintWriter err) throws Stop {

@@ -48,6 +48,18 @@ public final class DataBinder {
     this.graph = graph;
   }
 
+  /**
+   * Lets an observed array whose entries may be missing be absent from the data altogether: all
+   * its entries missing, one per row of the (single) data table. For {@code vmodel predict}, where
+   * new rows have covariates and no labels or responses.
+   */
+  public DataBinder absentMeansMissing() {
+    this.absentMeansMissing = true;
+    return this;
+  }
+
+  private boolean absentMeansMissing;
+
   public Map<String, Source> sources() {
     return sources;
   }
@@ -102,6 +114,11 @@ public final class DataBinder {
       String name = e.getKey();
       GeneratedApi.DataSetter s = e.getValue();
       List<Table> candidates = assigned.containsKey(name) ? List.of(assigned.get(name)) : tables;
+      if (absentMeansMissing && s.missingAllowed() && s.rank() == 1 && candidates.size() == 1
+          && !candidates.get(0).has(name)) {
+        out.put(name, allMissing(s, candidates.get(0).rows()));
+        continue;
+      }
       Source src = find(name, s, candidates);
       sources.put(name, src);
       out.put(name, convert(name, s, src));
@@ -114,6 +131,18 @@ public final class DataBinder {
     if (graph != null) {
       TrialsCheck.check(graph, out, sources);
     }
+    return out;
+  }
+
+  /** An array of {@code rows} missing entries: NaN, or -1 for integer labels. */
+  private static Object allMissing(GeneratedApi.DataSetter s, int rows) {
+    if (s.integer()) {
+      int[] out = new int[rows];
+      java.util.Arrays.fill(out, -1);
+      return out;
+    }
+    double[] out = new double[rows];
+    java.util.Arrays.fill(out, Double.NaN);
     return out;
   }
 
@@ -246,9 +275,12 @@ public final class DataBinder {
   private static double check(Table t, int r, String col, GeneratedApi.DataSetter s) throws DataError {
     double v = t.column(col).get(r);
     if (Double.isNaN(v)) {
+      if (s.integer() && s.missingAllowed()) {
+        return -1; // a missing label (the generated Data's sentinel)
+      }
       if (s.integer() || !s.modeled()) {
         throw t.error(col, r, "is missing (an empty cell, NaN, NA or null); missing values are allowed only in"
-            + " real-valued observed data, and '" + col + "' is " + (s.modeled() ? s.type().text() : "a covariate"));
+            + " real-valued observed data and Bernoulli-logistic labels, and '" + col + "' is " + (s.modeled() ? s.type().text() : "a covariate"));
       }
       return v;
     }

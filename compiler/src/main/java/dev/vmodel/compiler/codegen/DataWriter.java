@@ -82,7 +82,8 @@ final class DataWriter extends WriterPart {
           .addParameter(t, "value")
           .addJavadoc("$L {@code $L}: $L {@code $L} with $L.\n", d.modeled() ? "Observed" : "Covariate",
               declaration(d), d.integer() ? "an" : "a", dataShape(d), d.integer() ? d.type() instanceof Type.Cat c
-                  ? "categories 0.." + c.range().text() + "-1" : "integer values" : "real values")
+                  ? "categories 0.." + c.range().text() + "-1" : d.allowsMissing() ? "integer values, -1 where missing"
+                  : "integer values" : "real values")
           .addStatement("this.$L = value", d.field()).addStatement("return this").build());
     }
     return b.build();
@@ -284,7 +285,11 @@ final class DataWriter extends WriterPart {
     String col = idx.size() > 1 ? idx.get(idx.size() - 1) : "-1";
     m.addStatement("$L $L = $L", elem, v, access);
     validation(m, d, v, row, col);
-    if (d.allowsMissing()) {
+    if (d.allowsMissing() && d.integer()) {
+      // A missing label is -1 (as scikit-learn marks unlabelled rows): stored as 0 and masked out.
+      m.addStatement("$N[$L] = $N == -1 ? 0.0 : 1.0", d.observedField(), layout.flat(idx, dims), v);
+      m.addStatement("$N[$L] = $N == -1 ? 0 : $N", d.field(), layout.flat(idx, dims), v, v);
+    } else if (d.allowsMissing()) {
       // A missing entry is stored as 0.0 and masked out: its likelihood term is integrated away.
       m.addStatement("$N[$L] = $T.isNaN($N) ? 0.0 : 1.0", d.observedField(), layout.flat(idx, dims), DOUBLE, v);
       m.addStatement("$N[$L] = $T.isNaN($N) ? 0.0 : $N", d.field(), layout.flat(idx, dims), DOUBLE, v, v);
@@ -310,9 +315,10 @@ final class DataWriter extends WriterPart {
       Domain dom = s.domain();
       if (d.integer()) {
         if (dom == Domain.COUNT || dom == Domain.BOOL) {
-          m.beginControlFlow("if ($L)", outside(CodeBlock.of("$N", v), dom));
+          m.beginControlFlow("if ($L$L)", d.allowsMissing() ? CodeBlock.of("$N != -1 && ", v) : "",
+              outside(CodeBlock.of("$N", v), dom));
           m.addStatement("throw new $T($S, $L, $L, $S + $L)", DATA_EXCEPTION, d.node(), row, col,
-              "must be " + domainWord(dom) + ", got ", v);
+              "must be " + domainWord(dom) + (d.allowsMissing() ? " (or -1 where missing)" : "") + ", got ", v);
           m.endControlFlow();
         }
         return;

@@ -30,7 +30,7 @@ public record GeneratedApi(
    * dimensions in order (plates then components).
    */
   public record DataSetter(String method, int rank, boolean integer, boolean modeled, List<Dim> dims, Type type,
-      List<String> plateSizes) {}
+      List<String> plateSizes, boolean missingAllowed) {}
 
   /** A posterior accessor of the Result: method name and its element index sizes. */
   public record Accessor(String method, String family, List<String> members, List<Dim> elementDims, boolean local) {}
@@ -54,7 +54,8 @@ public record GeneratedApi(
       dims.addAll(d.componentDims());
       List<String> plates = new ArrayList<>();
       plan.graph().node(d.node()).plates().forEach(p -> plates.add(p.size()));
-      data.put(d.node(), new DataSetter(d.field(), dims.size(), d.integer(), d.modeled(), dims, d.type(), plates));
+      data.put(d.node(), new DataSetter(d.field(), dims.size(), d.integer(), d.modeled(), dims, d.type(), plates,
+          d.allowsMissing()));
     }
     Map<String, Accessor> factors = new LinkedHashMap<>();
     for (Layout.FactorStorage fs : layout.factors.values()) {

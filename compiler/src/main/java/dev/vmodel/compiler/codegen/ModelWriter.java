@@ -209,7 +209,8 @@ public final class ModelWriter extends WriterPart {
       t.addField(ArrayTypeName.of(d.integer() ? TypeName.INT : TypeName.DOUBLE), d.field(), Modifier.PRIVATE);
       if (d.allowsMissing()) {
         t.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.DOUBLE), d.observedField(), Modifier.PRIVATE)
-            .addJavadoc("1.0 where {@code $L} is observed, 0.0 where it is missing (NaN; stored as 0.0).\n", d.node())
+            .addJavadoc("1.0 where {@code $L} is observed, 0.0 where it is missing ($L).\n", d.node(),
+                d.integer() ? "-1; stored as 0" : "NaN; stored as 0.0")
             .build());
       }
     }

@@ -25,6 +25,8 @@ import javax.lang.model.element.Modifier;
  * once-per-fit constants and the posterior predictive means.
  */
 final class SweepWriter extends WriterPart {
+  private static final com.palantir.javapoet.ClassName LOCAL_BOUNDS =
+      com.palantir.javapoet.ClassName.get(dev.vmodel.compiler.family.FamilySpec.RUNTIME, "LocalBounds");
   private final UpdateWriter updates;
   /** The fit from a previous posterior, or null (no global factor). */
   private final PriorWriter prior;
@@ -224,6 +226,16 @@ final class SweepWriter extends WriterPart {
     String mean = localName("mean", scope);
     m.addStatement("double $N = 0.0", mean);
     m.addCode(polys.accumulate(mean, p.mean(), free));
+    if (p.link() == UpdatePlan.Link.LOGISTIC) {
+      // P(y = 1) = E_q[logistic(a)] over the Gaussian q of a: its mean and variance.
+      String second = localName("second", scope);
+      m.addJavadoc("For $L ~ Bernoulli(logistic(a)): P($L = 1) = E_q[logistic(a)], integrated over the Gaussian q of a"
+          + "\n(mean E[a], variance E[a^2] - E[a]^2).\n", p.node(), p.node());
+      m.addStatement("double $N = 0.0", second);
+      m.addCode(polys.accumulate(second, p.second(), free));
+      m.addStatement("return $T.expectedLogistic($N, $N - $N * $N)", LOCAL_BOUNDS, mean, second, mean, mean);
+      return m.build();
+    }
     m.addStatement("return $N", mean);
     return m.build();
   }
@@ -246,6 +258,12 @@ final class SweepWriter extends WriterPart {
     }
     String second = localName("second", scope);
     String mean = localName("mean", scope);
+    if (p.link() == UpdatePlan.Link.LOGISTIC) {
+      // A Bernoulli's variance: P(y = 1) (1 - P(y = 1)).
+      m.addStatement("double $N = $L($L)", mean, layout.predictNames.get(d.node()), String.join(", ", args));
+      m.addStatement("return $N * (1.0 - $N)", mean, mean);
+      return m.build();
+    }
     m.addStatement("double $N = 0.0", second);
     m.addCode(polys.accumulate(second, p.second(), free));
     m.addStatement("double $N = $L($L)", mean, layout.predictNames.get(d.node()), String.join(", ", args));

@@ -351,11 +351,12 @@ public final class ConjugacyAnalyzer {
    * integrated out exactly by dropping their terms.
    */
   private boolean maskable(Node n) {
-    if (n.kind() != ModelGraph.Kind.DATA || !(n.type() instanceof Type.Scalar s) || s.domain().isInteger()) {
+    if (n.kind() != ModelGraph.Kind.DATA || !(n.type() instanceof Type.Scalar s)
+        || s.domain().isInteger() && !logisticLabels(n)) {
       return false;
     }
     for (Node other : graph.nodes()) {
-      if (other != n && other.dist().isPresent()) {
+      if (other != n && other.dist().isPresent() && !other.isBound()) {
         for (ModelGraph.Arg a : other.dist().get().args().values()) {
           if (references(a.value(), n.name())) {
             return false;
@@ -363,9 +364,35 @@ public final class ConjugacyAnalyzer {
         }
       }
     }
-    // Normal data, whose predictive mean is E[mean] and linear in the moments. Other real-valued
-    // likelihoods could be integrated out the same way, but have no linear predictive mean.
-    return n.dist().get().spec().name().equals("Normal");
+    // Normal data, whose predictive mean is E[mean] and linear in the moments, and the labels of a
+    // Bernoulli-logistic (a missing label's bound term drops out, as summing p(y | a) over y does).
+    // Other likelihoods could be integrated out the same way, but have no predictive mean here.
+    return n.dist().get().spec().name().equals("Normal") || logisticLabels(n);
+  }
+
+  /**
+   * Observed labels of {@code Bernoulli(logistic(a))} with a Jaakkola-Jordan bound and no mixture
+   * gate in a: P(y = 1) is then E_q[logistic(a)] over a Gaussian a (a mixture of experts' would be a
+   * mixture over the gate's new-row posterior).
+   */
+  private boolean logisticLabels(Node n) {
+    return graph.boundOf(n.name()).isPresent() && n.dist().get().spec().name().equals("Bernoulli")
+        && !hasGate(((Ir.Call) n.dist().get().arg("p").value()).args().get(0));
+  }
+
+  private static boolean hasGate(Ir e) {
+    if (e instanceof Ir.Var v) {
+      return v.indices().stream().anyMatch(i -> i instanceof Ir.Index.Gate);
+    } else if (e instanceof Ir.Element el) {
+      return hasGate(el.target());
+    } else if (e instanceof Ir.Neg n) {
+      return hasGate(n.operand());
+    } else if (e instanceof Ir.Binary b) {
+      return hasGate(b.left()) || hasGate(b.right());
+    } else if (e instanceof Ir.Call c) {
+      return c.args().stream().anyMatch(ConjugacyAnalyzer::hasGate);
+    }
+    return false;
   }
 
   /** Whether an expression reads the variable (as a value or as an index). */
@@ -399,6 +426,13 @@ public final class ConjugacyAnalyzer {
     }
     SymBuilder b = new SymBuilder(plates);
     ModelGraph.Dist d = n.dist().get();
+    if (logisticLabels(n)) {
+      // E[a] and E[a^2] of the logistic's argument: P(y = 1) = E_q[logistic(a)], a one-dimensional
+      // integral over the Gaussian q of a (mean-field factors inside a are independent).
+      Poly a = b.scalar(((Ir.Call) d.arg("p").value()).args().get(0));
+      return new UpdatePlan.Predictive(n.name(), element, expectAll(a, Set.of(), n),
+          expectAll(a.times(a), Set.of(), n), UpdatePlan.Link.LOGISTIC);
+    }
     Poly mean = b.scalar(d.arg("mean").value());
     Poly expectedMean = expectAll(expandGates(mean, b), Set.of(), n);
     // E[y^2 | params] = variance + mean^2, under q: where it has no closed form (a variance
@@ -846,6 +880,9 @@ public final class ConjugacyAnalyzer {
         "q(" + f.name() + "): " + where + " contributes the term " + term
             + ", which is not linear in q(" + f.name() + ")'s sufficient statistics " + fam.statsText(),
         f.isGroup() ? "check that every member of the group enters as in a Normal-Gamma/Normal-Wishart model"
+            : graph.boundOf(n.name()).isPresent()
+                ? "logistic(...) and softmax(...) are bounded by a quadratic in their argument, which must be linear"
+                    + " in Normal or MultiNormal latents (a Gaussian latent times data, dot(w, x[n]), W * x[n])"
             : "a product of two quantities from one factor, or a latent inside a nonlinear function, has no"
                 + " closed-form update; group them if they form a Normal-Gamma or Normal-Wishart pair"
                 + (term.startsWith("1/") ? "; for a variance, use var: with an InvGamma prior" : ""));

@@ -101,15 +101,31 @@ public record UpdatePlan(
    * E_q[variance + mean^2] (null where q gives no closed form for it), so that the predictive
    * variance is second - mean^2 (the law of total variance).
    */
-  public record Predictive(String node, List<Idx> element, Poly mean, Poly second) {
+  public record Predictive(String node, List<Idx> element, Poly mean, Poly second, Link link) {
     public Predictive {
       element = List.copyOf(element);
+    }
+
+    /** Through the identity link. */
+    public Predictive(String node, List<Idx> element, Poly mean, Poly second) {
+      this(node, element, mean, second, Link.IDENTITY);
     }
 
     /** Without the second moment. */
     public Predictive(String node, List<Idx> element, Poly mean) {
       this(node, element, mean, null);
     }
+  }
+
+  /**
+   * How a predictive's mean and second moment give the data's predictive mean: as they are, or,
+   * for {@code Bernoulli(logistic(a))}, as E[a] and E[a^2], from which P(y = 1) = E_q[logistic(a)]
+   * is a one-dimensional integral over the Gaussian q of a (its missing labels are integrated out
+   * exactly, like a Normal entry's).
+   */
+  public enum Link {
+    IDENTITY,
+    LOGISTIC
   }
 
   /**

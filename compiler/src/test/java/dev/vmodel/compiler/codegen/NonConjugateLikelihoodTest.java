@@ -150,6 +150,71 @@ class NonConjugateLikelihoodTest {
     }
   }
 
+  /**
+   * Missing labels (-1) are integrated out exactly: their bound terms drop out, so a fit with some
+   * labels missing is the fit of the labelled rows alone (q(w), q(alpha) and the ELBO to 1e-10).
+   * The predictive P(y = 1) of a row is E_q[logistic(w'x)] over the Gaussian w'x ~ N(m'x, x'Sx),
+   * checked against Simpson's rule on a fine grid written here.
+   */
+  @Test
+  void missingLabelsDropOutAndThePredictiveIsTheLogisticsGaussianAverage() {
+    Object[] d = logisticData(23, 150, new double[] {0.4, -1.2, 2.0});
+    double[][] x = (double[][]) d[0];
+    int[] y = (int[]) d[1];
+    int[] holed = y.clone();
+    int labelled = 0;
+    for (int n = 0; n < y.length; n++) {
+      if (n % 3 == 1) {
+        holed[n] = -1;
+      } else {
+        labelled++;
+      }
+    }
+    double[][] keptX = new double[labelled][];
+    int[] keptY = new int[labelled];
+    for (int n = 0, k = 0; n < y.length; n++) {
+      if (holed[n] != -1) {
+        keptX[k] = x[n];
+        keptY[k++] = y[n];
+      }
+    }
+    FitOptions o = FitOptions.defaults().withTolerance(0).withMaxIterations(400).withCheckMonotone(true);
+    FitResult withHoles = fit(SHARED, Map.of("X", x, "y", holed), o, 2.0, 0.5);
+    FitResult kept = fit(SHARED, Map.of("X", keptX, "y", keptY), o, 2.0, 0.5);
+    MultiNormalPosterior w = (MultiNormalPosterior) Harness.call(withHoles, "w");
+    MultiNormalPosterior w2 = (MultiNormalPosterior) Harness.call(kept, "w");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(w2.mean(i), w.mean(i), 1e-10 * Math.max(1, Math.abs(w2.mean(i))), "E[w[" + i + "]]");
+    }
+    assertEquals(((GammaPosterior) Harness.call(kept, "alpha")).rate(),
+        ((GammaPosterior) Harness.call(withHoles, "alpha")).rate(), 1e-10, "rate of q(alpha)");
+    assertEquals(kept.elbo(), withHoles.elbo(), 1e-10 * Math.abs(kept.elbo()), "ELBO");
+    double[] cov = w.covariance();
+    for (int n = 0; n < 12; n++) {
+      double m = Numerics.dot(w.mean(), x[n]);
+      double v = 0;
+      for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 3; j++) {
+          v += x[n][i] * cov[i * 3 + j] * x[n][j];
+        }
+      }
+      // Simpson's rule for the integral of logistic(a) N(a | m, v) over m +- 12 sd, 4000 panels
+      double sd = Math.sqrt(v);
+      int panels = 4000;
+      double h = 24 * sd / panels;
+      double sum = 0;
+      for (int k = 0; k <= panels; k++) {
+        double a = m - 12 * sd + k * h;
+        double f = 1 / (1 + Math.exp(-a)) * Math.exp(-(a - m) * (a - m) / (2 * v)) / Math.sqrt(2 * Math.PI * v);
+        sum += (k == 0 || k == panels ? 1 : k % 2 == 1 ? 4 : 2) * f;
+      }
+      double expect = sum * h / 3;
+      double p = (double) Harness.call(withHoles, "predictY", n);
+      assertEquals(expect, p, 1e-10, "P(y[" + n + "] = 1)");
+      assertEquals(p * (1 - p), (double) Harness.call(withHoles, "predictVarianceY", n), 1e-15, "Var(y[" + n + "])");
+    }
+  }
+
   /** The ELBO (the bound's) never decreases, on 20 seeds, both priors, with the per-update check on. */
   @Test
   void logisticElboNeverDecreasesOnTwentySeeds() {
