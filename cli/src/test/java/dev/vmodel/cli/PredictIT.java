@@ -192,6 +192,70 @@ class PredictIT {
     }
   }
 
+  /**
+   * The logistic regression (a Jaakkola-Jordan bound): mean(y) is P(y = 1) of the new row, the same
+   * whether its label is given, empty, or its column absent; no logPredictive. Its P is checked
+   * against the integral in the compiler's NonConjugateLikelihoodTest; here, that it is a
+   * probability and ranks the rows as the linear predictor of the saved mean does.
+   */
+  @Test
+  void logisticRegressionGivesPOfYForLabelledAndUnlabelledRows() throws Exception {
+    Path saved = fit("logistic-regression", "logreg.json");
+    Path data = head("logistic-regression", 6);
+    Run labelled = Launcher.vmodel("predict", "examples/logistic-regression.vmodel", "--posterior", saved.toString(),
+        "--data", data.toString(), "--format", "csv");
+    assertEquals(0, labelled.exitCode(), labelled::toString);
+    assertEquals("xi_y,mean(y),var(y)", labelled.stdout().lines().findFirst().orElseThrow(), labelled::toString);
+    assertTrue(labelled.stderr().contains("no logPredictive column"), labelled::toString);
+    List<String> lines = Files.readAllLines(data);
+    StringBuilder noY = new StringBuilder(lines.get(0).substring(0, lines.get(0).lastIndexOf(','))).append('\n');
+    lines.subList(1, lines.size()).forEach(l -> noY.append(l, 0, l.lastIndexOf(',')).append('\n'));
+    Run unlabelled = Launcher.vmodel("predict", "examples/logistic-regression.vmodel", "--posterior",
+        saved.toString(), "--data", file("x-only.csv", noY.toString()).toString(), "--format", "csv");
+    assertEquals(0, unlabelled.exitCode(), unlabelled::toString);
+    List<double[]> with = csvRows(labelled.stdout());
+    List<double[]> without = csvRows(unlabelled.stdout());
+    assertEquals(6, without.size(), unlabelled::toString);
+    Map<String, Object> json = FitIT.Json.object(Files.readString(saved));
+    @SuppressWarnings("unchecked")
+    List<Object> mean = (List<Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+        ((Map<String, Object>) json.get("factors")).get("w")).get("state")).get("params")).get("mean");
+    double[] linear = new double[6];
+    for (int r = 0; r < 6; r++) {
+      String[] cells = lines.get(1 + r).split(",");
+      for (int p = 0; p < mean.size(); p++) {
+        linear[r] += ((Number) mean.get(p)).doubleValue() * Double.parseDouble(cells[p]);
+      }
+      double p1 = without.get(r)[1];
+      assertEquals(with.get(r)[1], p1, 0.0, "P(y = 1) does not depend on the label");
+      assertTrue(p1 > 0 && p1 < 1 && (p1 - 0.5) * linear[r] > 0, "P(y = 1) = " + p1 + " for w'x = " + linear[r]);
+      assertEquals(p1 * (1 - p1), without.get(r)[2], 1e-12, unlabelled::toString);
+      assertEquals(0.0, without.get(r)[0], 0.0, "an unlabelled row's bound is not used: xi = 0");
+    }
+  }
+
+  @Test
+  void aModelWithNothingToPredictIsAnErrorAndWritesNothing() throws Exception {
+    Path model = file("poisson.vmodel", """
+        model PoissonRegression {
+          size N, P;
+          data x[n in N]: vector[P];
+          latent w: vector[P] ~ MultiNormal(zeros(P), identity(P));
+          data y[n in N]: count ~ Poisson(exp(dot(w, x[n])));
+        }
+        """);
+    Path data = file("counts.csv", "x[0],x[1],y\n1,0.5,3\n1,-0.2,1\n1,1.0,6\n1,0.1,2\n");
+    Path saved = tmp.resolve("pois.json");
+    Run fit = Launcher.vmodel("fit", model.toString(), "--data", data.toString(), "--quiet", "--out", saved.toString());
+    assertEquals(0, fit.exitCode(), fit::toString);
+    Path out = tmp.resolve("pred.csv");
+    Run run = Launcher.vmodel("predict", model.toString(), "--posterior", saved.toString(), "--data", data.toString(),
+        "--out", out.toString());
+    assertCleanError(run, "error: model PoissonRegression gives nothing to predict for new rows: q(w) is a fixed-form"
+        + " update of a non-conjugate likelihood");
+    assertFalse(Files.exists(out), run::toString);
+  }
+
   @Test
   void aPosteriorOfAnotherModelIsRefusedNamingBothModels() throws Exception {
     Path coin = fit("coin", "coin.json");
