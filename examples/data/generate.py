@@ -571,6 +571,23 @@ def softmax_regression():
     })
 
 
+def poisson_regression():
+    rng = Rng(1019)
+    n, w = 300, [1.0, 0.8, -0.5]
+    rows = []
+    total = 0
+    for _ in range(n):
+        x = r6([1.0, 0.5 * rng.normal(), 0.5 * rng.normal()])
+        y = rng.poisson(math.exp(sum(wi * xi for wi, xi in zip(w, x))))
+        total += y
+        rows.append(x + [y])
+    write_csv("poisson-regression.csv", vec_header("x", len(w)) + ["y"], rows)
+    write_truth("poisson-regression", {
+        "description": "y ~ Poisson(exp(dot(w, x[n]))); x[n][0] = 1 is an intercept column",
+        "N": n, "P": len(w), "w": w, "total": total,
+    })
+
+
 def main():
     gaussian_mixture()
     coin()
@@ -590,6 +607,7 @@ def main():
     dp_mixture()
     logistic_regression()
     softmax_regression()
+    poisson_regression()
 
 
 if __name__ == "__main__":

@@ -117,7 +117,8 @@ class DataBinderTest {
     assertTrue(Double.isNaN(((double[]) a.get("y"))[0]), "a missing observed real value is NaN");
     Table cov = table("cov.json", "{\"c\": [1,\n null], \"y\": [1, 2], \"x\": [[1], [2]]}");
     assertEquals(cov.file() + ":2: error: column 'c': entry 1: is missing (an empty cell, NaN, NA or null); missing"
-        + " values are allowed only in real-valued observed data, and 'c' is a covariate", error(cov));
+        + " values are allowed only in real-valued observed data and Bernoulli-logistic labels, and 'c' is a covariate",
+        error(cov));
     Table big = table("big.csv", "c,y,x[0]\n3e9,1,1\n");
     assertEquals(big.file() + ":2: error: column 'c': 3.0E9 is too large for a whole number (at most 2147483647)",
         error(big));

@@ -135,7 +135,7 @@ final class ModelContext {
       }
       if (u.nonConjugate()) {
         String base = Layout.cap(u.factor().members().get(0));
-        stepFields.put(u.factor().name(), layout.claim("step" + base));
+        stepFields.put(u.factor().name(), layout.claim("stepSize" + base));
         stepMethods.put(u.factor().name(), layout.stateMethod("step" + base));
       }
     }

@@ -64,7 +64,8 @@ class RenamedIdentifiersTest {
       "rounds", "next", "settled", "inv", "g", "lnNorm", "groupBoundCarried", "groupBoundRestarted",
       "localIterations", "localRestarts", "expThetaLnx", "zRowLnNorm", "savedQZP", "w", "t", "d", "c",
       // local bounds of logistic and softmax likelihoods (issue 16)
-      "LocalBounds", "LogisticBound", "SoftmaxBound", "xi", "lambda", "offset", "shift");
+      "LocalBounds", "LogisticBound", "SoftmaxBound", "xi", "lambda", "offset", "shift", "stepW", "stepSizeW",
+      "halving", "before", "after", "savedQWMean", "exponent1", "second");
 
   /** Model (class) names: the checker rejects Java keywords ({@code var} included) and the nested class names. */
   static final List<String> MODEL_NAMES = List.of("String", "Math", "System", "Double", "Integer", "Object",

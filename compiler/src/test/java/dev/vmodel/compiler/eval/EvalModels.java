@@ -111,8 +111,14 @@ final class EvalModels {
     return new Interpreter(plan, ModelData.load(plan.graph(), Examples.csv(dataFile), o));
   }
 
-  /** (model, factor) pairs of every model. */
+  /**
+   * (model, factor) pairs of every model, but the fixed-form (non-conjugate) updates: their
+   * natural parameters are the ELBO's gradient at the current q, not E_{-j}[ln p]'s coefficients,
+   * and one update is a step, not the optimum, so the regression and one-step optimality checks do
+   * not apply (NonConjugateLikelihoodTest checks them against an independent optimiser).
+   */
   static List<String[]> factors() {
-    return models().stream().flatMap(s -> plan(s).schedule().stream().map(f -> new String[] {s, f})).toList();
+    return models().stream().flatMap(s -> plan(s).schedule().stream()
+        .filter(f -> !plan(s).update(f).nonConjugate()).map(f -> new String[] {s, f})).toList();
   }
 }

@@ -133,9 +133,41 @@ final class Interpreter {
     return f;
   }
 
+  /**
+   * Updates a factor. A fixed-form (non-conjugate) update's natural parameters eta* are a
+   * gradient at the current q, so it is a step: eta_old + step (eta* - eta_old), halved from 1
+   * until the ELBO does not decrease (the old q if no step of at least 2^-40 does).
+   */
   void update(String factor) {
-    State.Factor f = updated(factor);
-    state.factors.put(factor, f);
+    FactorUpdate u = plan.update(factor);
+    if (!u.nonConjugate()) {
+      state.factors.put(factor, updated(factor));
+      return;
+    }
+    State.Factor old = state.factors.get(factor);
+    double before = elbo();
+    State.Factor target = updated(factor);
+    for (double step = 1; step >= 0x1p-40; step /= 2) {
+      State.Factor f = emptyFactor(u);
+      for (int e = 0; e < f.elements.length; e++) {
+        Map<String, double[]> a = old.elements[e].natural();
+        Map<String, double[]> b = target.elements[e].natural();
+        Map<String, double[]> eta = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, double[]> x : a.entrySet()) {
+          double[] v = x.getValue().clone();
+          for (int i = 0; i < v.length; i++) {
+            v[i] += step * (b.get(x.getKey())[i] - v[i]);
+          }
+          eta.put(x.getKey(), v);
+        }
+        f.elements[e] = Q.fromNatural(u.family(), f.dim, eta);
+      }
+      state.factors.put(factor, f);
+      if (elbo() >= before - 1e-12 * Math.max(1, Math.abs(before))) {
+        return;
+      }
+    }
+    state.factors.put(factor, old);
   }
 
   /** Sets a factor to its prior's natural parameters (the plan's {@code prior} polynomials). */
