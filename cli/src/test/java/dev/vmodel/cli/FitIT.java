@@ -292,7 +292,7 @@ class FitIT {
   void missingValueInACovariate() throws Exception {
     Path f = write("x.csv", "X[0],X[1],y\n1,2,3\n1,,4\n");
     fails(1, f + ":3: error: column 'X[1]': is missing (an empty cell, NaN, NA or null); missing values are allowed"
-        + " only in real-valued observed data, and 'X[1]' is a covariate",
+        + " only in real-valued observed data and Bernoulli-logistic labels, and 'X[1]' is a covariate",
         "examples/linear-regression.vmodel", "--data", f.toString());
   }
 
@@ -300,7 +300,7 @@ class FitIT {
   void missingValueInAnIntegerArray() throws Exception {
     Path f = write("counts.csv", "y,other\n3,1\n,2\n");
     fails(1, f + ":3: error: column 'y': is missing (an empty cell, NaN, NA or null); missing values are allowed"
-        + " only in real-valued observed data, and 'y' is count",
+        + " only in real-valued observed data and Bernoulli-logistic labels, and 'y' is count",
         "examples/poisson-gamma.vmodel", "--data", f.toString());
     Path j = write("counts.json", "{\"y\": [3, null]}");
     fails(1, j + ":1: error: column 'y': entry 1: is missing", "examples/poisson-gamma.vmodel", "--data", j.toString());
