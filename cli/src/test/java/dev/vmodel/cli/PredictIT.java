@@ -194,7 +194,8 @@ class PredictIT {
 
   /**
    * The logistic regression (a Jaakkola-Jordan bound): mean(y) is P(y = 1) of the new row, the same
-   * whether its label is given, empty, or its column absent; no logPredictive. Its P is checked
+   * whether its label is given, empty, or its column absent; logPredictive is ln P or ln(1 - P) of a
+   * given label, empty without one. Its P is checked
    * against the integral in the compiler's NonConjugateLikelihoodTest; here, that it is a
    * probability and ranks the rows as the linear predictor of the saved mean does.
    */
@@ -205,8 +206,9 @@ class PredictIT {
     Run labelled = Launcher.vmodel("predict", "examples/logistic-regression.vmodel", "--posterior", saved.toString(),
         "--data", data.toString(), "--format", "csv");
     assertEquals(0, labelled.exitCode(), labelled::toString);
-    assertEquals("xi_y,mean(y),var(y)", labelled.stdout().lines().findFirst().orElseThrow(), labelled::toString);
-    assertTrue(labelled.stderr().contains("no logPredictive column"), labelled::toString);
+    assertEquals("logPredictive,xi_y,mean(y),var(y)", labelled.stdout().lines().findFirst().orElseThrow(),
+        labelled::toString);
+    assertFalse(labelled.stderr().contains("no logPredictive column"), labelled::toString);
     List<String> lines = Files.readAllLines(data);
     StringBuilder noY = new StringBuilder(lines.get(0).substring(0, lines.get(0).lastIndexOf(','))).append('\n');
     lines.subList(1, lines.size()).forEach(l -> noY.append(l, 0, l.lastIndexOf(',')).append('\n'));
@@ -226,11 +228,14 @@ class PredictIT {
       for (int p = 0; p < mean.size(); p++) {
         linear[r] += ((Number) mean.get(p)).doubleValue() * Double.parseDouble(cells[p]);
       }
-      double p1 = without.get(r)[1];
-      assertEquals(with.get(r)[1], p1, 0.0, "P(y = 1) does not depend on the label");
+      double p1 = without.get(r)[2];
+      assertEquals(with.get(r)[2], p1, 0.0, "P(y = 1) does not depend on the label");
       assertTrue(p1 > 0 && p1 < 1 && (p1 - 0.5) * linear[r] > 0, "P(y = 1) = " + p1 + " for w'x = " + linear[r]);
-      assertEquals(p1 * (1 - p1), without.get(r)[2], 1e-12, unlabelled::toString);
-      assertEquals(0.0, without.get(r)[0], 0.0, "an unlabelled row's bound is not used: xi = 0");
+      assertEquals(p1 * (1 - p1), without.get(r)[3], 1e-12, unlabelled::toString);
+      assertEquals(0.0, without.get(r)[1], 0.0, "an unlabelled row's bound is not used: xi = 0");
+      int label = Integer.parseInt(cells[cells.length - 1]);
+      assertEquals(label == 1 ? Math.log(p1) : Math.log1p(-p1), with.get(r)[0], 1e-5, "ln p(y | X) of row " + r);
+      assertTrue(Double.isNaN(without.get(r)[0]), "no logPredictive without a label");
     }
   }
 

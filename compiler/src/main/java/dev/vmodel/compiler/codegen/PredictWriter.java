@@ -79,6 +79,40 @@ final class PredictWriter extends WriterPart {
     return row != null && row.exact();
   }
 
+  /** Whether new rows get a log predictive density: in closed form, or a logistic label's by quadrature. */
+  private boolean hasLogPredictive() {
+    return exact() || plan.labelPredictive().isPresent();
+  }
+
+  /**
+   * ln p(y[n] | X) of every row of a model whose new rows are one Bernoulli-logistic label: ln P or
+   * ln(1 - P) with P = E_q[logistic(a)] ({@code predictY}); 0, the density of no observation, where
+   * the label is missing.
+   */
+  private MethodSpec labelLogPredictive() {
+    UpdatePlan.Predictive p = plan.labelPredictive().orElseThrow();
+    Layout.DataArray d = layout.data.get(p.node());
+    MethodSpec.Builder m = MethodSpec.methodBuilder("logPredictive").returns(double[].class)
+        .addJavadoc("ln p($L[n] | training data) for every row: ln P or ln(1 - P) with P = E_q[logistic(a)] from"
+            + " {@link #$L}; 0 where\nthe label is missing (the density of no observation).\n", p.node(),
+            layout.predictNames.get(d.node()));
+    Set<String> scope = new LinkedHashSet<>();
+    String n = local(p.element().get(0).name(), scope);
+    String out = local("out", scope);
+    String prob = local("prob", scope);
+    String rows = layout.dim(p.element().get(0).range());
+    m.addStatement("double[] $N = new double[$L]", out, rows);
+    m.beginControlFlow("for (int $N = 0; $N < $L; $N++)", n, n, rows, n);
+    m.beginControlFlow("if ($N[$N] == 0.0)", d.observedField(), n);
+    m.addStatement("continue");
+    m.endControlFlow();
+    m.addStatement("double $N = $L($N)", prob, layout.predictNames.get(d.node()), n);
+    m.addStatement("$N[$N] = $N[$N] == 1 ? $T.log($N) : $T.log1p(-$N)", out, n, d.field(), n, MATH, prob, MATH, prob);
+    m.endControlFlow();
+    m.addStatement("return $N", out);
+    return m.build();
+  }
+
   ClassName predictionName() {
     return model.nestedClass("Prediction");
   }
@@ -130,6 +164,8 @@ final class PredictWriter extends WriterPart {
       }
       out.add(logPredictive());
       out.add(isZero());
+    } else if (hasLogPredictive()) {
+      out.add(labelLogPredictive());
     }
     return out;
   }
@@ -521,6 +557,8 @@ final class PredictWriter extends WriterPart {
         exact() ? "each new row's log posterior predictive density is computed" + (row.integrated() == null
             ? " in closed form" : ", in closed form but for q(" + row.integrated() + "), which is integrated by a "
                 + QUADRATURE_NODES + "-node trapezoid rule in its logarithm (about 1e-12 relative)")
+            : hasLogPredictive() ? "each new row's log posterior predictive density is ln P or ln(1 - P) of its label,"
+                + " P = E_q[logistic(a)] integrated numerically over the Gaussian q of a"
             : "no closed-form predictive density exists (" + escape(row.inexact()) + ")",
         String.join(", ", row.sizes().stream().sorted().toList()), DATA_EXCEPTION);
     m.addStatement("$T p = new $T(s.pinned(), data)", stateName(), stateName());
@@ -530,7 +568,7 @@ final class PredictWriter extends WriterPart {
     m.addStatement("double[] trace = p.fitLocals(options)");
     m.addStatement("boolean converged = trace.length < options.maxIterations()");
     m.addStatement("return new $T(new $T(p, trace, trace.length, converged), $L)", predictionName(), resultName(),
-        exact() ? "p.logPredictive()" : "null");
+        hasLogPredictive() ? "p.logPredictive()" : "null");
     out.add(m.build());
     return out;
   }
@@ -551,12 +589,13 @@ final class PredictWriter extends WriterPart {
         .addStatement("return logPredictive != null").build());
     t.addMethod(MethodSpec.methodBuilder("inexact").addModifiers(Modifier.PUBLIC).returns(String.class)
         .addJavadoc("Why the log predictive density has no closed form, or null if it has.\n")
-        .addStatement("return $S", exact() ? null : row.inexact()).build());
+        .addStatement("return $S", hasLogPredictive() ? null : row.inexact()).build());
     t.addMethod(MethodSpec.methodBuilder("logPredictive").addModifiers(Modifier.PUBLIC).returns(double[].class)
         .addJavadoc("ln p(row | training data) for every new row, all its observed arrays together; a copy.\n\n"
             + "@throws $T if the model has no closed-form predictive (see {@link #inexact()})\n", ISE)
         .beginControlFlow("if (logPredictive == null)")
-        .addStatement("throw new $T($S)", ISE, "no closed-form log predictive density: " + (exact() ? "" : row.inexact()))
+        .addStatement("throw new $T($S)", ISE, "no closed-form log predictive density: "
+            + (hasLogPredictive() ? "" : row.inexact()))
         .endControlFlow()
         .addStatement("return logPredictive.clone()").build());
     t.addMethod(MethodSpec.methodBuilder("posterior").addModifiers(Modifier.PUBLIC).returns(resultName())

@@ -414,6 +414,16 @@ public final class PlanPrinter {
       out.append("\nPosterior predictive of a new row ").append(row).append(" of ").append(r.plate()).append(" (")
           .append(String.join(", ", r.nodes())).append(")").append(locals).append(":\n");
     }
+    if (plan.labelPredictive().isPresent()) {
+      String y = r.nodes().get(0) + "[" + row + "]";
+      out.append(tex
+          ? "$\\ln p(" + y + " \\mid X) = \\ln P$ or $\\ln(1 - P)$ for $" + y + " = 1$ or $0$, with $P ="
+              + " \\mathbb{E}_q[\\sigma(a)]$ over the Gaussian $q$ of the logistic's argument $a$ (integrated"
+              + " numerically); the bound is not part of the predictive.\n"
+          : "  ln p(" + y + " | X) = ln P or ln(1 - P) for " + y + " = 1 or 0, with P = E_q[logistic(a)] over the"
+              + " Gaussian q of a (integrated numerically); the bound is not part of the predictive\n");
+      return;
+    }
     if (!r.exact()) {
       out.append(tex ? "No closed form: " : "  no closed form: ").append(r.inexact()).append(tex ? ".\n" : "\n");
       return;

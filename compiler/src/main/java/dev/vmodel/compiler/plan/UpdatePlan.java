@@ -88,6 +88,22 @@ public record UpdatePlan(
     }
   }
 
+  /**
+   * The predictive of a new row that is one Bernoulli-logistic label and the bound of its row, if
+   * the model is that: ln p(y | X) = ln P or ln(1 - P) with P = E_q[logistic(a)], integrated
+   * numerically (the closed-form row terms do not exist, the bound being no density of the data).
+   */
+  public java.util.Optional<Predictive> labelPredictive() {
+    if (newRow == null || newRow.exact() || newRow.nodes().size() != 1) {
+      return java.util.Optional.empty();
+    }
+    String node = newRow.nodes().get(0);
+    boolean boundsOnly = newRow.locals().stream().allMatch(l -> graph.node(update(l).factor().members().get(0))
+        .isBound());
+    return predictives.stream().filter(p -> p.node().equals(node) && p.link() == Link.LOGISTIC && boundsOnly)
+        .findFirst();
+  }
+
   /** Whether missing entries of this observed data array are integrated out (see {@link Predictive}). */
   public boolean allowsMissing(String node) {
     return predictives.stream().anyMatch(p -> p.node().equals(node));
