@@ -62,20 +62,14 @@ public final class LocalBounds {
    */
   public static double softmaxBound(double[] etaShift, double etaOffset, double[] psi, double[] shift, int from,
       int k) {
-    double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < k; i++) {
       double p = etaOffset > 0 ? etaShift[i] / etaOffset : 0.0;
       if (!Double.isFinite(p)) {
         throw new ArithmeticException("the softmax bound's expansion point is not finite (numerical breakdown)");
       }
       psi[from + i] = p;
-      max = Math.max(max, p);
     }
-    double s = 0;
-    for (int i = 0; i < k; i++) {
-      s += Math.exp(psi[from + i] - max);
-    }
-    double lse = max + Math.log(s);
+    double lse = SpecialFunctions.logSumExp(psi, from, k);
     double gPsi = 0;
     double sq = 0;
     for (int i = 0; i < k; i++) {
@@ -93,17 +87,11 @@ public final class LocalBounds {
    * dotted with its statistics (b(psi), c(psi)), the log-normaliser of a point mass at psi.
    */
   public static double softmaxBoundLnZ(double[] psi, int from, int k) {
-    double max = Double.NEGATIVE_INFINITY;
     double sq = 0;
     for (int i = 0; i < k; i++) {
-      max = Math.max(max, psi[from + i]);
       sq += psi[from + i] * psi[from + i];
     }
-    double s = 0;
-    for (int i = 0; i < k; i++) {
-      s += Math.exp(psi[from + i] - max);
-    }
-    return 0.25 * sq - (max + Math.log(s));
+    return 0.25 * sq - SpecialFunctions.logSumExp(psi, from, k);
   }
 
   /**

@@ -377,22 +377,7 @@ public final class ConjugacyAnalyzer {
    */
   private boolean logisticLabels(Node n) {
     return graph.boundOf(n.name()).isPresent() && n.dist().get().spec().name().equals("Bernoulli")
-        && !hasGate(((Ir.Call) n.dist().get().arg("p").value()).args().get(0));
-  }
-
-  private static boolean hasGate(Ir e) {
-    if (e instanceof Ir.Var v) {
-      return v.indices().stream().anyMatch(i -> i instanceof Ir.Index.Gate);
-    } else if (e instanceof Ir.Element el) {
-      return hasGate(el.target());
-    } else if (e instanceof Ir.Neg n) {
-      return hasGate(n.operand());
-    } else if (e instanceof Ir.Binary b) {
-      return hasGate(b.left()) || hasGate(b.right());
-    } else if (e instanceof Ir.Call c) {
-      return c.args().stream().anyMatch(ConjugacyAnalyzer::hasGate);
-    }
-    return false;
+        && !Ir.hasGate(((Ir.Call) n.dist().get().arg("p").value()).args().get(0));
   }
 
   /** Whether an expression reads the variable (as a value or as an index). */

@@ -495,33 +495,7 @@ final class SymBuilder {
   }
 
   static Set<String> latentsIn(Ir e) {
-    Set<String> out = new LinkedHashSet<>();
-    collect(e, out);
-    return out;
-  }
-
-  private static void collect(Ir e, Set<String> out) {
-    if (e instanceof Ir.Var v) {
-      if (v.latent()) {
-        out.add(v.name());
-      }
-      for (Ir.Index i : v.indices()) {
-        if (i instanceof Ir.Index.Gate g) {
-          out.add(g.element().name());
-        }
-      }
-    } else if (e instanceof Ir.ArrayVector a && a.latent()) {
-      out.add(a.name());
-    } else if (e instanceof Ir.Element el) {
-      collect(el.target(), out);
-    } else if (e instanceof Ir.Neg n) {
-      collect(n.operand(), out);
-    } else if (e instanceof Ir.Binary b) {
-      collect(b.left(), out);
-      collect(b.right(), out);
-    } else if (e instanceof Ir.Call c) {
-      c.args().forEach(a -> collect(a, out));
-    }
+    return Ir.latentsIn(e);
   }
 
   static Set<String> latentsIn(Poly p) {

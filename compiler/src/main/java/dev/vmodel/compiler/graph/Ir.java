@@ -2,7 +2,9 @@ package dev.vmodel.compiler.graph;
 
 import dev.vmodel.compiler.check.Type;
 import dev.vmodel.compiler.diag.Span;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The model's expressions with every name resolved: what a reference points at (hyper, size,
@@ -65,6 +67,56 @@ public sealed interface Ir {
     SUB,
     MUL,
     DIV
+  }
+
+  /**
+   * The latents an expression reads, in order of appearance: latent variables and latent arrays
+   * used whole, and the latent categoricals of its mixture gates ({@code z} of {@code mu[z[n]]}).
+   */
+  static Set<String> latentsIn(Ir e) {
+    Set<String> out = new LinkedHashSet<>();
+    collectLatents(e, out);
+    return out;
+  }
+
+  /** Whether an expression selects an element by a latent categorical: a mixture gate. */
+  static boolean hasGate(Ir e) {
+    if (e instanceof Var v) {
+      return v.indices().stream().anyMatch(i -> i instanceof Index.Gate);
+    } else if (e instanceof Element el) {
+      return hasGate(el.target());
+    } else if (e instanceof Neg n) {
+      return hasGate(n.operand());
+    } else if (e instanceof Binary b) {
+      return hasGate(b.left()) || hasGate(b.right());
+    } else if (e instanceof Call c) {
+      return c.args().stream().anyMatch(Ir::hasGate);
+    }
+    return false;
+  }
+
+  private static void collectLatents(Ir e, Set<String> out) {
+    if (e instanceof Var v) {
+      if (v.latent()) {
+        out.add(v.name());
+      }
+      for (Index i : v.indices()) {
+        if (i instanceof Index.Gate g) {
+          out.add(g.element().name());
+        }
+      }
+    } else if (e instanceof ArrayVector a && a.latent()) {
+      out.add(a.name());
+    } else if (e instanceof Element el) {
+      collectLatents(el.target(), out);
+    } else if (e instanceof Neg n) {
+      collectLatents(n.operand(), out);
+    } else if (e instanceof Binary b) {
+      collectLatents(b.left(), out);
+      collectLatents(b.right(), out);
+    } else if (e instanceof Call c) {
+      c.args().forEach(a -> collectLatents(a, out));
+    }
   }
 
   /** How an index expression selects an element. */

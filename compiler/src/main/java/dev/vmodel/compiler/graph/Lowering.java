@@ -133,7 +133,7 @@ public final class Lowering {
       };
       Arg p = d.arg("p");
       if (link == null || p == null || !(p.value() instanceof Ir.Call c) || !c.fn().equals(link)
-          || !mentionsLatent(c.args().get(0))) {
+          || Ir.latentsIn(c.args().get(0)).isEmpty()) {
         continue;
       }
       String base = (link.equals("logistic") ? "xi_" : "psi_") + n.name();
@@ -149,23 +149,6 @@ public final class Lowering {
       nodes.add(new Node(name, Kind.LATENT, n.plates(), type, Optional.of(new Dist(spec, Map.of("of",
           new Arg("of", of)), d.span())), d.span()));
     }
-  }
-
-  private static boolean mentionsLatent(Ir e) {
-    if (e instanceof Ir.Var v) {
-      return v.latent() || v.indices().stream().anyMatch(i -> i instanceof Ir.Index.Gate);
-    } else if (e instanceof Ir.ArrayVector a) {
-      return a.latent();
-    } else if (e instanceof Ir.Element el) {
-      return mentionsLatent(el.target());
-    } else if (e instanceof Ir.Neg n) {
-      return mentionsLatent(n.operand());
-    } else if (e instanceof Ir.Binary b) {
-      return mentionsLatent(b.left()) || mentionsLatent(b.right());
-    } else if (e instanceof Ir.Call c) {
-      return c.args().stream().anyMatch(Lowering::mentionsLatent);
-    }
-    return false;
   }
 
   private Type typeOf(Expr e) {

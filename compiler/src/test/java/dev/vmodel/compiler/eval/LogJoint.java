@@ -219,8 +219,7 @@ final class LogJoint {
       double a = ev.eval(arg, plates).scalar();
       double s = 2 * x.scalar() - 1;
       double xi = point.scalar();
-      double lambda = xi < 1e-6 ? 0.125 : (1 / (1 + Math.exp(-xi)) - 0.5) / (2 * xi);
-      return Math.log(1 / (1 + Math.exp(-xi))) + (s * a - xi) / 2 - lambda * (a * a - xi * xi);
+      return Q.lnSigma(xi) + (s * a - xi) / 2 - Q.jjLambda(xi) * (a * a - xi * xi);
     }
     double[] v = ev.eval(arg, plates).vector();
     double[] psi = point.vector();

@@ -1047,6 +1047,11 @@ abstract class Q {
     return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
   }
 
+  /** lambda(xi) = (logistic(xi) - 1/2) / (2 xi) (PRML 10.150), 1/8 at 0. */
+  static double jjLambda(double xi) {
+    return xi < 1e-6 ? 0.125 : (1 / (1 + Math.exp(-xi)) - 0.5) / (2 * xi);
+  }
+
   /** A Jaakkola-Jordan bound's point xi: moments lambda(xi) and c(xi), no entropy. */
   static final class LogisticBoundQ extends Q {
     final double xi;
@@ -1057,7 +1062,7 @@ abstract class Q {
     }
 
     double lambda() {
-      return xi < 1e-6 ? 0.125 : (1 / (1 + Math.exp(-xi)) - 0.5) / (2 * xi);
+      return jjLambda(xi);
     }
 
     @Override

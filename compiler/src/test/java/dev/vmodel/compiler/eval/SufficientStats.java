@@ -1,6 +1,7 @@
 package dev.vmodel.compiler.eval;
 
 import dev.vmodel.compiler.family.Family;
+import dev.vmodel.runtime.SpecialFunctions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,11 +83,11 @@ final class SufficientStats {
             eta -> eta.get("muLambdamu")[0]));
         break;
       case JAAKKOLA_JORDAN:
-        // lambda(xi) = tanh(xi/2) / (4 xi) (PRML 10.150) and c(xi) = ln logistic(xi) - xi/2 + lambda(xi) xi^2
-        out.add(new Regressor("lambda(xi)", v -> lambda(v[0].scalar()), eta -> eta.get("lambda")[0]));
+        // lambda(xi) (PRML 10.150) and c(xi) = ln logistic(xi) - xi/2 + lambda(xi) xi^2
+        out.add(new Regressor("lambda(xi)", v -> Q.jjLambda(v[0].scalar()), eta -> eta.get("lambda")[0]));
         out.add(new Regressor("c(xi)", v -> {
           double xi = v[0].scalar();
-          return -Math.log1p(Math.exp(-xi)) - xi / 2 + lambda(xi) * xi * xi;
+          return Q.lnSigma(xi) - xi / 2 + Q.jjLambda(xi) * xi * xi;
         }, eta -> eta.get("offset")[0]));
         break;
       case BOHNING:
@@ -95,12 +96,12 @@ final class SufficientStats {
           int kk = k;
           out.add(new Regressor("b(psi)[" + k + "]", v -> {
             double[] p = v[0].vector();
-            return p[kk] / 2 - Math.exp(p[kk] - lse(p));
+            return p[kk] / 2 - Math.exp(p[kk] - SpecialFunctions.logSumExp(p));
           }, eta -> eta.get("shift")[kk]));
         }
         out.add(new Regressor("c(psi)", v -> {
           double[] p = v[0].vector();
-          double z = lse(p);
+          double z = SpecialFunctions.logSumExp(p);
           double s = z;
           for (double x : p) {
             s += -Math.exp(x - z) * x + x * x / 4;
@@ -112,22 +113,6 @@ final class SufficientStats {
         throw new IllegalStateException(fam.kind().toString());
     }
     return out;
-  }
-
-  private static double lambda(double xi) {
-    return xi < 1e-6 ? 0.125 : Math.tanh(xi / 2) / (4 * xi);
-  }
-
-  private static double lse(double[] p) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double x : p) {
-      max = Math.max(max, x);
-    }
-    double z = 0;
-    for (double x : p) {
-      z += Math.exp(x - max);
-    }
-    return max + Math.log(z);
   }
 
   private static double sq(double x) {
