@@ -12,6 +12,7 @@ import dev.vmodel.compiler.check.CheckedModel.VarSym;
 import dev.vmodel.compiler.check.Scope.Context;
 import dev.vmodel.compiler.check.SymbolTable.Signature;
 import dev.vmodel.compiler.diag.Code;
+import dev.vmodel.compiler.dist.Distributions;
 import dev.vmodel.compiler.diag.Diagnostics;
 import java.util.List;
 import java.util.Map;
@@ -209,7 +210,9 @@ final class Attr {
             "give it a prior, e.g. " + suggestPrior(name.name(), plate, type));
       }
     } else {
-      bound = Optional.ofNullable(distributions.check(dist.get(), scope, name.name(), type, typeRef));
+      bound = Optional.ofNullable(dist.get().name().equals(Distributions.MARKOV.name())
+          ? distributions.checkMarkov(dist.get(), scope, name.name(), kind == VarKind.LATENT, sig.plates(), type)
+          : distributions.check(dist.get(), scope, name.name(), type, typeRef));
     }
     ctx.deps.put(name.name(), scope.deps);
     ctx.vars.put(name.name(),

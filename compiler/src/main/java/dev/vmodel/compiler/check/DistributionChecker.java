@@ -2,6 +2,7 @@ package dev.vmodel.compiler.check;
 
 import static dev.vmodel.compiler.check.ExprChecker.describeValue;
 
+import dev.vmodel.compiler.ast.Decl;
 import dev.vmodel.compiler.ast.Expr;
 import dev.vmodel.compiler.ast.TypeRef;
 import dev.vmodel.compiler.check.CheckedModel.BoundArg;
@@ -95,6 +96,136 @@ final class DistributionChecker {
       checkSupport(spec, dims, dimSources, declared, typeRef, owner);
     }
     return unknown ? null : new BoundDistribution(spec, args, call.span());
+  }
+
+  /**
+   * {@code Markov(init, transition[, seq])}: the distribution of a whole latent array {@code z[t in
+   * T]: cat[K]}. {@code init} is a simplex[K] (a latent Dirichlet or a hyper), {@code transition}
+   * a latent array {@code A[k in K]: simplex[K]} passed whole (row j the distribution of the state
+   * after state j), {@code seq} an optional observed array {@code seq[t in T]: cat[S]} passed whole,
+   * whose change of value starts a new chain.
+   */
+  BoundDistribution checkMarkov(Expr.Call call, Scope scope, String owner, boolean latent,
+      List<CheckedModel.PlateDim> plates, Type declared) {
+    String usage = "declare e.g. `latent " + owner + "[t in T]: cat[K] ~ Markov(rho, A);` with"
+        + " `latent rho: simplex[K]` and `latent A[k in K]: simplex[K]`";
+    if (!latent || plates == null || plates.size() != 1 || !(declared instanceof Type.Cat cat)) {
+      diags.error(Code.CHAIN, call.fn().span(),
+          "Markov(...) is the distribution of a whole latent array of categorical states over one plate (the time"
+              + " steps); '" + owner + "' is " + (latent ? "" : "data, ")
+              + (plates == null || plates.size() != 1 ? "not an array over one plate" : "not a cat[K] array"),
+          usage);
+      for (Expr.Arg a : call.args()) {
+        exprs.check(a.value(), scope);
+      }
+      return null;
+    }
+    String[] slotNames = {"init", "transition", "seq"};
+    Expr[] given = new Expr[3];
+    String[] givenAs = new String[3];
+    int positional = 0;
+    boolean ok = true;
+    for (Expr.Arg a : call.args()) {
+      int idx;
+      if (a.name().isPresent()) {
+        idx = List.of(slotNames).indexOf(a.name().get().name());
+        if (idx < 0) {
+          diags.error(Code.NAMED_ARGUMENT, a.name().get().span(),
+              "Markov has no parameter named '" + a.name().get().name() + "'",
+              "its parameters are init, transition and (optional) seq");
+          ok = false;
+          continue;
+        }
+      } else {
+        idx = positional++;
+      }
+      if (idx >= 3 || given[idx] != null) {
+        diags.error(Code.ARGUMENT_COUNT, a.span(),
+            idx >= 3 ? "Markov takes 2 or 3 arguments (init, transition, seq), found " + call.args().size()
+                : "the " + slotNames[idx] + " of Markov is given twice",
+            "write Markov(init, transition) or Markov(init, transition, seq)");
+        ok = false;
+        continue;
+      }
+      given[idx] = a.value();
+      givenAs[idx] = slotNames[idx];
+    }
+    if (!ok) {
+      return null;
+    }
+    if (given[0] == null || given[1] == null) {
+      diags.error(Code.ARGUMENT_COUNT, call.span(),
+          "Markov takes 2 or 3 arguments (init, transition, seq), found " + call.args().size(),
+          "write Markov(init, transition) or Markov(init, transition, seq)");
+      return null;
+    }
+    Dim k = cat.range();
+    String tIndex = plates.get(0).index();
+    String tSize = plates.get(0).size();
+    // init: a simplex[K] value.
+    Type initType = exprs.check(given[0], scope);
+    if (initType == null) {
+      ok = false;
+    } else if (!(initType instanceof Type.Vector v) || !v.length().equals(k) || v.domain() != Domain.SIMPLEX) {
+      diags.error(Code.SHAPE_MISMATCH, given[0].span(),
+          "the init of Markov must be simplex[" + k.text() + "] (the distribution of the first state of '" + owner
+              + "'), found " + describeValue(given[0], initType),
+          "pass a latent `rho: simplex[" + k.text() + "] ~ Dirichlet(...)` or a simplex hyper");
+      ok = false;
+    }
+    // transition: a latent array A[j in K]: simplex[K], passed whole.
+    String transition = given[1] instanceof Expr.Name n ? n.name() : null;
+    Decl tDecl = transition == null ? null : ctx.table.get(transition);
+    Type tElement = transition == null ? null : ctx.table.elementType(transition);
+    List<dev.vmodel.compiler.ast.PlateIndex> tPlate = tDecl == null ? List.of() : SymbolTable.plateOf(tDecl);
+    if (tDecl instanceof Decl.LatentDecl && tPlate.size() == 1 && tElement instanceof Type.Vector tv
+        && tv.domain() == Domain.SIMPLEX && tv.length().equals(k)
+        && new Dim.Named(tPlate.get(0).size().name()).equals(k)) {
+      Type t = exprs.check(given[1], scope);
+      ok &= t != null;
+    } else {
+      if (tDecl != null || transition == null) {
+        exprs.check(given[1], scope);
+      }
+      diags.error(Code.CHAIN, given[1].span(),
+          "the transition of Markov must be a latent array over " + k.text() + " of simplex[" + k.text()
+              + "] rows, passed whole (row j: the distribution of the state after state j)"
+              + (tDecl == null && transition != null ? "; '" + transition + "' is not declared" : ""),
+          "declare `latent A[k in " + k.text() + "]: simplex[" + k.text() + "] ~ Dirichlet(rep(1, " + k.text()
+              + "));` and write Markov(..., A)");
+      ok = false;
+    }
+    // seq: an observed cat array over the same plate, passed whole.
+    if (given[2] != null) {
+      String seq = given[2] instanceof Expr.Name n ? n.name() : null;
+      Decl sDecl = seq == null ? null : ctx.table.get(seq);
+      Type sElement = seq == null ? null : ctx.table.elementType(seq);
+      List<dev.vmodel.compiler.ast.PlateIndex> sPlate = sDecl == null ? List.of() : SymbolTable.plateOf(sDecl);
+      if (sDecl instanceof Decl.DataDecl && sPlate.size() == 1 && sPlate.get(0).size().name().equals(tSize)
+          && sElement instanceof Type.Cat) {
+        ctx.exprTypes.put(given[2], sElement);
+        scope.deps.add(seq);
+        ctx.used.add(seq);
+      } else {
+        diags.error(Code.CHAIN, given[2].span(),
+            "the seq of Markov must be a data array over " + tSize + " of categories (`data " + (seq == null ? "seq"
+                : seq) + "[" + tIndex + " in " + tSize + "]: cat[S];`), passed whole: the sequence each row of '"
+                + owner + "' belongs to"
+                + (sDecl == null && seq != null ? "; '" + seq + "' is not declared" : ""),
+            "a new chain starts where seq changes value; its rows must be contiguous");
+        ok = false;
+      }
+    }
+    if (!ok) {
+      return null;
+    }
+    List<BoundArg> args = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      if (given[i] != null) {
+        args.add(new BoundArg(slotNames[i], givenAs[i], given[i]));
+      }
+    }
+    return new BoundDistribution(Distributions.MARKOV, args, call.span());
   }
 
   /** Binds positional and named arguments to the distribution's slots; null after an error. */

@@ -331,6 +331,9 @@ final class ApiWriter extends WriterPart {
       if (fused != null && fused.f.local == fs.update() && fused.hasStatistics()) {
         m.addStatement("s.statistics()");
       }
+      if (layout.chains.containsKey(factor)) {
+        m.addStatement("s.$N(false)", layout.chains.get(factor).startMethod());
+      }
       m.addStatement("return this");
       t.addMethod(m.build());
     }

@@ -50,6 +50,8 @@ final class Layout {
   final Map<String, String> hyperNames = new LinkedHashMap<>();
   final Map<String, DataArray> data = new LinkedHashMap<>();
   final Map<String, FactorStorage> factors = new LinkedHashMap<>();
+  /** The Markov-chain factors ({@code MarkovChainFamily}) by factor name: their whole-factor fields. */
+  final Map<String, Chain> chains = new LinkedHashMap<>();
 
   /** A data node's array: Java name, whether it holds integers, and its dimensions. */
   record DataArray(String node, String field, boolean integer, List<Dim> plateDims, List<Dim> componentDims,
@@ -64,6 +66,19 @@ final class Layout {
    * A factor's storage: parameter and moment arrays over all elements, and the holders of its
    * natural parameters by statistic (a scalar local, or a workspace array of one element).
    */
+  /**
+   * The State fields of a Markov-chain factor beyond its per-element arrays: the whole-factor
+   * moments {@code first} (K) and {@code pair} (K x K), the chains' first rows ({@code starts},
+   * int[chains + 1]), forward-backward's workspace, the chain's entropy (set by each update), a
+   * one-entry array the runtime writes a chain's entropy into, and where the potentials between
+   * steps come from: E[ln init] (the moment lnx of the init's factor, or {@code lnInit}, a field
+   * holding the log of a hyper init) and E[ln transition] (the moment lnx of the transition's
+   * factor). {@code seq} is the data array whose changes start chains, or null (one chain).
+   */
+  record Chain(FactorStorage fs, String first, String pair, String starts, String work, String entropy,
+      String entropyOut, String initMoment, String lnInit, String initHyper, String transitionMoment, String seq,
+      String startMethod) {}
+
   record FactorStorage(UpdatePlan.FactorUpdate update, String base, List<Dim> elementDims, Dim dim,
       Map<String, String> params, Map<String, String> moments, Map<String, Integer> momentArity,
       Map<String, String> etas) {}
@@ -123,6 +138,11 @@ final class Layout {
           etas));
     }
     for (FactorStorage fs : factors.values()) {
+      if (fs.update().family().kind() == Family.Kind.MARKOV_CHAIN) {
+        chains.put(fs.update().factor().name(), chain(fs));
+      }
+    }
+    for (FactorStorage fs : factors.values()) {
       String f = fs.update().factor().name();
       accessorNames.put(f, resultMethods.claim(Names.method(fs.base())));
       String update = stateMethods.claim("update" + cap(fs.base()));
@@ -148,6 +168,29 @@ final class Layout {
         predictVarianceNames.put(p.node(), resultMethods.claim(stateMethods.claim(v)));
       }
     }
+  }
+
+  private Chain chain(FactorStorage fs) {
+    String z = fs.update().factor().members().get(0);
+    ModelGraph.Dist d = graph.node(z).dist().orElseThrow();
+    String base = cap(fs.base());
+    dev.vmodel.compiler.graph.Ir init = d.arg("init").value();
+    String initMoment = null;
+    String lnInit = null;
+    String initHyper = null;
+    if (init instanceof dev.vmodel.compiler.graph.Ir.Var v && v.latent()) {
+      initMoment = factors.get(graph.factorOf(v.name()).name()).moments().get("lnx");
+    } else if (init instanceof dev.vmodel.compiler.graph.Ir.Hyper h) {
+      initHyper = hyperNames.get(h.name());
+      lnInit = claim("ln" + cap(h.name()));
+    }
+    String transition = ((dev.vmodel.compiler.graph.Ir.ArrayVector) d.arg("transition").value()).name();
+    String transitionMoment = factors.get(graph.factorOf(transition).name()).moments().get("lnx");
+    String seq = d.args().containsKey("seq")
+        ? data.get(((dev.vmodel.compiler.graph.Ir.ArrayVector) d.arg("seq").value()).name()).field() : null;
+    return new Chain(fs, claim("e" + base + "First"), claim("e" + base + "Pair"), claim(fs.base() + "ChainStarts"),
+        claim(fs.base() + "ChainWork"), claim(fs.base() + "ChainEntropy"), claim(fs.base() + "ChainEntropyOut"),
+        initMoment, lnInit, initHyper, transitionMoment, seq, stateMethods.claim("independentStart" + base));
   }
 
   /**

@@ -259,6 +259,9 @@ public final class ModelWriter extends WriterPart {
       prior.fields().forEach(t::addField);
       methods.add(prior.usePrior());
     }
+    ChainWriter chains = new ChainWriter(ctx);
+    chains.fields(t);
+    methods.addAll(chains.methods());
     if (fused != null && fused.hasStatistics()) {
       methods.addAll(fused.statisticsMethods(threadsField()));
     }
@@ -325,6 +328,7 @@ public final class ModelWriter extends WriterPart {
 
   /** The State constructor's allocation of every factor's parameters, moments and workspaces. */
   void allocate(MethodSpec.Builder m) {
+    new ChainWriter(ctx).allocate(m);
     // Factor storage.
     for (Layout.FactorStorage fs : layout.factors.values()) {
       String elements = layout.product(fs.elementDims());

@@ -410,6 +410,19 @@ final class PolyCode {
     if (a instanceof Atom.Moment mo) {
       Layout.FactorStorage fs = layout.factors.get(mo.factor());
       String field = fs.moments().get(mo.stat());
+      Layout.Chain chain = layout.chains.get(mo.factor());
+      if (field == null && chain != null && mo.element().isEmpty()) {
+        // A whole-factor moment of a Markov chain: first[k] or pair[j,k].
+        String whole = mo.stat().equals(dev.vmodel.compiler.family.MarkovChainFamily.FIRST) ? chain.first()
+            : chain.pair();
+        List<String> idx = new ArrayList<>();
+        List<Dim> dims = new ArrayList<>();
+        for (Ix c : mo.component()) {
+          idx.add(ix(c, names));
+          dims.add(fs.dim());
+        }
+        return CodeBlock.of("$L[$L]", whole, layout.flat(idx, dims));
+      }
       if (field == null) {
         throw new InternalCompilerError("no moment " + mo.stat() + " for " + mo.factor());
       }

@@ -323,6 +323,11 @@ final class SweepWriter extends WriterPart {
         continue;
       }
       m.addComment("H[q($L)]", fs.update().factor().name());
+      if (layout.chains.containsKey(fs.update().factor().name())) {
+        m.addComment("the whole chain's entropy, which its last update (or start) set");
+        m.addStatement("$L += $L", h, layout.chains.get(fs.update().factor().name()).entropy());
+        continue;
+      }
       if (fs.elementDims().isEmpty()) {
         m.addStatement("$L += $L", h, families.entropy(fs, "0"));
         continue;
@@ -401,6 +406,9 @@ final class SweepWriter extends WriterPart {
     }
     if (u.responsibilities()) {
       initResponsibilities(m, u, fs);
+      if (layout.chains.containsKey(u.factor().name())) {
+        m.addStatement("$N(true)", layout.chains.get(u.factor().name()).startMethod());
+      }
       return;
     }
     if (phase != null && phase.perturbs(u)) {

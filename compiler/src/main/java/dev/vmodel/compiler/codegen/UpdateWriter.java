@@ -45,9 +45,19 @@ final class UpdateWriter extends WriterPart {
     if (!chunked(u)) {
       m.addCode(evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false,
           u.nonConjugate() ? (e, inScope) -> damping(fs, e, inScope) : null));
+      if (layout.chains.containsKey(u.factor().name())) {
+        m.addCode(new ChainWriter(ctx).pass(u.factor().name()));
+      }
       return List.of(m.build());
     }
-    return chunkedUpdate(u, m, updateName(u), ctx.chunkName(u), t -> true);
+    List<MethodSpec> out = chunkedUpdate(u, m, updateName(u), ctx.chunkName(u), t -> true);
+    if (layout.chains.containsKey(u.factor().name())) {
+      MethodSpec main = out.get(0).toBuilder().addCode(new ChainWriter(ctx).pass(u.factor().name())).build();
+      List<MethodSpec> withPass = new ArrayList<>(out);
+      withPass.set(0, main);
+      return withPass;
+    }
+    return out;
   }
 
   /**

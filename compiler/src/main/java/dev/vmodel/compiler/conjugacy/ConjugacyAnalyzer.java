@@ -1,5 +1,9 @@
 package dev.vmodel.compiler.conjugacy;
 
+import dev.vmodel.compiler.family.MarkovChainFamily;
+
+import dev.vmodel.compiler.dist.Distributions;
+
 import dev.vmodel.compiler.algebra.Atom;
 import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Ix;
@@ -172,6 +176,14 @@ public final class ConjugacyAnalyzer {
       }
       locals.add(u.factor().name());
       boolean onRows = first.plates().get(0).size().equals(plate);
+      if (u.family().kind() == Family.Kind.MARKOV_CHAIN) {
+        if (inexact == null) {
+          inexact = "q(" + u.factor().name() + ") is a Markov chain over the rows: a row's state depends on the"
+              + " previous row's, so rows have no predictive one at a time; new data are a new sequence, whose"
+              + " ELBO given the fitted globals is a lower bound on its log predictive";
+        }
+        continue;
+      }
       if (onRows && u.responsibilities() && first.plates().size() == 1 && u.factor().members().size() == 1) {
         enumerated.add(u.factor().name());
         rowNodes.add(first);
@@ -461,6 +473,9 @@ public final class ConjugacyAnalyzer {
 
   /** ln p(node | parents) summed over the node's plates, with mixture gates expanded. */
   private Poly nodePoly(Node n) {
+    if (Distributions.isChain(n.dist().get().spec())) {
+      return chainPoly(n);
+    }
     Map<String, Idx> plates = new LinkedHashMap<>();
     List<Ix> element = new ArrayList<>();
     for (ModelGraph.Plate p : n.plates()) {
@@ -479,6 +494,44 @@ public final class ConjugacyAnalyzer {
       p = p.sum(ps.get(i));
     }
     return p;
+  }
+
+  /**
+   * ln p(z | init, transition) of a Markov chain z, summed over its rows, in the expected
+   * statistics of the structured factor q(z) (its whole-factor moments, known to every other
+   * factor's update):
+   *
+   * <pre>
+   * sum_k first[k] ln init[k] + sum_{j,k} pair[j,k] ln transition[j][k]
+   * </pre>
+   *
+   * with first[k] the number of chains starting in state k and pair[j,k] the number of steps from
+   * j to k. It holds no statistic of z per row: q(z)'s own update reads the chain through
+   * forward-backward, not through natural parameters.
+   */
+  private Poly chainPoly(Node n) {
+    String zf = factorOfVar.get(n.name());
+    Dim states = ((Type.Cat) n.type()).range();
+    Idx j = Idx.fresh("j", states);
+    Idx k = Idx.fresh("k", states);
+    Ir init = n.dist().get().arg("init").value();
+    Atom lnInit;
+    if (init instanceof Ir.Var v && v.latent() && v.indices().isEmpty()) {
+      lnInit = new Atom.Rv(v.name(), List.of(), Atom.Stat.LN, List.of(new Ix.V(k)));
+    } else if (init instanceof Ir.Hyper h) {
+      lnInit = new Atom.Fn(Atom.Func.LOG, List.of(Poly.of(new Atom.Hyper(h.name(), List.of(new Ix.V(k))))));
+    } else {
+      throw new NotConjugateException(init,
+          "is not a latent simplex or a hyper: the initial-state distribution of a Markov chain must be one"
+              + " (e.g. `latent rho: simplex[K] ~ Dirichlet(rep(1, K))`)", Ir.latentsIn(init));
+    }
+    Ir.ArrayVector a = (Ir.ArrayVector) n.dist().get().arg("transition").value();
+    Atom lnA = new Atom.Rv(a.name(), List.of(new Ix.V(j)), Atom.Stat.LN, List.of(new Ix.V(k)));
+    Poly first = Poly.of(new Atom.Moment(zf, List.of(), MarkovChainFamily.FIRST, List.of(new Ix.V(k))))
+        .times(lnInit).sum(k);
+    Poly pair = Poly.of(new Atom.Moment(zf, List.of(), MarkovChainFamily.PAIR, List.of(new Ix.V(j), new Ix.V(k))))
+        .times(lnA).sum(k).sum(j);
+    return first.plus(pair);
   }
 
   private void report(Node n, NotConjugateException e) {

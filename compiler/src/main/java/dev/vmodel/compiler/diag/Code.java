@@ -65,6 +65,9 @@ public enum Code {
   // Priors
   NO_PRIOR("E080", "latent without a distribution"),
 
+  // Markov chains
+  CHAIN("E090", "Markov chain declared where it cannot be"),
+
   // Conjugacy (derived updates)
   NOT_CONJUGATE("E100", "no closed-form update"),
   GROUP_NOT_CLOSED_FORM("E101", "group has no closed-form joint factor"),

@@ -60,7 +60,28 @@ public final class Distributions {
   public static final DistributionSpec BOHNING =
       new DistributionSpec("Bohning", List.of(slot("of", Pattern.cat("K"))), Pattern.vector("K", REAL));
 
+  /**
+   * {@code z[t in T]: cat[K] ~ Markov(init, transition)} or {@code Markov(init, transition, seq)}: a
+   * first-order Markov chain over a whole latent array, z[first] ~ Categorical(init) and z[t] ~
+   * Categorical(transition[z[t-1]]) within a chain; a chain starts at row 0 and wherever the data
+   * array {@code seq} changes value. The third slot is optional; the checker binds the arguments
+   * itself (see {@code DistributionChecker.checkMarkov}).
+   */
+  public static final DistributionSpec MARKOV = new DistributionSpec("Markov",
+      List.of(slot("init", Pattern.vector("K", SIMPLEX)), slot("transition", Pattern.matrix("K", "K", SIMPLEX)),
+          slot("seq", Pattern.cat("S"))),
+      Pattern.cat("K"));
+
+  static {
+    BY_NAME.put(MARKOV.name(), MARKOV);
+  }
+
   private Distributions() {}
+
+  /** Whether {@code spec} is the Markov chain, a distribution over a whole latent array. */
+  public static boolean isChain(DistributionSpec spec) {
+    return spec.equals(MARKOV);
+  }
 
   /** Whether {@code spec} is one of the local bounds lowering attaches, not a distribution of the language. */
   public static boolean isBound(DistributionSpec spec) {

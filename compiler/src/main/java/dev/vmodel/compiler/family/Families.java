@@ -7,7 +7,8 @@ public final class Families {
   private static final List<FamilySpec> ALL = List.of(
       new NormalFamily(), new MultiNormalFamily(), new GammaFamily(), new InvGammaFamily(), new BetaFamily(),
       new DirichletFamily(), new CategoricalFamily(), new WishartFamily(), new NormalGammaFamily(),
-      new NormalWishartFamily(), new JaakkolaJordanFamily(), new BohningFamily());
+      new NormalWishartFamily(), new JaakkolaJordanFamily(), new BohningFamily(),
+      new MarkovChainFamily());
 
   private Families() {}
 

@@ -41,7 +41,8 @@ public record Family(FamilySpec spec, List<String> members, Dim dim) {
     NORMAL_GAMMA,
     NORMAL_WISHART,
     JAAKKOLA_JORDAN,
-    BOHNING
+    BOHNING,
+    MARKOV_CHAIN
   }
 
   /** A statistic: its name and the number of component indices it carries. */

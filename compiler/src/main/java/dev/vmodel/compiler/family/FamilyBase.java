@@ -13,7 +13,7 @@ import java.util.Set;
 abstract sealed class FamilyBase implements FamilySpec
     permits NormalFamily, MultiNormalFamily, GammaFamily, InvGammaFamily, BetaFamily, DirichletFamily,
         CategoricalFamily, WishartFamily, NormalGammaFamily, NormalWishartFamily, JaakkolaJordanFamily,
-        BohningFamily {
+        BohningFamily, MarkovChainFamily {
   private final Family.Kind kind;
   private final String title;
   private final Set<String> priors;

@@ -81,7 +81,12 @@ public final class PlanPrinter {
           .append(categorical ? " $q(z_n = k)$ is the current probability that $z_n = k$ (the responsibility);" : "")
           .append(" $[a = b]$ is 1 if $a = b$, else 0, and $\\delta_{ij} = [i = j]$;")
           .append(" $").append(eta).append("(s)$ is the natural parameter of the sufficient statistic $s$,")
-          .append(" its coefficient in $\\ln q^*$. Indices start at 0.\n\n");
+          .append(" its coefficient in $\\ln q^*$. Indices start at 0.")
+          .append(plan.updates().stream().anyMatch(PlanPrinter::chain)
+              ? " For a Markov chain $z$, $\\langle \\mathrm{first}(z)\\rangle[k]$ is the expected number of its chains"
+                  + " that start in state $k$ and $\\langle \\mathrm{pair}(z)\\rangle[j,k]$ the expected number of its"
+                  + " steps from state $j$ to state $k$, both under the structured $q(z)$." : "")
+          .append("\n\n");
     } else {
       out.append(name).append(": mean-field updates\n\n");
     }
@@ -91,7 +96,12 @@ public final class PlanPrinter {
       out.append("<f> is the expectation of f under the current q; [a = b] is 1 if a = b, else 0;\n");
       out.append(categorical ? "q(z[n]=k) is the current probability that z[n] = k; " : "")
           .append("eta(s) is the natural parameter of statistic s").append(categorical ? "\n" : " ")
-          .append("(its coefficient in ln q*).\n\n");
+          .append("(its coefficient in ln q*).\n")
+          .append(plan.updates().stream().anyMatch(PlanPrinter::chain)
+              ? "For a Markov chain z, <first(z)>[k] is the expected number of its chains that start in state k,\n"
+                  + "and <pair(z)>[j,k] the expected number of its steps from state j to state k, under the\n"
+                  + "structured q(z).\n" : "")
+          .append('\n');
     }
     notation = out.substring(notationStart).stripTrailing();
     factorisation(plan);
@@ -116,8 +126,8 @@ public final class PlanPrinter {
       factors.add("q(" + members(u.factor().members(), List.of()) + ")");
       List<Ix> el = u.elementIndices().stream().map(i -> (Ix) new Ix.V(i)).toList();
       String one = "q(" + members(u.factor().members(), el) + ")";
-      if (el.isEmpty()) {
-        elements.add(one);
+      if (el.isEmpty() || chain(u)) {
+        elements.add(chain(u) ? "q(" + members(u.factor().members(), List.of()) + ")" : one);
       } else {
         plated = true;
         String idx = u.elementIndices().stream().map(i -> index(i)).collect(Collectors.joining(","));
@@ -162,6 +172,30 @@ public final class PlanPrinter {
   // ---------------------------------------------------------------------------------------------
   // Factors
 
+  private static boolean chain(FactorUpdate u) {
+    return u.family().kind() == dev.vmodel.compiler.family.Family.Kind.MARKOV_CHAIN;
+  }
+
+  /** ln q*(z) of a Markov chain z up to its constant, in the model's names. */
+  private String chainLnq(ModelGraph g, FactorUpdate u) {
+    String z = u.factor().members().get(0);
+    ModelGraph.Dist d = g.node(z).dist().orElseThrow();
+    String init = dev.vmodel.compiler.graph.IrPrinter.print(d.arg("init").value());
+    String a = dev.vmodel.compiler.graph.IrPrinter.print(d.arg("transition").value());
+    String t = index(u.elementIndices().get(0));
+    String lnInit = g.node(z).dist().get().arg("init").value() instanceof dev.vmodel.compiler.graph.Ir.Hyper
+        ? "ln " + init + "[k]" : "<ln " + init + "[k]>";
+    if (tex) {
+      return "\\ln q^*(" + z + ") = \\sum_{\\text{chains}} \\Big(\\sum_k [" + z + "_{\\text{first}} = k]\\,"
+          + lnInit.replace("<", "\\langle ").replace(">", "\\rangle") + " + \\sum_{" + t + "} \\sum_{j,k} [" + z
+          + "_{" + t + "-1} = j][" + z + "_" + t + " = k]\\,\\langle \\ln " + a + "[j][k]\\rangle\\Big) + \\sum_{"
+          + t + ",k} \\eta(" + z + "[" + t + "]=k)\\,[" + z + "[" + t + "] = k] + \\text{const}";
+    }
+    return "sum over chains of (sum_k [" + z + " at the chain's first step = k] " + lnInit + " + sum_" + t
+        + " sum_{j,k} [" + z + "[" + t + "-1]=j][" + z + "[" + t + "]=k] <ln " + a + "[j][k]>)\n      + sum_{" + t
+        + ",k} eta(" + z + "[" + t + "]=k) [" + z + "[" + t + "]=k]";
+  }
+
   private void factor(ModelGraph g, FactorUpdate u) {
     List<NaturalParam> natural = renamed(u, u.natural());
     List<Ix> el = u.elementIndices().stream().map(i -> (Ix) new Ix.V(i)).toList();
@@ -171,9 +205,16 @@ public final class PlanPrinter {
         : u.elementIndices().stream().map(i -> (tex ? "$" + index(i) + "$" : index(i)) + " in "
             + (tex ? "$" + range(i.range()) + "$" : i.range().text())).collect(Collectors.joining(", "));
     String sources = u.sources().stream().map(s -> density(g, s)).collect(Collectors.joining(", "));
+    if (chain(u)) {
+      // The chain's own density enters through forward-backward, not through natural parameters.
+      sources = density(g, u.factor().members().get(0)) + (sources.isEmpty() ? "" : ", " + sources);
+    }
     if (tex) {
       out.append("## $").append(q).append("$: ").append(u.family().title()).append("\n\n");
-      if (!forEach.isEmpty()) {
+      if (chain(u)) {
+        out.append("One structured factor over the steps ").append(forEach).append(" of each chain (not")
+            .append(" factorised over the steps): $").append(chainLnq(g, u)).append("$.\n\n");
+      } else if (!forEach.isEmpty()) {
         out.append("One independent factor $").append(qEl).append("$ for each ").append(forEach)
             .append(", all updated by the formulas below.\n\n");
       }
@@ -195,13 +236,21 @@ public final class PlanPrinter {
       }
     } else {
       out.append(q).append(": ").append(u.family().title());
-      if (!forEach.isEmpty()) {
+      if (chain(u)) {
+        out.append(", one structured factor over the steps ").append(forEach).append(" of each chain");
+        out.append(u.local() ? " [local]" : "").append('\n');
+        out.append("  from ").append(sources).append('\n');
+        out.append("  ln q*(").append(u.factor().members().get(0)).append(") = ").append(chainLnq(g, u))
+            .append(" + const, where\n");
+      } else if (!forEach.isEmpty()) {
         out.append(", one factor ").append(qEl).append(" for each ").append(forEach);
       }
-      out.append(u.local() ? " [local]" : "").append('\n');
-      out.append("  from ").append(sources).append('\n');
-      out.append("  ln ").append(qEl.replaceFirst("^q", "q*")).append(" = ").append(lnq(u, natural))
-          .append(" + const, where\n");
+      if (!chain(u)) {
+        out.append(u.local() ? " [local]" : "").append('\n');
+        out.append("  from ").append(sources).append('\n');
+        out.append("  ln ").append(qEl.replaceFirst("^q", "q*")).append(" = ").append(lnq(u, natural))
+            .append(" + const, where\n");
+      }
       for (NaturalParam p : natural) {
         out.append("    ").append(label(u, p)).append(" = ").append(Printer.text(p.value())).append('\n');
       }
