@@ -112,8 +112,9 @@ final class DistributionChecker {
     if (!latent || plates == null || plates.size() != 1 || !(declared instanceof Type.Cat cat)) {
       diags.error(Code.CHAIN, call.fn().span(),
           "Markov(...) is the distribution of a whole latent array of categorical states over one plate (the time"
-              + " steps); '" + owner + "' is " + (latent ? "" : "data, ")
-              + (plates == null || plates.size() != 1 ? "not an array over one plate" : "not a cat[K] array"),
+              + " steps); '" + owner + "' is "
+              + (!latent ? "data (observed states need no chain factor: model them with Categorical(A[...]))"
+                  : plates == null || plates.size() != 1 ? "not an array over one plate" : "not a cat[K] array"),
           usage);
       for (Expr.Arg a : call.args()) {
         exprs.check(a.value(), scope);

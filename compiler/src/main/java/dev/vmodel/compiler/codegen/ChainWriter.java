@@ -18,7 +18,7 @@ import javax.lang.model.element.Modifier;
  * steps, and its entropy in the ELBO. The runtime's {@code MarkovChain} does the numerical work.
  */
 final class ChainWriter extends WriterPart {
-  static final ClassName MARKOV_CHAIN = ClassName.get(RT, "MarkovChain");
+  static final ClassName MARKOV_CHAIN = dev.vmodel.compiler.family.MarkovChainFamily.RUNTIME_CLASS;
 
   ChainWriter(ModelContext ctx) {
     super(ctx);
@@ -57,8 +57,18 @@ final class ChainWriter extends WriterPart {
       String rows = layout.product(c.fs().elementDims());
       m.addStatement("$L = new double[$L]", c.first(), k);
       m.addStatement("$L = new double[$L * $L]", c.pair(), k, k);
-      m.addStatement("$L = $T.chainStarts($L, $L)", c.starts(), MARKOV_CHAIN, c.seq() == null ? "null" : c.seq(),
-          rows);
+      if (c.seq() == null) {
+        m.addStatement("$L = $T.chainStarts(null, $L)", c.starts(), MARKOV_CHAIN, rows);
+      } else {
+        String seqNode = c.fs().update().factor().members().get(0);
+        seqNode = ((dev.vmodel.compiler.graph.Ir.ArrayVector) layout.graph.node(seqNode).dist().orElseThrow()
+            .arg("seq").value()).name();
+        m.beginControlFlow("try");
+        m.addStatement("$L = $T.chainStarts($L, $L)", c.starts(), MARKOV_CHAIN, c.seq(), rows);
+        m.nextControlFlow("catch ($T e)", IAE);
+        m.addStatement("throw new $T($S, -1, -1, e.getMessage())", DATA_EXCEPTION, seqNode);
+        m.endControlFlow();
+      }
       m.addStatement("int longest = 0");
       m.beginControlFlow("for (int c = 0; c + 1 < $L.length; c++)", c.starts());
       m.addStatement("longest = $T.max(longest, $L[c + 1] - $L[c])", MATH, c.starts(), c.starts());

@@ -138,7 +138,7 @@ final class Layout {
           etas));
     }
     for (FactorStorage fs : factors.values()) {
-      if (fs.update().family().kind() == Family.Kind.MARKOV_CHAIN) {
+      if (fs.update().chain()) {
         chains.put(fs.update().factor().name(), chain(fs));
       }
     }

@@ -176,7 +176,7 @@ public final class ConjugacyAnalyzer {
       }
       locals.add(u.factor().name());
       boolean onRows = first.plates().get(0).size().equals(plate);
-      if (u.family().kind() == Family.Kind.MARKOV_CHAIN) {
+      if (u.chain()) {
         if (inexact == null) {
           inexact = "q(" + u.factor().name() + ") is a Markov chain over the rows: a row's state depends on the"
               + " previous row's, so rows have no predictive one at a time; new data are a new sequence, whose"

@@ -128,6 +128,16 @@ public sealed interface FamilySpec permits FamilyBase {
     return false;
   }
 
+  /**
+   * Whether the factor is one structured distribution over all its elements, a Markov chain:
+   * its per-element natural parameters are potentials, which a forward-backward pass over each
+   * chain turns into marginals after all elements are evaluated; it is never fused into a row
+   * pass, and its entropy is the chain's, not the sum over elements.
+   */
+  default boolean chain() {
+    return false;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Layout
 

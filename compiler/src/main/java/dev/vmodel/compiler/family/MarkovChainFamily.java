@@ -22,6 +22,9 @@ public final class MarkovChainFamily extends FamilyBase {
   /** The whole-factor moments: first-state counts (one component) and transition counts (two). */
   public static final String FIRST = "first";
   public static final String PAIR = "pair";
+  /** The runtime class of forward-backward. */
+  public static final com.palantir.javapoet.ClassName RUNTIME_CLASS =
+      com.palantir.javapoet.ClassName.get(RUNTIME, "MarkovChain");
 
   MarkovChainFamily() {
     super(Family.Kind.MARKOV_CHAIN, "Markov chain", Set.of("Markov"),
@@ -51,6 +54,11 @@ public final class MarkovChainFamily extends FamilyBase {
 
   @Override
   public boolean responsibilities() {
+    return true;
+  }
+
+  @Override
+  public boolean chain() {
     return true;
   }
 

@@ -145,7 +145,7 @@ public final class RowFusion {
    */
   public static RowFusion analyze(UpdatePlan plan, java.util.function.Predicate<FactorUpdate> chunked) {
     for (FactorUpdate u : plan.updates()) {
-      if (u.responsibilities() && u.family().kind() != dev.vmodel.compiler.family.Family.Kind.MARKOV_CHAIN
+      if (u.responsibilities() && !u.chain()
           && u.elementIndices().size() == 1
           && u.natural().size() == 1 && u.natural().get(0).components().size() == 1 && chunked.test(u)) {
         RowFusion f = new RowFusion(u, plan);

@@ -53,7 +53,7 @@ public record LocalPhase(
       return Optional.empty();
     }
     FactorUpdate z = locals.get(0);
-    if (!z.responsibilities() || z.family().kind() == dev.vmodel.compiler.family.Family.Kind.MARKOV_CHAIN
+    if (!z.responsibilities() || z.chain()
         || z.elementIndices().size() != 1 || z.factor().members().size() != 1
         || !(z.elementIndices().get(0).range() instanceof Dim.Named rowDim)) {
       return Optional.empty();

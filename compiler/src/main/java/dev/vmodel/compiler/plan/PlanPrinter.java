@@ -173,7 +173,7 @@ public final class PlanPrinter {
   // Factors
 
   private static boolean chain(FactorUpdate u) {
-    return u.family().kind() == dev.vmodel.compiler.family.Family.Kind.MARKOV_CHAIN;
+    return u.chain();
   }
 
   /** ln q*(z) of a Markov chain z up to its constant, in the model's names. */

@@ -200,6 +200,11 @@ public record UpdatePlan(
       return local && family.spec().responsibilities();
     }
 
+    /** Whether this factor is a Markov chain ({@link dev.vmodel.compiler.family.FamilySpec#chain}). */
+    public boolean chain() {
+      return family.spec().chain();
+    }
+
     public NaturalParam natural(String stat) {
       return natural.stream().filter(n -> n.stat().name().equals(stat)).findFirst().orElseThrow();
     }

@@ -88,6 +88,9 @@ class ReferenceTest {
   void naturalParametersRoundTrip() {
     Random r = new Random(3);
     for (Family.Kind k : Family.Kind.values()) {
+      if (k == Family.Kind.MARKOV_CHAIN) {
+        continue; // a structured factor over a whole array: HiddenMarkovModelTest checks it by enumeration
+      }
       Family fam = family(k);
       for (int rep = 0; rep < 5; rep++) {
         Q q = Q.random(fam, dim(k), r);
@@ -185,6 +188,9 @@ class ReferenceTest {
   void momentsAndEntropiesAgreeWithSampling() {
     Random r = new Random(11);
     for (Family.Kind k : Family.Kind.values()) {
+      if (k == Family.Kind.MARKOV_CHAIN) {
+        continue; // a structured factor over a whole array: HiddenMarkovModelTest checks it by enumeration
+      }
       Family fam = family(k);
       Q q = Q.random(fam, dim(k), r);
       List<Stat> stats = stats(k);

@@ -196,6 +196,9 @@ class NaturalAndLogNormalizerTest {
     if (loader == null) {
       List<JavaFile> files = new ArrayList<>();
       for (FamilySpec spec : Families.all()) {
+        if (spec.chain()) {
+          continue;
+        }
         for (String e : List.of("0", "e")) {
           files.add(probe(spec, e, className(spec, e)));
         }
@@ -211,6 +214,11 @@ class NaturalAndLogNormalizerTest {
   List<DynamicTest> naturalInvertsConvertAndLogNormalizerGivesTheEntropyAndTheDensity() {
     List<DynamicTest> tests = new ArrayList<>();
     for (FamilySpec spec : Families.all()) {
+      if (spec.chain()) {
+        // A chain's element is not a distribution on its own: its convert leaves potentials for
+        // forward-backward. HiddenMarkovModelTest checks the whole chain against enumeration.
+        continue;
+      }
       tests.add(DynamicTest.dynamicTest(spec.title(), () -> {
         Random rng = new Random(2026 + spec.kind().ordinal());
         for (String e : List.of("0", "e")) {
@@ -223,7 +231,7 @@ class NaturalAndLogNormalizerTest {
         }
       }));
     }
-    assertEquals(Family.Kind.values().length, tests.size());
+    assertEquals(Families.all().stream().filter(f -> !f.chain()).count(), tests.size());
     return tests;
   }
 
