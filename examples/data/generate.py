@@ -588,6 +588,26 @@ def poisson_regression():
     })
 
 
+def regime_switching():
+    """A hidden Markov model's series: 3 states with sticky transitions (0.95 on the diagonal),
+    Gaussian emissions with means (-2, 0, 3) and sds (0.5, 0.3, 0.8); the states are stored in the
+    truth."""
+    rng = Rng(1020)
+    n = 1000
+    a = [[0.95, 0.03, 0.02], [0.04, 0.92, 0.04], [0.02, 0.03, 0.95]]
+    rho = [1 / 3, 1 / 3, 1 / 3]
+    means, sds = [-2.0, 0.0, 3.0], [0.5, 0.3, 0.8]
+    z = [rng.categorical(rho)]
+    for _ in range(n - 1):
+        z.append(rng.categorical(a[z[-1]]))
+    rows = [[r6(means[s] + sds[s] * rng.normal())] for s in z]
+    write_csv("regime-switching.csv", ["x"], rows)
+    write_truth("regime-switching", {
+        "description": "z ~ Markov(rho, A) over 1000 steps, x[t] ~ Normal(means[z[t]], sd = sds[z[t]])",
+        "T": n, "K": 3, "rho": rho, "A": a, "means": means, "sds": sds, "z": z,
+    })
+
+
 def main():
     gaussian_mixture()
     coin()
@@ -608,6 +628,7 @@ def main():
     logistic_regression()
     softmax_regression()
     poisson_regression()
+    regime_switching()
 
 
 if __name__ == "__main__":

@@ -64,13 +64,14 @@ final class Summary {
       elements *= n;
     }
     String name = String.join(", ", a.members());
-    String over = a.elementDims().isEmpty() ? "" : ", one per " + String.join(" x ",
-        a.elementDims().stream().map(Dim::text).toList());
+    String over = a.elementDims().isEmpty() ? "" : (a.chain() ? ", one structured factor over " : ", one per ")
+        + String.join(" x ", a.elementDims().stream().map(Dim::text).toList());
     // Up to ALL_SHOWN elements are all shown; of more, the first few (fewer of local factors,
     // one per data row, than of global ones).
     long shown = elements <= ALL_SHOWN ? elements : a.local() ? LOCAL_SHOWN : SHOWN;
     out.printf(Locale.ROOT, "q(%s) ~ %s%s%s%n", name, a.family(), over,
-        a.local() ? String.format(Locale.ROOT, ": %d local factors", elements) : "");
+        a.chain() ? String.format(Locale.ROOT, ": the marginals of its %d steps", elements)
+            : a.local() ? String.format(Locale.ROOT, ": %d local factors", elements) : "");
     out.printf(Locale.ROOT, "  %-22s %12s %12s %12s %12s%n", "", "mean", "sd", "2.5%", "97.5%");
     for (long e = 0; e < shown; e++) {
       int[] idx = index(e, sizes);

@@ -33,6 +33,7 @@ import java.util.Map;
  *                                                    documents d with d % H != H - 1; writes PREFIX-lambda.npy
  *                                                    (q(phi), K x V) and PREFIX-theta.npy (q(theta), D x K)
  * stream                                             single-thread memory bandwidth (triad)
+ * hmm-data, hmm-fit                                 the hidden Markov model (see {@link HmmCompare})
  * gmm-profile --n N --d D --k K --iters T [--threads 1,2]   per-update times of the generated
  *                                                    code vs the fused reference (see {@link Profile})
  * </pre>
@@ -58,6 +59,8 @@ public final class CompareMain {
       case "lda-ttb" -> ldaTtb(o);
       case "stream" -> stream();
       case "gmm-profile" -> Profile.gmm(o);
+      case "hmm-data" -> HmmCompare.data(o);
+      case "hmm-fit" -> HmmCompare.fit(o);
       default -> {
         System.err.println("unknown subcommand " + args[0]);
         System.exit(2);
@@ -419,7 +422,7 @@ public final class CompareMain {
     return o;
   }
 
-  private static int intOpt(Map<String, String> o, String name) {
+  static int intOpt(Map<String, String> o, String name) {
     String v = o.get(name);
     if (v == null) {
       throw new IllegalArgumentException("missing --" + name);

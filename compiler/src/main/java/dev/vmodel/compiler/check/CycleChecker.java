@@ -60,11 +60,12 @@ final class CycleChecker {
             Code.NOT_CONJUGATE,
             at,
             "the prior of '" + start + "' refers to its own elements ('" + AstPrinter.print(chain) + "'): a Markov"
-                + " chain, which is planned but not supported yet",
-            "Markov chains will be written `latent " + start + "[" + String.join(", ",
+                + " chain, whose factor is structured over the whole array, so it is declared as one",
+            "write `latent " + start + "[" + String.join(", ",
                 l.plate().stream().map(p -> p.index().name() + " in " + p.size().name()).toList()) + "]: "
                 + Optional.ofNullable(ctx.table.elementType(start)).map(Type::text).orElse("cat[K]")
-                + " ~ Markov(rho, A);` with an initial distribution rho and a transition matrix A");
+                + " ~ Markov(rho, A);` with the initial distribution rho (simplex[K]) and the transition rows"
+                + " A[k in K]: simplex[K]");
       } else if (cycle.size() == 1) {
         ctx.diags.error(
             Code.CYCLE,

@@ -33,7 +33,13 @@ public record GeneratedApi(
       List<String> plateSizes, boolean missingAllowed) {}
 
   /** A posterior accessor of the Result: method name and its element index sizes. */
-  public record Accessor(String method, String family, List<String> members, List<Dim> elementDims, boolean local) {}
+  public record Accessor(String method, String family, List<String> members, List<Dim> elementDims, boolean local,
+      boolean chain) {
+    /** A factor that is not a Markov chain. */
+    public Accessor(String method, String family, List<String> members, List<Dim> elementDims, boolean local) {
+      this(method, family, members, elementDims, local, false);
+    }
+  }
 
   public static GeneratedApi of(UpdatePlan plan, Optional<String> packageOverride) {
     Layout layout = new Layout(plan);
@@ -61,7 +67,7 @@ public record GeneratedApi(
     for (Layout.FactorStorage fs : layout.factors.values()) {
       factors.put(fs.update().factor().name(), new Accessor(layout.accessorNames.get(fs.update().factor().name()),
           fs.update().family().title(),
-          fs.update().factor().members(), fs.elementDims(), fs.update().local()));
+          fs.update().factor().members(), fs.elementDims(), fs.update().local(), fs.update().chain()));
     }
     return new GeneratedApi(className, sizes, hypers, data, factors);
   }

@@ -148,7 +148,8 @@ public final class PlanPrinter {
       FactorUpdate u = plan.update(f);
       String q = tex ? "$q(" + members(u.factor().members(), List.of()) + ")$" : "q(" + f + ")";
       if (u.local()) {
-        q += tex ? " (local: one factor per data element, updated last)" : " [local]";
+        q += tex ? (u.chain() ? " (local: one structured factor over the steps, updated last)"
+            : " (local: one factor per data element, updated last)") : " [local]";
       }
       steps.add(q);
     }

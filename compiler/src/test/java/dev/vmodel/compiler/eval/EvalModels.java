@@ -25,9 +25,13 @@ final class EvalModels {
       "eval/hierarchy", "eval:hierarchy.csv",
       "eval/mixtures", "eval:mixtures.csv");
 
-  /** The example models. */
+  /**
+   * The example models whose factors are all mean-field: a Markov chain's structured q(z) is
+   * beyond this interpreter (HiddenMarkovModelTest checks it against enumeration of all paths).
+   */
   static List<String> stems() {
-    return Examples.stems();
+    return Examples.stems().stream()
+        .filter(s -> Examples.plan(s).updates().stream().noneMatch(u -> u.chain())).toList();
   }
 
   /** The example models and the resource models. */
