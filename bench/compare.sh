@@ -11,7 +11,7 @@
 # how many it needs to reach sklearn's bound), --no-build (use the existing bench/target), --no-ttb (skip
 # the time-to-bound runs: each side's default fit, bound against wall time), --ttb-gmm "N D,N D" (their
 # mixture sizes), --ttb-budget S (end vmodel's mixture fits after the first sweep past S seconds; default
-# none, --quick: 20). Needs the README's set-up (Java 17+, Maven 3.8+);
+# none, --quick: 20), --no-hmm (skip the hidden Markov model against BayesPy, bench/hmm_compare.sh). Needs the README's set-up (Java 17+, Maven 3.8+);
 # installs Debian's python3-sklearn and GNU time if missing (apt-get, as root or with sudo).
 # The method, and one run's table, are in docs/performance.md.
 set -euo pipefail
@@ -21,6 +21,7 @@ root="$(cd "$here/.." && pwd)"
 quick=0
 build=1
 ttb=1
+hmm=1
 ttb_gmm_opt=()
 ttb_budget=""
 out=""
@@ -32,6 +33,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --no-ttb) ttb=0 ;;
+    --no-hmm) hmm=0 ;;
     --ttb-gmm) IFS=, read -r -a ttb_gmm_opt <<<"$2"; shift ;;
     --ttb-budget) ttb_budget="$2"; shift ;;
     --out) out="$2"; shift ;;
@@ -218,11 +220,22 @@ fi
 echo "lda-d$docs-v$vocab" >> "$out/cases"
 rm -rf "$case_dir/data"
 
+# ------------------------------------------------------------------ hidden Markov model
+if [[ $hmm == 1 ]]; then
+  echo "== hidden Markov model against BayesPy (bench/hmm_compare.sh)" >&2
+  "$here/hmm_compare.sh" --no-build --out "$out/hmm" $([[ $quick == 1 ]] && echo --quick || true) >&2
+fi
+
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt" >&2
 echo >&2
 {
   cat "$out/machine.txt"
   echo
   "${py_cmd[@]}" table "$out"
+  if [[ -f "$out/hmm/table.md" ]]; then
+    echo
+    echo "Hidden Markov model, vmodel against BayesPy's CategoricalMarkovChain:"
+    cat "$out/hmm/table.md"
+  fi
 } | tee "$out/table.txt"
 echo "(results in $out)" >&2

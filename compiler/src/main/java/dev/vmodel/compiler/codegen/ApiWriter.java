@@ -380,6 +380,7 @@ final class ApiWriter extends WriterPart {
       CodeBlock entry = accessors.genericPosterior(fs);
       generic.addCode(fs.update().local() ? persist.ifLocalsPresent(fs, entry) : entry);
     }
+    new ChainWriter(ctx).resultMethods(t, persist);
     for (UpdatePlan.Predictive p : plan.predictives()) {
       t.addMethod(predictMethod(p, false));
       if (p.second() != null) {

@@ -77,7 +77,8 @@ final class Layout {
    */
   record Chain(FactorStorage fs, String first, String pair, String starts, String work, String entropy,
       String entropyOut, String initMoment, String lnInit, String initHyper, String transitionMoment, String seq,
-      String startMethod) {}
+      String startMethod, String potentials, String transitionMean, String viterbiMethod, String nextMethod,
+      String pathAccessor, String nextAccessor, String firstBlocks, String pairBlocks, String blockMethod) {}
 
   record FactorStorage(UpdatePlan.FactorUpdate update, String base, List<Dim> elementDims, Dim dim,
       Map<String, String> params, Map<String, String> moments, Map<String, Integer> momentArity,
@@ -190,7 +191,11 @@ final class Layout {
         ? data.get(((dev.vmodel.compiler.graph.Ir.ArrayVector) d.arg("seq").value()).name()).field() : null;
     return new Chain(fs, claim("e" + base + "First"), claim("e" + base + "Pair"), claim(fs.base() + "ChainStarts"),
         claim(fs.base() + "ChainWork"), claim(fs.base() + "ChainEntropy"), claim(fs.base() + "ChainEntropyOut"),
-        initMoment, lnInit, initHyper, transitionMoment, seq, stateMethods.claim("independentStart" + base));
+        initMoment, lnInit, initHyper, transitionMoment, seq, stateMethods.claim("independentStart" + base),
+        claim(fs.base() + "Potentials"), factors.get(graph.factorOf(transition).name()).moments().get("x"),
+        stateMethods.claim("viterbi" + base), stateMethods.claim("next" + base),
+        resultMethods.claim("path" + base), resultMethods.claim("next" + base),
+        claim("e" + base + "FirstBlocks"), claim("e" + base + "PairBlocks"), stateMethods.claim("update" + base + "Chains"));
   }
 
   /**

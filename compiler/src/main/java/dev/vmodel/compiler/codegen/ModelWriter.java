@@ -262,6 +262,8 @@ public final class ModelWriter extends WriterPart {
     ChainWriter chains = new ChainWriter(ctx);
     chains.fields(t);
     methods.addAll(chains.methods());
+    methods.addAll(chains.stateQueries());
+    methods.addAll(chains.blockMethods());
     if (fused != null && fused.hasStatistics()) {
       methods.addAll(fused.statisticsMethods(threadsField()));
     }

@@ -66,7 +66,7 @@ final class Names {
       // the runtime's family classes, which the families' generated code names (Gamma.entropy(...)):
       // a hyper named Gamma would obscure the class
       "Normal", "MultiNormal", "Gamma", "InvGamma", "Beta", "Dirichlet", "Categorical", "Wishart", "NormalWishart",
-      "Roots", "SweepListener", "Interval", "Checks", "LocalBounds", "LogisticBound", "SoftmaxBound",
+      "Roots", "SweepListener", "Interval", "Checks", "LocalBounds", "LogisticBound", "SoftmaxBound", "MarkovChain",
       // saving and loading (PersistWriter): PosteriorFile.read(...), PosteriorFile.write(...)
       "PosteriorFile", "Contents", "PosteriorFileException", "IncompatiblePosteriorException", "IOException",
       "Reader", "Writer", "Path");

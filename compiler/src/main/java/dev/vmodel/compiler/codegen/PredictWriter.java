@@ -406,8 +406,12 @@ final class PredictWriter extends WriterPart {
     return m.build();
   }
 
+  /** One State method per factor's row term, unique among the State's methods (factors d and D both read "D"). */
+  private final java.util.Map<String, String> lnRatioNames = new java.util.HashMap<>();
+
   private String lnRatioName(UpdatePlan.RowTerm t) {
-    return "lnRatio" + Layout.cap(layout.factors.get(t.factor()).base());
+    return lnRatioNames.computeIfAbsent(t.factor(),
+        f -> layout.stateMethod("lnRatio" + Layout.cap(layout.factors.get(f).base())));
   }
 
   private String rowVar() {

@@ -95,7 +95,7 @@ public final class RandomModels {
     for (int h = 0; h < hypers; h++) {
       hyper();
     }
-    switch (rnd.nextInt(9)) {
+    switch (rnd.nextInt(10)) {
       case 0 -> normalGamma(rows);
       case 1 -> mixture(rows);
       case 2 -> regression(rows);
@@ -104,6 +104,7 @@ public final class RandomModels {
       case 5 -> logistic(rows);
       case 6 -> softmax(rows);
       case 7 -> poissonLogLink(rows);
+      case 8 -> markov(rows);
       default -> normalGammaGroup(rows);
     }
     out.append("}\n");
@@ -246,6 +247,39 @@ public final class RandomModels {
     line("latent " + mu + "[" + kk + " in " + k + "]: real ~ Normal(" + re() + ", " + pos() + ");");
     line("latent " + tau + ": positive ~ Gamma(" + pos() + ", " + pos() + ");");
     line("latent " + z + "[" + n + " in " + rows + "]: cat[" + k + "] ~ Categorical(" + pi + ");");
+    line("data " + y + "[" + n + " in " + rows + "]: real ~ Normal(" + mu + "[" + z + "[" + n + "]], " + tau + ");");
+  }
+
+  /** A hidden Markov model: init latent or a hyper, several sequences or one, Normal emissions. */
+  private void markov(String rows) {
+    String k = fresh();
+    String kk = fresh();
+    String rho = fresh();
+    String a = fresh();
+    String z = fresh();
+    String mu = fresh();
+    String y = fresh();
+    String n = fresh();
+    String tau = fresh();
+    line("size " + k + " = " + (2 + rnd.nextInt(3)) + ";");
+    String init = rho;
+    if (rnd.nextBoolean()) {
+      line("latent " + rho + ": simplex[" + k + "] ~ Dirichlet(rep(" + pos() + ", " + k + "));");
+    } else {
+      line("hyper " + rho + ": simplex[" + k + "] = rep(1.0 / " + k + ", " + k + ");");
+    }
+    line("latent " + a + "[" + kk + " in " + k + "]: simplex[" + k + "] ~ Dirichlet(rep(" + pos() + ", " + k + "));");
+    String seqArg = "";
+    if (rnd.nextBoolean()) {
+      String s = fresh();
+      String seq = fresh();
+      line("size " + s + ";");
+      line("data " + seq + "[" + n + " in " + rows + "]: cat[" + s + "];");
+      seqArg = ", " + seq;
+    }
+    line("latent " + z + "[" + n + " in " + rows + "]: cat[" + k + "] ~ Markov(" + init + ", " + a + seqArg + ");");
+    line("latent " + mu + "[" + kk + " in " + k + "]: real ~ Normal(" + re() + ", " + pos() + ");");
+    line("latent " + tau + ": positive ~ Gamma(" + pos() + ", " + pos() + ");");
     line("data " + y + "[" + n + " in " + rows + "]: real ~ Normal(" + mu + "[" + z + "[" + n + "]], " + tau + ");");
   }
 

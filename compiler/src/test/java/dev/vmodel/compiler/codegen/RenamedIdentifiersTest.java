@@ -65,7 +65,10 @@ class RenamedIdentifiersTest {
       "localIterations", "localRestarts", "expThetaLnx", "zRowLnNorm", "savedQZP", "w", "t", "d", "c",
       // local bounds of logistic and softmax likelihoods (issue 16)
       "LocalBounds", "LogisticBound", "SoftmaxBound", "xi", "lambda", "offset", "shift", "stepW", "stepSizeW",
-      "halving", "before", "after", "savedQWMean", "exponent1", "second");
+      "halving", "before", "after", "savedQWMean", "exponent1", "second",
+      // Markov chains (issue 17)
+      "MarkovChain", "longest", "blocks", "block", "chains", "first", "pair", "h", "normalise", "path", "to",
+      "pathZ", "nextZ", "zChainStarts", "zPotentials", "independentStartZ", "viterbiZ", "updateZChains");
 
   /** Model (class) names: the checker rejects Java keywords ({@code var} included) and the nested class names. */
   static final List<String> MODEL_NAMES = List.of("String", "Math", "System", "Double", "Integer", "Object",
@@ -73,7 +76,7 @@ class RenamedIdentifiersTest {
       "Chunks", "FitOptions", "FitResult", "DataException", "ElboDecreasedException", "KMeansPlusPlus", "Generated",
       "Posterior", "Init", "IllegalArgumentException", "NormalPosterior", "GammaPosterior", "Long", "s", "e", "elbo",
       "PosteriorFile", "Path", "Reader", "Writer", "IOException", "IncompatiblePosteriorException", "PseudoCounts",
-      "LocalBounds", "LogisticBound", "SoftmaxBound");
+      "LocalBounds", "LogisticBound", "SoftmaxBound", "MarkovChain");
 
   private static final Pattern TOKEN = Pattern.compile(
       "//[^\\n]*|/\\*(?s:.*?)\\*/|[A-Za-z_][A-Za-z_0-9]*|[0-9]+(?:\\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\\s+|.");

@@ -35,6 +35,8 @@ public final class VbHmmBruteForce {
   public double[][] pair;
   /** H[q(z)] = -sum over paths of q ln q. */
   public double entropyZ;
+  /** The most probable path of each chain under q(z), by enumeration. */
+  public int[] mapPath;
 
   public VbHmmBruteForce(double[] x, int[] starts, int k, double alpha0, double m0, double s0, double a0, double b0) {
     this.x = x.clone();
@@ -127,6 +129,7 @@ public final class VbHmmBruteForce {
     first = new double[k];
     pair = new double[k][k];
     entropyZ = 0;
+    mapPath = new int[x.length];
     for (int ch = 0; ch + 1 < starts.length; ch++) {
       int from = starts[ch];
       int len = starts[ch + 1] - from;
@@ -134,6 +137,7 @@ public final class VbHmmBruteForce {
       double[] score = new double[paths];
       int[] path = new int[len];
       double max = Double.NEGATIVE_INFINITY;
+      int best = 0;
       for (int p = 0; p < paths; p++) {
         decode(p, path);
         double s = lnRho[path[0]] + emission(from, path[0]);
@@ -141,8 +145,13 @@ public final class VbHmmBruteForce {
           s += lnA[path[t - 1]][path[t]] + emission(from + t, path[t]);
         }
         score[p] = s;
-        max = Math.max(max, s);
+        if (s > max) {
+          max = s;
+          best = p;
+        }
       }
+      decode(best, path);
+      System.arraycopy(path, 0, mapPath, from, len);
       double z = 0;
       for (int p = 0; p < paths; p++) {
         z += Math.exp(score[p] - max);

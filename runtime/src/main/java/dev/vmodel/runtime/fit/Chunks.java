@@ -100,6 +100,32 @@ public final class Chunks {
     }
   }
 
+  /**
+   * Runs {@code body(b, b, b + 1)} for every block {@code b < blocks}, in order on the calling
+   * thread if {@code threads <= 1}, else on a pool of {@code threads} threads: for loops whose
+   * blocks the caller cuts itself (a Markov chain's update runs whole chains per block). As with
+   * {@link #forEach}, the exception of the lowest-numbered failing block is rethrown.
+   */
+  public static void forEachBlock(int threads, int blocks, Body body) {
+    if (threads <= 1 || blocks <= 1) {
+      for (int b = 0; b < blocks; b++) {
+        body.run(b, b, b + 1);
+      }
+      return;
+    }
+    RuntimeException[] failed = new RuntimeException[blocks];
+    Error[] errors = new Error[blocks];
+    pool(threads).invoke(new Range(body, blocks, 1, 0, blocks, failed, errors));
+    for (int b = 0; b < blocks; b++) {
+      if (errors[b] != null) {
+        throw errors[b];
+      }
+      if (failed[b] != null) {
+        throw failed[b];
+      }
+    }
+  }
+
   private static ForkJoinPool pool(int threads) {
     return POOLS.computeIfAbsent(threads, t -> new ForkJoinPool(t, pool -> {
       var w = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
