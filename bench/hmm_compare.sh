@@ -71,7 +71,7 @@ import glob, json, statistics, sys
 out = sys.argv[1]
 print("| T | K | iterations | max relative ELBO difference | BayesPy s/iter | vmodel s/iter (1 thread) | vmodel s/iter (all cores) | BayesPy / vmodel (1 thread) |")
 print("|---|---|---|---|---|---|---|---|")
-for d in sorted(glob.glob(out + "/t*"), key=lambda p: int(p.split("/t")[-1].split("-")[0])):
+for d in sorted(glob.glob(out + "/t*-k*"), key=lambda p: int(p.rsplit("/t", 1)[-1].split("-")[0])):
     v1 = json.load(open(d + "/vmodel1.json"))
     v = json.load(open(d + "/vmodel.json"))
     b = json.load(open(d + "/bayespy.json"))
