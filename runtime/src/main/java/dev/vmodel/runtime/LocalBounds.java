@@ -121,6 +121,55 @@ public final class LocalBounds {
     return sum * h / Math.sqrt(2 * Math.PI);
   }
 
+  /**
+   * E[ln logistic(a)] for a ~ N(mean, variance): the expected log-likelihood of a row of {@code
+   * Bernoulli(logit: a)} (with a's sign for y = 0). The same trapezoid rule as {@link
+   * #expectedLogistic}, so that its derivative in the mean is exactly 1 - expectedLogistic.
+   *
+   * @throws ArithmeticException if the mean or the variance is not finite, or the variance negative
+   */
+  public static double expectedLnLogistic(double mean, double variance) {
+    double sd = gaussianSd(mean, variance);
+    if (sd == 0) {
+      return lnLogistic(mean);
+    }
+    double sum = 0;
+    for (int k = -200; k <= 200; k++) {
+      double z = k * 0.05;
+      sum += lnLogistic(mean + sd * z) * Math.exp(-0.5 * z * z);
+    }
+    return sum * 0.05 / SQRT_2PI;
+  }
+
+  /**
+   * E[logistic(a) (1 - logistic(a))] for a ~ N(mean, variance): minus twice the derivative of
+   * {@link #expectedLnLogistic} in the variance (Stein's lemma), by the same rule.
+   */
+  public static double expectedLogisticVariance(double mean, double variance) {
+    double sd = gaussianSd(mean, variance);
+    if (sd == 0) {
+      double s = logistic(mean);
+      return s * (1 - s);
+    }
+    double sum = 0;
+    for (int k = -200; k <= 200; k++) {
+      double z = k * 0.05;
+      double s = logistic(mean + sd * z);
+      sum += s * (1 - s) * Math.exp(-0.5 * z * z);
+    }
+    return sum * 0.05 / SQRT_2PI;
+  }
+
+  private static final double SQRT_2PI = Math.sqrt(2 * Math.PI);
+
+  private static double gaussianSd(double mean, double variance) {
+    if (!Double.isFinite(mean) || !Double.isFinite(variance) || variance < -1e-9 * Math.max(1.0, mean * mean)) {
+      throw new ArithmeticException("E[ln logistic(a)] needs a finite mean and variance of a, got "
+          + mean + " and " + variance);
+    }
+    return Math.sqrt(Math.max(0.0, variance));
+  }
+
   /** logistic(x) = 1 / (1 + exp(-x)), without overflow. */
   public static double logistic(double x) {
     return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));

@@ -189,7 +189,21 @@ public sealed interface Atom {
     LGAMMA,
     /** ln Gamma_D(a): first argument D, second a. */
     LMVGAMMA,
-    EXP
+    EXP,
+    /**
+     * ln logistic(x). Like EXP, before expectations it may hold a linear predictor of Gaussian
+     * latents ({@code Bernoulli(logit: a)}); its expectation is {@link #E_LN_LOGISTIC}.
+     */
+    LN_LOGISTIC,
+    /** E[ln logistic(a)] for a ~ N(m, v): arguments m and v (quadrature). */
+    E_LN_LOGISTIC,
+    /** E[logistic(a)] for a ~ N(m, v): arguments m and v; d E[ln logistic(a)] / dm = 1 - E[logistic(a)]. */
+    E_LOGISTIC,
+    /**
+     * E[logistic(a) (1 - logistic(a))] for a ~ N(m, v): arguments m and v; d E[ln logistic(a)] / dv
+     * = -E[logistic(a) (1 - logistic(a))] / 2.
+     */
+    E_LOGISTIC_VAR
   }
 
   /**

@@ -514,6 +514,14 @@ public final class Printer {
             return tex ? "\\exp" + "\\left(" + args + "\\right)" : "exp(" + args + ")";
           case LGAMMA:
             return tex ? "\\ln\\Gamma(" + args + ")" : "lnGamma(" + args + ")";
+          case LN_LOGISTIC:
+            return tex ? "\\ln\\sigma(" + args + ")" : "ln logistic(" + args + ")";
+          case E_LN_LOGISTIC:
+            return gaussianExpectation(tex ? "\\ln\\sigma(a)" : "ln logistic(a)", f, tex);
+          case E_LOGISTIC:
+            return gaussianExpectation(tex ? "\\sigma(a)" : "logistic(a)", f, tex);
+          case E_LOGISTIC_VAR:
+            return gaussianExpectation(tex ? "\\sigma(a)\\sigma(-a)" : "logistic(a) logistic(-a)", f, tex);
           case LMVGAMMA:
             return tex ? "\\ln\\Gamma_{" + poly(f.args().get(0), true) + "}(" + poly(f.args().get(1), true) + ")"
                 : "lnGamma_" + poly(f.args().get(0), false) + "(" + poly(f.args().get(1), false) + ")";
@@ -679,5 +687,13 @@ public final class Printer {
       }
       return "\\mathit{" + id.replace("_", "\\_") + "}";
     }
+  }
+
+  /** E_{a ~ N(m, v)}[g(a)], written with the mean and variance polynomials of the atom's arguments. */
+  private static String gaussianExpectation(String g, Atom.Fn f, boolean tex) {
+    String m = Display.poly(f.args().get(0), tex);
+    String v = Display.poly(f.args().get(1), tex);
+    return tex ? "\\mathbb{E}_{a \\sim \\mathcal{N}(" + m + ",\\, " + v + ")}[" + g + "]"
+        : "E_{a ~ N(" + m + ", " + v + ")}[" + g + "]";
   }
 }

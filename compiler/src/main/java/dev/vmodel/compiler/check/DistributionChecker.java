@@ -85,7 +85,7 @@ final class DistributionChecker {
         continue;
       }
       String what = "the " + (arg.givenAs().equals(arg.slot()) ? arg.slot() : arg.givenAs()) + " of " + spec.name();
-      ok &= matchPattern(slot.pattern(), t, arg.value(), what, dims, dimSources, spec);
+      ok &= matchPattern(slot.pattern(arg.givenAs()), t, arg.value(), what, dims, dimSources, spec);
     }
     if (!ok) {
       return null;

@@ -38,6 +38,7 @@ import java.util.function.Function;
  */
 final class PolyCode {
   static final ClassName SPECIAL = ClassName.get("dev.vmodel.runtime", "SpecialFunctions");
+  static final ClassName LOCAL_BOUNDS = ClassName.get("dev.vmodel.runtime", "LocalBounds");
   static final ClassName MATH = ModelContext.MATH;
   /** ln(2 pi) and half of it as the plan computes them (the Gaussian log-densities' constants). */
   private static final double LN_2PI = Math.log(2 * Math.PI);
@@ -170,11 +171,47 @@ final class PolyCode {
       for (Map.Entry<Idx, Ix> s : el.solved().entrySet()) {
         names.put(s.getKey(), ix(s.getValue(), names));
       }
-      for (int l = 0; l < loopIdx.size(); l++) {
-        String n = loopNames.get(l);
-        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", n, n, layout.dim(loopIdx.get(l).range()), n);
+      // Costly functions (of a linear predictor's moments: a sum per call, or a quadrature) that
+      // do not depend on the inner loops are computed once per iteration of the loop that binds
+      // their last index, into a local.
+      Map<Integer, List<Atom.Fn>> hoist = new HashMap<>();
+      for (Atom a : m.atoms()) {
+        if (a instanceof Atom.Fn fn && costly(fn) && !hoisted.containsKey(a)) {
+          Set<Idx> idx = new HashSet<>();
+          indices(a, idx);
+          int depth = 0;
+          for (int l = 0; l < loopIdx.size(); l++) {
+            if (idx.contains(loopIdx.get(l))) {
+              depth = l + 1;
+            }
+          }
+          if (depth < loopIdx.size()) {
+            hoist.computeIfAbsent(depth, d -> new ArrayList<>()).add(fn);
+          }
+        }
+      }
+      List<Atom> declared = new ArrayList<>();
+      for (int l = 0; l <= loopIdx.size(); l++) {
+        for (Atom.Fn fn : hoist.getOrDefault(l, List.of())) {
+          if (hoisted.containsKey(fn)) {
+            continue;
+          }
+          String local = "f";
+          for (int k = 2; used.contains(local) || layout.isField(local); k++) {
+            local = "f" + k;
+          }
+          used.add(local);
+          b.addStatement("double $L = $L", local, atom(fn, names));
+          hoisted.put(fn, local);
+          declared.add(fn);
+        }
+        if (l < loopIdx.size()) {
+          String n = loopNames.get(l);
+          b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", n, n, layout.dim(loopIdx.get(l).range()), n);
+        }
       }
       Signed t = term(m, names);
+      declared.forEach(hoisted::remove);
       b.addStatement("$L $L= $L", target.apply(names), t.negative() ? "-" : "+", t.body());
       for (int l = 0; l < loopIdx.size(); l++) {
         b.endControlFlow();
@@ -282,8 +319,9 @@ final class PolyCode {
   MethodSpec argMethod(ArgMethod am) {
     MethodSpec.Builder m = MethodSpec.methodBuilder(am.name()).addModifiers(javax.lang.model.element.Modifier.PRIVATE)
         .returns(com.palantir.javapoet.TypeName.DOUBLE)
-        .addJavadoc("$L at the given indices: the exponent of a lognormal mean E[exp(a)] = exp(E[a] - E[a]^2/2 +"
-            + " E[a^2]/2).\n", ModelContext.escape(am.arg().toString()));
+        .addJavadoc("$L at the given indices: an argument of a function of a linear predictor a's moments (the"
+            + " exponent of a lognormal mean E[exp(a)] = exp(E[a] - E[a]^2/2 + E[a^2]/2), or the mean or the variance of"
+            + " a in E[ln logistic(a)]).\n", ModelContext.escape(am.arg().toString()));
     Map<Idx, String> names = new LinkedHashMap<>();
     Set<String> scope = new java.util.LinkedHashSet<>();
     for (Idx i : am.free()) {
@@ -406,7 +444,22 @@ final class PolyCode {
     return Double.toString(v);
   }
 
+  /** Function atoms computed into a local by an enclosing loop (see {@link #loopsInto}), while its term is written. */
+  private final Map<Atom, String> hoisted = new HashMap<>();
+
+  /** Whether computing {@code fn} costs a loop: an argument with sums, or a quadrature. */
+  private static boolean costly(Atom.Fn fn) {
+    return switch (fn.f()) {
+      case E_LN_LOGISTIC, E_LOGISTIC, E_LOGISTIC_VAR -> true;
+      default -> fn.args().stream().anyMatch(p -> !sumTerms(p).isEmpty());
+    };
+  }
+
   CodeBlock atom(Atom a, Map<Idx, String> names) {
+    String local = hoisted.get(a);
+    if (local != null) {
+      return CodeBlock.of("$N", local);
+    }
     if (a instanceof Atom.Moment mo) {
       Layout.FactorStorage fs = layout.factors.get(mo.factor());
       String field = fs.moments().get(mo.stat());
@@ -472,6 +525,14 @@ final class PolyCode {
           return CodeBlock.of("$T.exp($L)", MATH, args.get(0));
         case LGAMMA:
           return CodeBlock.of("$T.lnGamma($L)", SPECIAL, args.get(0));
+        case LN_LOGISTIC:
+          return CodeBlock.of("$T.lnLogistic($L)", LOCAL_BOUNDS, args.get(0));
+        case E_LN_LOGISTIC:
+          return CodeBlock.of("$T.expectedLnLogistic($L, $L)", LOCAL_BOUNDS, args.get(0), args.get(1));
+        case E_LOGISTIC:
+          return CodeBlock.of("$T.expectedLogistic($L, $L)", LOCAL_BOUNDS, args.get(0), args.get(1));
+        case E_LOGISTIC_VAR:
+          return CodeBlock.of("$T.expectedLogisticVariance($L, $L)", LOCAL_BOUNDS, args.get(0), args.get(1));
         default:
           // The dimension is an int: a size as it is, anything else rounded.
           return isSize(fn.args().get(0))

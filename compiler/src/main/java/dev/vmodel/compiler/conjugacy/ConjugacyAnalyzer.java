@@ -262,7 +262,7 @@ public final class ConjugacyAnalyzer {
       }
       if (d.nonConjugate()) {
         throw new Inexact("q(" + u.factor().name() + ") is a fixed-form update of a non-conjugate likelihood"
-            + " (exp of a linear predictor): a new row's predictive has no closed form");
+            + " (exp or ln logistic of a linear predictor): a new row's predictive has no closed form");
       }
       if (!d.sources().isEmpty()) {
         terms.add(new UpdatePlan.RowTerm(u.factor().name(), d.elementIndices(), d.natural()));
@@ -768,7 +768,7 @@ public final class ConjugacyAnalyzer {
       Atom.Fn exp = null;
       List<Atom> rest = new ArrayList<>();
       for (Atom a : m.atoms()) {
-        if (exp == null && a instanceof Atom.Fn f && f.f() == Atom.Func.EXP && f.args().get(0).isRandom()
+        if (exp == null && a instanceof Atom.Fn f && isRandomLink(f)
             && !java.util.Collections.disjoint(SymBuilder.latentsIn(f.args().get(0)), members)) {
           exp = f;
         } else {
@@ -781,11 +781,25 @@ public final class ConjugacyAnalyzer {
       }
       Poly arg = exp.args().get(0);
       Poly mean = expectAll(arg, Set.of(), source);
-      Poly expected = expectedExp(arg, source);
-      if (mean == null || expected == null) {
-        return null;
+      Poly grad;
+      if (exp.f() == Atom.Func.EXP) {
+        Poly expected = expectedExp(arg, source);
+        if (mean == null || expected == null) {
+          return null;
+        }
+        grad = Poly.ONE.minus(mean).times(arg).plus(arg.times(arg).scaled(0.5)).times(expected);
+      } else {
+        // F(m, v) = E[ln logistic(a)], m = E[a], v = E[a^2] - m^2: its gradient in (E[a], E[a^2]) is
+        // (F_m - 2 m F_v, F_v) with F_m = 1 - E[logistic(a)], F_v = -E[logistic(a)(1 - logistic(a))]/2,
+        // so ln logistic(a) is replaced by (1 - E[s] + m E[s(1-s)]) a - E[s(1-s)] a^2 / 2.
+        Poly[] mv = gaussianMeanVariance(arg, source);
+        if (mean == null || mv == null) {
+          return null;
+        }
+        Poly s = Poly.of(new Atom.Fn(Atom.Func.E_LOGISTIC, List.of(mv[0], mv[1])));
+        Poly s1s = Poly.of(new Atom.Fn(Atom.Func.E_LOGISTIC_VAR, List.of(mv[0], mv[1])));
+        grad = Poly.ONE.minus(s).plus(mean.times(s1s)).times(arg).minus(s1s.times(arg.times(arg)).scaled(0.5));
       }
-      Poly grad = Poly.ONE.minus(mean).times(arg).plus(arg.times(arg).scaled(0.5)).times(expected);
       Poly term = new Poly(List.of(new Monomial(m.coef(), List.of(), rest))).times(grad);
       for (int i = m.sums().size() - 1; i >= 0; i--) {
         term = term.sum(m.sums().get(i));
@@ -800,6 +814,52 @@ public final class ConjugacyAnalyzer {
    * lognormal mean, mean-field factors being independent); null, with a diagnostic, otherwise.
    */
   private Poly expectedExp(Poly arg, Node source) {
+    if (!linearInGaussians(arg, source, "exp", "exp(...) of a linear predictor such as dot(w, x[n]) + b")) {
+      return null;
+    }
+    Poly mean = expectAll(arg, Set.of(), source);
+    Poly second = expectAll(arg.times(arg), Set.of(), source);
+    if (mean == null || second == null) {
+      return null;
+    }
+    Poly h = mean.minus(mean.times(mean).scaled(0.5)).plus(second.scaled(0.5)).simplified();
+    // Its summation indices are its own: the terms it multiplies bind and substitute theirs.
+    h = new Poly(h.terms().stream().map(Monomial::freshened).toList());
+    return Poly.of(new Atom.Fn(Atom.Func.EXP, List.of(h)));
+  }
+
+  /** Whether {@code f} is EXP or LN_LOGISTIC of an argument that holds latents (a nonlinear link). */
+  private static boolean isRandomLink(Atom.Fn f) {
+    return (f.f() == Atom.Func.EXP || f.f() == Atom.Func.LN_LOGISTIC) && f.args().get(0).isRandom();
+  }
+
+  /**
+   * The mean and the variance of {@code arg} (linear in Normal and MultiNormal latents) under q, as
+   * polynomials in the moments, each with summation indices of its own; null, with a diagnostic,
+   * where the argument is not such a linear predictor.
+   */
+  private Poly[] gaussianMeanVariance(Poly arg, Node source) {
+    if (!linearInGaussians(arg, source, "logit", "logit: a linear predictor such as dot(w, x[n]) + b")) {
+      return null;
+    }
+    Poly mean = expectAll(arg, Set.of(), source);
+    Poly second = expectAll(arg.times(arg), Set.of(), source);
+    if (mean == null || second == null) {
+      return null;
+    }
+    Poly var = second.minus(mean.times(mean)).simplified();
+    return new Poly[] {
+        new Poly(mean.terms().stream().map(Monomial::freshened).toList()),
+        new Poly(var.terms().stream().map(Monomial::freshened).toList())};
+  }
+
+  /** E[ln logistic(a)] = E_LN_LOGISTIC(E[a], Var[a]) for a linear in Gaussian latents; null, with a diagnostic, otherwise. */
+  private Poly expectedLnLogistic(Poly arg, Node source) {
+    Poly[] mv = gaussianMeanVariance(arg, source);
+    return mv == null ? null : Poly.of(new Atom.Fn(Atom.Func.E_LN_LOGISTIC, List.of(mv[0], mv[1])));
+  }
+
+  private boolean linearInGaussians(Poly arg, Node source, String what, String fix) {
     for (Monomial m : arg.terms()) {
       List<Atom.Rv> rs = new ArrayList<>();
       boolean nested = false;
@@ -815,27 +875,26 @@ public final class ConjugacyAnalyzer {
           && families.get(factorOfVar.get(r.var())).spec().gaussian());
       if (!gaussian) {
         if (!reportedExp.add(source.name() + "|" + arg)) {
-          return null; // reported already, from another factor's derivation
+          return false; // reported already, from another factor's derivation
         }
         diagnostics.error(
             Code.NOT_CONJUGATE,
             source.dist().get().span(),
-            "the distribution of '" + source.name() + "' takes exp of " + Printer.plain(arg)
-                + ", whose expectation is in closed form only when its argument is linear in Normal or MultiNormal"
-                + " latents (not a product of latents, a mixture gate, or another family's latent)",
-            "write exp(...) of a linear predictor such as dot(w, x[n]) + b with w and b Gaussian");
-        return null;
+            what.equals("exp")
+                ? "the distribution of '" + source.name() + "' takes exp of " + Printer.plain(arg)
+                    + ", whose expectation is in closed form only when its argument is linear in Normal or MultiNormal"
+                    + " latents (not a product of latents, a mixture gate, or another family's latent)"
+                : "the distribution of '" + source.name() + "' has logit " + Printer.plain(arg)
+                    + "; the exact expected log-likelihood of logit: needs it linear in Normal or MultiNormal"
+                    + " latents (not a product of latents, a mixture gate, or another family's latent)",
+            what.equals("exp")
+                ? "write " + fix + " with w and b Gaussian"
+                : "write " + fix + " with w and b Gaussian, or Bernoulli(logistic(...)), whose bound also"
+                    + " takes mixture gates");
+        return false;
       }
     }
-    Poly mean = expectAll(arg, Set.of(), source);
-    Poly second = expectAll(arg.times(arg), Set.of(), source);
-    if (mean == null || second == null) {
-      return null;
-    }
-    Poly h = mean.minus(mean.times(mean).scaled(0.5)).plus(second.scaled(0.5)).simplified();
-    // Its summation indices are its own: the terms it multiplies bind and substitute theirs.
-    h = new Poly(h.terms().stream().map(Monomial::freshened).toList());
-    return Poly.of(new Atom.Fn(Atom.Func.EXP, List.of(h)));
+    return true;
   }
 
   /** Replaces every random atom not in {@code targets} by its expectation under its factor. */
@@ -845,11 +904,12 @@ public final class ConjugacyAnalyzer {
       Map<String, List<Atom.Rv>> groups = new LinkedHashMap<>();
       List<Atom> atoms = new ArrayList<>();
       for (Atom a : m.atoms()) {
-        if (a instanceof Atom.Fn f && f.f() == Atom.Func.EXP && f.args().get(0).isRandom()) {
+        if (a instanceof Atom.Fn f && isRandomLink(f)) {
           if (!java.util.Collections.disjoint(SymBuilder.latentsIn(f.args().get(0)), targets)) {
             throw new IllegalStateException("exp of a target's latent reached expectAll: linearise first");
           }
-          Poly e = expectedExp(f.args().get(0), source);
+          Poly e = f.f() == Atom.Func.EXP ? expectedExp(f.args().get(0), source)
+              : expectedLnLogistic(f.args().get(0), source);
           if (e == null) {
             return null;
           }

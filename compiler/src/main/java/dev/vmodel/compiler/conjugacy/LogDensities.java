@@ -146,6 +146,18 @@ final class LogDensities {
       }
       case "Bernoulli": {
         Ir pIr = a.get("p").value();
+        if (a.get("p").givenAs().equals("logit")) {
+          // ln p(y | a) = y a + ln logistic(-a): exact, no bound. For a linear in Gaussian latents
+          // the analyzer takes E[ln logistic(-a)] by quadrature and linearises it for the factors
+          // inside a (a fixed-form Gaussian update, as for Poisson(exp(a))).
+          Poly act = b.scalar(pIr);
+          if (x.latent()) {
+            throw new NotConjugateException(pIr, "gives the latent '" + node.name() + "' a Bernoulli(logit: ...)"
+                + " distribution; logit: is for observed labels (a latent bool takes Bernoulli(p) with p a"
+                + " Beta latent or a known probability)", Set.of(node.name()));
+          }
+          return x.scalar().times(act).plus(Poly.of(new Atom.Fn(Atom.Func.LN_LOGISTIC, List.of(act.scaled(-1)))));
+        }
         Poly p = b.scalar(pIr);
         Poly y = x.scalar();
         return y.times(b.ln(p, pIr)).plus(Poly.ONE.minus(y).times(b.ln1m(p, pIr)));

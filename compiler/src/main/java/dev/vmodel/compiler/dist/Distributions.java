@@ -30,7 +30,10 @@ public final class Distributions {
         slot("shape", Pattern.scalar(POSITIVE)), slot("scale", Pattern.scalar(POSITIVE)));
     add("Beta", Pattern.scalar(UNIT),
         slot("a", Pattern.scalar(POSITIVE)), slot("b", Pattern.scalar(POSITIVE)));
-    add("Bernoulli", Pattern.scalar(BOOL), slot("p", Pattern.scalar(UNIT)));
+    // Bernoulli(logit: a) = Bernoulli(logistic(a)), inferred with the exact expected log-likelihood
+    // (a fixed-form Gaussian factor for the latents in a) instead of the Jaakkola-Jordan bound.
+    add("Bernoulli", Pattern.scalar(BOOL), new ParamSlot(List.of("p", "logit"), Pattern.scalar(UNIT), "p",
+        Map.of("logit", Pattern.scalar(REAL))));
     add("Binomial", Pattern.scalar(COUNT),
         slot("trials", Pattern.scalar(COUNT)), slot("p", Pattern.scalar(UNIT)));
     add("Poisson", Pattern.scalar(COUNT), slot("rate", Pattern.scalar(POSITIVE)));

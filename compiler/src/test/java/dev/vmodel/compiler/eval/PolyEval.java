@@ -176,6 +176,14 @@ final class PolyEval {
       }
       case EXP:
         return Math.exp(x);
+      case LN_LOGISTIC:
+        return lnSigmoid(x);
+      case E_LN_LOGISTIC:
+        return gaussianMean(x, eval(f.args().get(1), env), PolyEval::lnSigmoid);
+      case E_LOGISTIC:
+        return gaussianMean(x, eval(f.args().get(1), env), t -> 1 / (1 + Math.exp(-t)));
+      case E_LOGISTIC_VAR:
+        return gaussianMean(x, eval(f.args().get(1), env), t -> 1 / ((1 + Math.exp(-t)) * (1 + Math.exp(t))));
       default:
         throw new IllegalStateException(f.f().toString());
     }
@@ -197,5 +205,28 @@ final class PolyEval {
       }
     }
     return 1;
+  }
+
+  private static double lnSigmoid(double t) {
+    return -Math.log1p(Math.exp(-Math.abs(t))) + Math.min(t, 0);
+  }
+
+  /**
+   * E[g(a)] for a ~ N(m, v), by Simpson's rule on [m - 12 sd, m + 12 sd] with 2000 intervals
+   * (written here, independent of the runtime's trapezoid rule).
+   */
+  private static double gaussianMean(double m, double v, java.util.function.DoubleUnaryOperator g) {
+    double sd = Math.sqrt(Math.max(0, v));
+    if (sd == 0) {
+      return g.applyAsDouble(m);
+    }
+    int n = 2000;
+    double lo = -12, h = 24.0 / n, sum = 0;
+    for (int k = 0; k <= n; k++) {
+      double z = lo + k * h;
+      double w = k == 0 || k == n ? 1 : (k % 2 == 1 ? 4 : 2);
+      sum += w * g.applyAsDouble(m + sd * z) * Math.exp(-0.5 * z * z);
+    }
+    return sum * h / 3 / Math.sqrt(2 * Math.PI);
   }
 }
