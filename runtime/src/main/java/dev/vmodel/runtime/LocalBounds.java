@@ -112,13 +112,11 @@ public final class LocalBounds {
     if (sd == 0) {
       return logistic(mean);
     }
-    double h = 0.05;
     double sum = 0;
-    for (int k = -200; k <= 200; k++) {
-      double z = k * h;
-      sum += logistic(mean + sd * z) * Math.exp(-0.5 * z * z);
+    for (int k = 0; k < NODES.length; k++) {
+      sum += logistic(mean + sd * NODES[k]) * WEIGHTS[k];
     }
-    return sum * h / Math.sqrt(2 * Math.PI);
+    return sum * 0.05 / SQRT_2PI;
   }
 
   /**
@@ -134,9 +132,8 @@ public final class LocalBounds {
       return lnLogistic(mean);
     }
     double sum = 0;
-    for (int k = -200; k <= 200; k++) {
-      double z = k * 0.05;
-      sum += lnLogistic(mean + sd * z) * Math.exp(-0.5 * z * z);
+    for (int k = 0; k < NODES.length; k++) {
+      sum += lnLogistic(mean + sd * NODES[k]) * WEIGHTS[k];
     }
     return sum * 0.05 / SQRT_2PI;
   }
@@ -152,15 +149,26 @@ public final class LocalBounds {
       return s * (1 - s);
     }
     double sum = 0;
-    for (int k = -200; k <= 200; k++) {
-      double z = k * 0.05;
-      double s = logistic(mean + sd * z);
-      sum += s * (1 - s) * Math.exp(-0.5 * z * z);
+    for (int k = 0; k < NODES.length; k++) {
+      double s = logistic(mean + sd * NODES[k]);
+      sum += s * (1 - s) * WEIGHTS[k];
     }
     return sum * 0.05 / SQRT_2PI;
   }
 
   private static final double SQRT_2PI = Math.sqrt(2 * Math.PI);
+
+  /** The trapezoid rule's nodes z_k = 0.05 k, k = -200..200, and weights exp(-z_k^2 / 2). */
+  private static final double[] NODES = new double[401];
+  private static final double[] WEIGHTS = new double[401];
+
+  static {
+    for (int k = -200; k <= 200; k++) {
+      double z = k * 0.05;
+      NODES[k + 200] = z;
+      WEIGHTS[k + 200] = Math.exp(-0.5 * z * z);
+    }
+  }
 
   private static double gaussianSd(double mean, double variance) {
     if (!Double.isFinite(mean) || !Double.isFinite(variance) || variance < -1e-9 * Math.max(1.0, mean * mean)) {
