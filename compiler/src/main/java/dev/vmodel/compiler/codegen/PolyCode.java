@@ -191,6 +191,11 @@ final class PolyCode {
         }
       }
       List<Atom> declared = new ArrayList<>();
+      // A local before the outermost loop gets a block of its own (the next term may declare one too).
+      boolean braced = hoist.containsKey(0);
+      if (braced) {
+        b.add("{\n").indent();
+      }
       for (int l = 0; l <= loopIdx.size(); l++) {
         for (Atom.Fn fn : hoist.getOrDefault(l, List.of())) {
           if (hoisted.containsKey(fn)) {
@@ -215,6 +220,9 @@ final class PolyCode {
       b.addStatement("$L $L= $L", target.apply(names), t.negative() ? "-" : "+", t.body());
       for (int l = 0; l < loopIdx.size(); l++) {
         b.endControlFlow();
+      }
+      if (braced) {
+        b.unindent().add("}\n");
       }
     }
     return b.build();

@@ -317,7 +317,7 @@ public final class RandomModels {
     line("data " + y + "[" + n + " in " + rows + "]: count ~ Poisson(" + rate.get() + ");");
   }
 
-  /** Logistic regression, with a Gamma precision on the weights (the bound's latent is named after y). */
+  /** Logistic regression, with a Gamma precision on the weights (the bound's latent, if any, is named after y). */
   private void logistic(String rows) {
     String p = fresh();
     String x = fresh();
@@ -329,8 +329,10 @@ public final class RandomModels {
     line("data " + x + "[" + n + " in " + rows + "]: vector[" + p + "];");
     line("latent " + alpha + ": positive ~ Gamma(" + pos() + ", " + pos() + ");");
     line("latent " + w + ": vector[" + p + "] ~ MultiNormal(zeros(" + p + "), " + alpha + " * identity(" + p + "));");
-    line("data " + y + "[" + n + " in " + rows + "]: bool ~ Bernoulli(logistic(dot(" + w + ", " + x + "[" + n + "])"
-        + (rnd.nextBoolean() ? "" : " + (" + re() + ")") + "));");
+    // The bound (logistic(...)) or the exact expected log-likelihood (logit: ...).
+    boolean exact = rnd.nextBoolean();
+    line("data " + y + "[" + n + " in " + rows + "]: bool ~ Bernoulli(" + (exact ? "logit: " : "logistic(") + "dot("
+        + w + ", " + x + "[" + n + "])" + (rnd.nextBoolean() ? "" : " + (" + re() + ")") + (exact ? ");" : "));"));
   }
 
   /** Softmax regression: an array of weight vectors used whole as a matrix. */
