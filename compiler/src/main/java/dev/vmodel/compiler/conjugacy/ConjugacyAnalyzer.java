@@ -388,8 +388,23 @@ public final class ConjugacyAnalyzer {
    * mixture over the gate's new-row posterior).
    */
   private boolean logisticLabels(Node n) {
-    return graph.boundOf(n.name()).isPresent() && n.dist().get().spec().name().equals("Bernoulli")
-        && !Ir.hasGate(((Ir.Call) n.dist().get().arg("p").value()).args().get(0));
+    if (!n.dist().get().spec().name().equals("Bernoulli")) {
+      return false;
+    }
+    Ir a = logisticArgument(n);
+    return a != null && (graph.boundOf(n.name()).isPresent() || SymBuilder.mentionsLatent(a)) && !Ir.hasGate(a);
+  }
+
+  /**
+   * The argument a of a Bernoulli's logistic: {@code logistic(a)} under Jaakkola and Jordan's bound,
+   * or {@code logit: a}; null for a probability given otherwise.
+   */
+  private Ir logisticArgument(Node n) {
+    ModelGraph.Arg p = n.dist().get().arg("p");
+    if (p.givenAs().equals("logit")) {
+      return p.value();
+    }
+    return graph.boundOf(n.name()).isPresent() ? ((Ir.Call) p.value()).args().get(0) : null;
   }
 
   /** Whether an expression reads the variable (as a value or as an index). */
@@ -426,7 +441,7 @@ public final class ConjugacyAnalyzer {
     if (logisticLabels(n)) {
       // E[a] and E[a^2] of the logistic's argument: P(y = 1) = E_q[logistic(a)], a one-dimensional
       // integral over the Gaussian q of a (mean-field factors inside a are independent).
-      Poly a = b.scalar(((Ir.Call) d.arg("p").value()).args().get(0));
+      Poly a = b.scalar(logisticArgument(n));
       return new UpdatePlan.Predictive(n.name(), element, expectAll(a, Set.of(), n),
           expectAll(a.times(a), Set.of(), n), UpdatePlan.Link.LOGISTIC);
     }

@@ -466,12 +466,14 @@ public final class PlanPrinter {
     }
     if (plan.labelPredictive().isPresent()) {
       String y = r.nodes().get(0) + "[" + row + "]";
+      boolean bound = plan.graph().boundOf(r.nodes().get(0)).isPresent();
       out.append(tex
           ? "$\\ln p(" + y + " \\mid X) = \\ln P$ or $\\ln(1 - P)$ for $" + y + " = 1$ or $0$, with $P ="
               + " \\mathbb{E}_q[\\sigma(a)]$ over the Gaussian $q$ of the logistic's argument $a$ (integrated"
-              + " numerically); the bound is not part of the predictive.\n"
+              + " numerically)" + (bound ? "; the bound is not part of the predictive" : "") + ".\n"
           : "  ln p(" + y + " | X) = ln P or ln(1 - P) for " + y + " = 1 or 0, with P = E_q[logistic(a)] over the"
-              + " Gaussian q of a (integrated numerically); the bound is not part of the predictive\n");
+              + " Gaussian q of a (integrated numerically)" + (bound ? "; the bound is not part of the predictive" : "")
+              + "\n");
       return;
     }
     if (!r.exact()) {

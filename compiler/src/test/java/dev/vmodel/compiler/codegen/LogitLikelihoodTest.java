@@ -189,4 +189,50 @@ class LogitLikelihoodTest {
       assertTrue(r.iterations() > 3, "a fit of several sweeps");
     }
   }
+
+  /**
+   * A missing label (-1) drops out: the fit equals the fit of the labelled rows alone (its term is
+   * multiplied by 0, which sums p(y | a) over y); and the predictive P(y = 1) of a row is
+   * E_q[logistic(w'x)], checked with the test's Simpson rule.
+   */
+  @Test
+  void missingLabelsDropOutAndThePredictiveIsTheLogisticsGaussianAverage() {
+    Object[] d = data(23, 150, new double[] {0.4, -1.2, 2.0});
+    double[][] x = (double[][]) d[0];
+    int[] y = (int[]) d[1];
+    int[] holed = y.clone();
+    java.util.List<Integer> keep = new java.util.ArrayList<>();
+    for (int n = 0; n < y.length; n++) {
+      if (n % 3 == 1) {
+        holed[n] = -1;
+      } else {
+        keep.add(n);
+      }
+    }
+    double[][] keptX = keep.stream().map(n -> x[n]).toArray(double[][]::new);
+    int[] keptY = keep.stream().mapToInt(n -> y[n]).toArray();
+    FitOptions o = FitOptions.defaults().withTolerance(0).withMaxIterations(400).withCheckMonotone(true);
+    FitResult withHoles = fit(SHARED, new Object[] {x, holed}, o, 2.0, 0.5);
+    FitResult kept = fit(SHARED, new Object[] {keptX, keptY}, o, 2.0, 0.5);
+    MultiNormalPosterior w = (MultiNormalPosterior) Harness.call(withHoles, "w");
+    MultiNormalPosterior w2 = (MultiNormalPosterior) Harness.call(kept, "w");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(w2.mean(i), w.mean(i), 1e-10 * Math.max(1, Math.abs(w2.mean(i))), "E[w[" + i + "]]");
+    }
+    assertEquals(kept.elbo(), withHoles.elbo(), 1e-10 * Math.abs(kept.elbo()), "ELBO");
+    double[] cov = w.covariance();
+    for (int n = 0; n < 12; n++) {
+      double m = 0;
+      double v = 0;
+      for (int i = 0; i < 3; i++) {
+        m += w.mean(i) * x[n][i];
+        for (int j = 0; j < 3; j++) {
+          v += x[n][i] * cov[i * 3 + j] * x[n][j];
+        }
+      }
+      double p = (double) Harness.call(withHoles, "predictY", n);
+      assertEquals(gauss(m, v, LogitLikelihoodTest::sigmoid), p, 1e-10, "P(y[" + n + "] = 1)");
+      assertEquals(p * (1 - p), (double) Harness.call(withHoles, "predictVarianceY", n), 1e-15, "Var(y[" + n + "])");
+    }
+  }
 }
