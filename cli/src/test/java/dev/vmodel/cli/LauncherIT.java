@@ -255,7 +255,7 @@ class LauncherIT {
     assertContains(run.stderr(),
         file + ":4:33: error[E100]: q(w): the mean of Normal in 'y', 'exp(w)', is exp(...) of a latent, which has no"
             + " closed-form expectation in any conjugate family; a latent may enter through a nonlinear link only as"
-            + " Bernoulli(logistic(a)), Categorical(softmax(v)) or Poisson(exp(a)) of observed data, with a and v"
+            + " Bernoulli(logistic(a)), Bernoulli(logit: a), Categorical(softmax(v)) or Poisson(exp(a)) of observed data, with a and v"
             + " linear in Normal or MultiNormal latents; w's sufficient statistics are (w, w^2)\n"
             + "   4 |   data y[n in N]: real ~ Normal(exp(w), 1);\n"
             + "     |                                 ^^^^^^\n"

@@ -899,13 +899,11 @@ public final class ConjugacyAnalyzer {
                 ? "the distribution of '" + source.name() + "' takes exp of " + Printer.plain(arg)
                     + ", whose expectation is in closed form only when its argument is linear in Normal or MultiNormal"
                     + " latents (not a product of latents, a mixture gate, or another family's latent)"
-                : "the distribution of '" + source.name() + "' has logit " + Printer.plain(arg)
+                // The atom holds ln logistic(-a): the user wrote a.
+                : "the distribution of '" + source.name() + "' has logit " + Printer.plain(arg.scaled(-1))
                     + "; the exact expected log-likelihood of logit: needs it linear in Normal or MultiNormal"
-                    + " latents (not a product of latents, a mixture gate, or another family's latent)",
-            what.equals("exp")
-                ? "write " + fix + " with w and b Gaussian"
-                : "write " + fix + " with w and b Gaussian, or Bernoulli(logistic(...)), whose bound also"
-                    + " takes mixture gates");
+                    + " latents (not a product of latents, or another family's latent)",
+            "write " + fix + " with w and b Gaussian (a precision belongs in their prior, not in the predictor)");
         return false;
       }
     }

@@ -28,7 +28,8 @@ import java.util.function.Function;
 final class SymBuilder {
   /** Where a latent may enter through a nonlinear link: the clause every such E100 ends with. */
   static final String SUPPORTED_LINKS = "a latent may enter through a nonlinear link only as"
-      + " Bernoulli(logistic(a)), Categorical(softmax(v)) or Poisson(exp(a)) of observed data, with a and v linear"
+      + " Bernoulli(logistic(a)), Bernoulli(logit: a), Categorical(softmax(v)) or Poisson(exp(a)) of observed data,"
+      + " with a and v linear"
       + " in Normal or MultiNormal latents";
 
   /** Plate index names of the node being expanded, bound to index variables. */
