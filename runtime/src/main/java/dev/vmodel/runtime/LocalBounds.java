@@ -104,11 +104,7 @@ public final class LocalBounds {
    *     beyond rounding
    */
   public static double expectedLogistic(double mean, double variance) {
-    if (!Double.isFinite(mean) || !Double.isFinite(variance) || variance < -1e-9 * Math.max(1.0, mean * mean)) {
-      throw new ArithmeticException("the predictive of logistic(a) needs a finite mean and variance of a, got "
-          + mean + " and " + variance);
-    }
-    double sd = Math.sqrt(Math.max(0.0, variance));
+    double sd = gaussianSd(mean, variance, "the predictive of logistic(a)");
     if (sd == 0) {
       return logistic(mean);
     }
@@ -127,7 +123,7 @@ public final class LocalBounds {
    * @throws ArithmeticException if the mean or the variance is not finite, or the variance negative
    */
   public static double expectedLnLogistic(double mean, double variance) {
-    double sd = gaussianSd(mean, variance);
+    double sd = gaussianSd(mean, variance, "E[ln logistic(a)]");
     if (sd == 0) {
       return lnLogistic(mean);
     }
@@ -143,7 +139,7 @@ public final class LocalBounds {
    * {@link #expectedLnLogistic} in the variance (Stein's lemma), by the same rule.
    */
   public static double expectedLogisticVariance(double mean, double variance) {
-    double sd = gaussianSd(mean, variance);
+    double sd = gaussianSd(mean, variance, "E[logistic(a) (1 - logistic(a))]");
     if (sd == 0) {
       double s = logistic(mean);
       return s * (1 - s);
@@ -170,9 +166,15 @@ public final class LocalBounds {
     }
   }
 
-  private static double gaussianSd(double mean, double variance) {
+  /**
+   * The standard deviation of a ~ N(mean, variance), a variance below 0 by rounding read as 0.
+   *
+   * @throws ArithmeticException naming {@code what} if the mean or the variance is not finite, or
+   *     the variance negative beyond rounding
+   */
+  private static double gaussianSd(double mean, double variance, String what) {
     if (!Double.isFinite(mean) || !Double.isFinite(variance) || variance < -1e-9 * Math.max(1.0, mean * mean)) {
-      throw new ArithmeticException("E[ln logistic(a)] needs a finite mean and variance of a, got "
+      throw new ArithmeticException(what + " needs a finite mean and variance of a, got "
           + mean + " and " + variance);
     }
     return Math.sqrt(Math.max(0.0, variance));

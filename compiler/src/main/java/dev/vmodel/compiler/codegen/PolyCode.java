@@ -158,13 +158,7 @@ final class PolyCode {
       }
       List<String> loopNames = new ArrayList<>();
       for (Idx i : loopIdx) {
-        String wanted = open.getOrDefault(i, layout.variable(i.name()));
-        String n = wanted;
-        int k = 2;
-        while (used.contains(n) || layout.isField(n)) {
-          n = wanted + k++;
-        }
-        used.add(n);
+        String n = freshLocal(open.getOrDefault(i, layout.variable(i.name())), used);
         names.put(i, n);
         loopNames.add(n);
       }
@@ -201,11 +195,7 @@ final class PolyCode {
           if (hoisted.containsKey(fn)) {
             continue;
           }
-          String local = "f";
-          for (int k = 2; used.contains(local) || layout.isField(local); k++) {
-            local = "f" + k;
-          }
-          used.add(local);
+          String local = freshLocal("f", used);
           b.addStatement("double $L = $L", local, atom(fn, names));
           hoisted.put(fn, local);
           declared.add(fn);
@@ -226,6 +216,16 @@ final class PolyCode {
       }
     }
     return b.build();
+  }
+
+  /** {@code wanted}, or wanted2, wanted3, ...: the first name neither in {@code used} nor a field; added to used. */
+  private String freshLocal(String wanted, Set<String> used) {
+    String n = wanted;
+    for (int k = 2; used.contains(n) || layout.isField(n); k++) {
+      n = wanted + k;
+    }
+    used.add(n);
+    return n;
   }
 
   /** A term with the indices its deltas solve substituted away, and those solutions. */

@@ -829,14 +829,12 @@ public final class ConjugacyAnalyzer {
    * lognormal mean, mean-field factors being independent); null, with a diagnostic, otherwise.
    */
   private Poly expectedExp(Poly arg, Node source) {
-    if (!linearInGaussians(arg, source, "exp", "exp(...) of a linear predictor such as dot(w, x[n]) + b")) {
+    Poly[] ms = firstTwoMoments(arg, source, "exp", "exp(...) of a linear predictor such as dot(w, x[n]) + b");
+    if (ms == null) {
       return null;
     }
-    Poly mean = expectAll(arg, Set.of(), source);
-    Poly second = expectAll(arg.times(arg), Set.of(), source);
-    if (mean == null || second == null) {
-      return null;
-    }
+    Poly mean = ms[0];
+    Poly second = ms[1];
     Poly h = mean.minus(mean.times(mean).scaled(0.5)).plus(second.scaled(0.5)).simplified();
     // Its summation indices are its own: the terms it multiplies bind and substitute theirs.
     h = new Poly(h.terms().stream().map(Monomial::freshened).toList());
@@ -854,18 +852,28 @@ public final class ConjugacyAnalyzer {
    * where the argument is not such a linear predictor.
    */
   private Poly[] gaussianMeanVariance(Poly arg, Node source) {
-    if (!linearInGaussians(arg, source, "logit", "logit: a linear predictor such as dot(w, x[n]) + b")) {
+    Poly[] ms = firstTwoMoments(arg, source, "logit", "logit: a linear predictor such as dot(w, x[n]) + b");
+    if (ms == null) {
+      return null;
+    }
+    Poly mean = ms[0];
+    Poly var = ms[1].minus(mean.times(mean)).simplified();
+    return new Poly[] {
+        new Poly(mean.terms().stream().map(Monomial::freshened).toList()),
+        new Poly(var.terms().stream().map(Monomial::freshened).toList())};
+  }
+
+  /**
+   * E[a] and E[a^2] under q for {@code arg} linear in Normal and MultiNormal latents (mean-field
+   * factors being independent); null, with a diagnostic about {@code what} (exp or logit), otherwise.
+   */
+  private Poly[] firstTwoMoments(Poly arg, Node source, String what, String fix) {
+    if (!linearInGaussians(arg, source, what, fix)) {
       return null;
     }
     Poly mean = expectAll(arg, Set.of(), source);
     Poly second = expectAll(arg.times(arg), Set.of(), source);
-    if (mean == null || second == null) {
-      return null;
-    }
-    Poly var = second.minus(mean.times(mean)).simplified();
-    return new Poly[] {
-        new Poly(mean.terms().stream().map(Monomial::freshened).toList()),
-        new Poly(var.terms().stream().map(Monomial::freshened).toList())};
+    return mean == null || second == null ? null : new Poly[] {mean, second};
   }
 
   /** E[ln logistic(a)] = E_LN_LOGISTIC(E[a], Var[a]) for a linear in Gaussian latents; null, with a diagnostic, otherwise. */

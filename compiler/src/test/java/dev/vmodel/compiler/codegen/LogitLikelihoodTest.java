@@ -26,24 +26,6 @@ class LogitLikelihoodTest {
   private static final Class<?> SHARED = Examples.testModelClass("logit-shared.vmodel");
   private static final Class<?> ARD = Examples.testModelClass("logit-ard.vmodel");
 
-  private static Object[] data(long seed, int n, double[] w) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    double[][] x = new double[n][w.length];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      x[i][0] = 1;
-      double a = w[0];
-      for (int j = 1; j < w.length; j++) {
-        double u = rng.nextDouble();
-        double v = rng.nextDouble();
-        x[i][j] = Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
-        a += w[j] * x[i][j];
-      }
-      y[i] = rng.nextDouble() < 1 / (1 + Math.exp(-a)) ? 1 : 0;
-    }
-    return new Object[] {x, y};
-  }
-
   private static FitResult fit(Class<?> model, Object[] d, FitOptions options, double a0, double b0) {
     Harness h = Harness.of(model).set("a0", a0).set("b0", b0);
     return h.fit(h.data(Map.of("X", d[0], "y", d[1])), options);
@@ -69,7 +51,7 @@ class LogitLikelihoodTest {
 
   @Test
   void sharedPrecisionReachesTheGaussianOptimum() {
-    Object[] d = data(5, 200, new double[] {-0.4, 1.5, -2.0, 0.0});
+    Object[] d = NonConjugateLikelihoodTest.logisticData(5, 200, new double[] {-0.4, 1.5, -2.0, 0.0});
     double[][] x = (double[][]) d[0];
     int[] y = (int[]) d[1];
     FitResult r = fit(SHARED, d, FitOptions.defaults().withTolerance(0).withMaxIterations(3000)
@@ -123,7 +105,7 @@ class LogitLikelihoodTest {
   @Test
   void elboNeverDecreasesOnTwentySeeds() {
     for (long seed = 1; seed <= 20; seed++) {
-      Object[] d = data(300 + seed, 50 + (int) seed * 9, new double[] {0.3, -1.0, 2.5, 0.0});
+      Object[] d = NonConjugateLikelihoodTest.logisticData(300 + seed, 50 + (int) seed * 9, new double[] {0.3, -1.0, 2.5, 0.0});
       for (Class<?> model : new Class<?>[] {SHARED, ARD}) {
         FitResult r = fit(model, d, FitOptions.defaults().withTolerance(1e-10).withMaxIterations(150)
             .withCheckMonotone(true).withSeed(seed), 1e-2, 1e-4);
@@ -145,7 +127,7 @@ class LogitLikelihoodTest {
   @Test
   void posteriorMeansAgreeWithGibbsSampling() {
     double[] truth = {0.5, 4.0, -3.0, 2.0};
-    Object[] d = data(17, 150, truth);
+    Object[] d = NonConjugateLikelihoodTest.logisticData(17, 150, truth);
     double[][] x = (double[][]) d[0];
     int[] y = (int[]) d[1];
     FitOptions exact = FitOptions.defaults().withTolerance(0).withMaxIterations(5000).withCheckMonotone(false);
@@ -197,7 +179,7 @@ class LogitLikelihoodTest {
    */
   @Test
   void missingLabelsDropOutAndThePredictiveIsTheLogisticsGaussianAverage() {
-    Object[] d = data(23, 150, new double[] {0.4, -1.2, 2.0});
+    Object[] d = NonConjugateLikelihoodTest.logisticData(23, 150, new double[] {0.4, -1.2, 2.0});
     double[][] x = (double[][]) d[0];
     int[] y = (int[]) d[1];
     int[] holed = y.clone();

@@ -29,8 +29,8 @@ class NonConjugateLikelihoodTest {
   private static final Class<?> SHARED = Examples.testModelClass("logistic-shared.vmodel");
   private static final Class<?> ARD = Examples.testModelClass("logistic-ard.vmodel");
 
-  /** Rows with an intercept and P - 1 standard normal covariates, labels from w. */
-  private static Object[] logisticData(long seed, int n, double[] w) {
+  /** Rows with an intercept and P - 1 standard normal covariates, labels from w (also {@link LogitLikelihoodTest}'s). */
+  static Object[] logisticData(long seed, int n, double[] w) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[][] x = new double[n][w.length];
     int[] y = new int[n];
