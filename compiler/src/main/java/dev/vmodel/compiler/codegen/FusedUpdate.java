@@ -112,6 +112,11 @@ final class FusedUpdate {
     return rowLnNorm;
   }
 
+  /** The fields of the row statistics (sums over the rows, reduced), in order. */
+  List<String> statFields() {
+    return List.copyOf(stats.values());
+  }
+
   /** The statistic variables of the row statistics (their patterns' {@code statVar}), in order. */
   List<String> statVars() {
     return stats.keySet().stream().map(p -> p.statVar).toList();

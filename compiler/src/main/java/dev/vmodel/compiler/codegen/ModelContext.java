@@ -71,6 +71,8 @@ final class ModelContext {
   final OptimizedPlan optimized;
   /** The fields of the sums over plates of data alone, computed once per fit. */
   final DataSumFields dataSums;
+  /** The sums of data and local factors' moments and their refresh ({@link LocalSumFields}). */
+  final LocalSumFields localSums;
   /** The ELBO's log-joint terms with their data-only sums read from precomputed arrays. */
   final List<Poly> elboTerms;
   /**
@@ -140,6 +142,7 @@ final class ModelContext {
       }
     }
     this.dataSums = new DataSumFields(layout, polys, optimized.sums());
+    this.localSums = new LocalSumFields(layout, polys, families, optimized.localSums());
     this.initOrder = initOrder();
     for (FactorUpdate u : plan.updates()) {
       List<NaturalParam> params = naturalParams(u);

@@ -53,6 +53,8 @@ public final class ModelWriter extends WriterPart {
   private final PersistWriter persist;
   /** The fit from a previous posterior, or null for a model without a global factor. */
   private final PriorWriter prior;
+  /** The split into a local pass and global updates; {@link SplitWriter#unsupported} says whether it exists. */
+  private final SplitWriter split;
 
   private ModelWriter(ModelContext ctx) {
     super(ctx);
@@ -65,6 +67,7 @@ public final class ModelWriter extends WriterPart {
     this.sweeps = new SweepWriter(ctx, updates, prior, phase);
     this.predict = new PredictWriter(ctx);
     this.persist = new PersistWriter(ctx);
+    this.split = new SplitWriter(ctx, prior);
   }
 
   /**
@@ -110,6 +113,11 @@ public final class ModelWriter extends WriterPart {
         .addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", "vmodel")
             .addMember("comments", "$S", "from " + fileName() + ", model " + plan.graph().name()).build())
         .addJavadoc(classDoc());
+    boolean splits = split.unsupported().isEmpty();
+    if (splits) {
+      t.addSuperinterface(SplitWriter.SPLIT_MODEL);
+      t.addField(split.serialVersionUid());
+    }
     t.addFields(persist.constants());
     // Configuration: sizes and hyperparameters set through the builder (null: use the default).
     for (CheckedModel.SizeSym s : plan.graph().sizes()) {
@@ -143,6 +151,9 @@ public final class ModelWriter extends WriterPart {
     api.fitMethods().forEach(t::addMethod);
     api.startMethods().forEach(t::addMethod);
     persist.loadMethods().forEach(t::addMethod);
+    if (splits) {
+      split.modelMethods().forEach(t::addMethod);
+    }
     t.addType(api.builder());
     t.addType(data.dataClass());
     t.addType(state);
@@ -310,8 +321,15 @@ public final class ModelWriter extends WriterPart {
           .addJavadoc("A sum over $L of data alone, computed once per fit in {@link #prepare()}.\n", sum.row().name())
           .build());
     }
+    ctx.localSums.fields().forEach(t::addField);
+    if (ctx.localSums.method() != null) {
+      methods.add(ctx.localSums.refresh());
+    }
     predict.stateFields().forEach(t::addField);
     methods.addAll(predict.stateMethods());
+    if (split.unsupported().isEmpty()) {
+      methods.addAll(split.stateMethods());
+    }
     t.addMethod(data.stateConstructor());
     t.addMethod(persist.loadedStateConstructor());
     t.addMethod(sweeps.prepare());
@@ -366,6 +384,7 @@ public final class ModelWriter extends WriterPart {
     if (fused != null) {
       m.addCode(fused.allocate());
     }
+    ctx.localSums.allocate(m);
     for (Map.Entry<ExpProduct.Table, String> e : ctx.expTables.entrySet()) {
       m.addStatement("$L = new double[$L * $L]", e.getValue(), layout.product(e.getKey().outerDims()),
           layout.dim(e.getKey().c().range()));

@@ -69,7 +69,9 @@ final class Names {
       "Roots", "SweepListener", "Interval", "Checks", "LocalBounds", "LogisticBound", "SoftmaxBound", "MarkovChain",
       // saving and loading (PersistWriter): PosteriorFile.read(...), PosteriorFile.write(...)
       "PosteriorFile", "Contents", "PosteriorFileException", "IncompatiblePosteriorException", "IOException",
-      "Reader", "Writer", "Path");
+      "Reader", "Writer", "Path",
+      // the split fit (SplitWriter)
+      "List", "SplitModel", "SplitPart", "Column", "StringWriter", "StringReader", "UncheckedIOException");
 
   /** The methods every class has (a public method of these names would override or clash). */
   static final Set<String> OBJECT_METHODS = Set.of("getClass", "hashCode", "equals", "clone", "toString", "notify",

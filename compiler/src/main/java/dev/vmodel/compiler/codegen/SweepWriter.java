@@ -328,6 +328,10 @@ final class SweepWriter extends WriterPart {
         m.addStatement("$L += $L", h, layout.chains.get(fs.update().factor().name()).entropy());
         continue;
       }
+      if (ctx.localSums.summed(fs.update().factor().name())) {
+        m.addStatement("$L += $L", h, ctx.localSums.entropy(fs.update().factor().name()));
+        continue;
+      }
       if (fs.elementDims().isEmpty()) {
         m.addStatement("$L += $L", h, families.entropy(fs, "0"));
         continue;
@@ -392,6 +396,10 @@ final class SweepWriter extends WriterPart {
     } else if (fused != null && fused.hasStatistics()) {
       m.addComment("the row statistics of the first sweep's updates");
       m.addStatement("statistics()");
+    }
+    if (ctx.localSums.method() != null) {
+      m.addComment("the sums of the local factors' moments the first sweep's updates read");
+      m.addStatement("$N()", ctx.localSums.method());
     }
     return m.build();
   }

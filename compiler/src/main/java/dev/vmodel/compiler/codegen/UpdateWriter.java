@@ -51,6 +51,11 @@ final class UpdateWriter extends WriterPart {
       return List.of(m.build());
     }
     List<MethodSpec> out = chunkedUpdate(u, m, updateName(u), ctx.chunkName(u), t -> true);
+    if (ctx.localSums.summed(u.factor().name())) {
+      List<MethodSpec> refreshed = new ArrayList<>(out);
+      refreshed.set(0, out.get(0).toBuilder().addStatement("$N()", ctx.localSums.method()).build());
+      return refreshed;
+    }
     if (layout.chains.containsKey(u.factor().name())) {
       MethodSpec main = out.get(0).toBuilder().addCode(new ChainWriter(ctx).pass(u.factor().name())).build();
       List<MethodSpec> withPass = new ArrayList<>(out);

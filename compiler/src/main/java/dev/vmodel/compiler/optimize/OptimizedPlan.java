@@ -5,6 +5,7 @@ import dev.vmodel.compiler.algebra.Idx;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.algebra.Printer;
+import dev.vmodel.compiler.plan.LocalPhase;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
 import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
@@ -29,6 +30,7 @@ public final class OptimizedPlan {
   private final Set<FactorUpdate> chunked = new LinkedHashSet<>();
   private final RowFusion fusion;
   private final DataSums dataSums;
+  private final LocalSums localSums;
   private final Map<FactorUpdate, List<NaturalParam>> naturals = new LinkedHashMap<>();
   private final Map<FactorUpdate, List<NaturalParam>> likelihoods = new LinkedHashMap<>();
   private final List<Poly> elboTerms = new ArrayList<>();
@@ -44,18 +46,19 @@ public final class OptimizedPlan {
     }
     this.fusion = RowFusion.analyze(plan, chunked::contains);
     this.dataSums = new DataSums(plan);
+    this.localSums = new LocalSums(plan, summedLocals(plan));
     for (FactorUpdate u : plan.updates()) {
       List<NaturalParam> params = fusion != null && fusion.rewritten.containsKey(u.factor().name())
           ? fusion.rewritten.get(u.factor().name()) : u.natural();
-      naturals.put(u, readSums(u, params));
+      naturals.put(u, readSums(u, params, !u.local()));
       if (!u.local()) {
         List<NaturalParam> batch = fusion != null && fusion.rewrittenLikelihood.containsKey(u.factor().name())
             ? fusion.rewrittenLikelihood.get(u.factor().name()) : u.likelihood();
-        likelihoods.put(u, readSums(u, batch));
+        likelihoods.put(u, readSums(u, batch, true));
       }
     }
     for (UpdatePlan.LogJointTerm term : plan.elbo().terms()) {
-      elboTerms.add(dataSums.rewrite(term.value(), List.of()));
+      elboTerms.add(localSums.rewrite(dataSums.rewrite(term.value(), List.of()), List.of()));
     }
     this.expProduct = fusion == null ? null : ExpProduct.analyze(plan, fusion, naturals.get(fusion.local));
   }
@@ -110,14 +113,38 @@ public final class OptimizedPlan {
     return p;
   }
 
-  private List<NaturalParam> readSums(FactorUpdate u, List<NaturalParam> params) {
+  private List<NaturalParam> readSums(FactorUpdate u, List<NaturalParam> params, boolean withLocalSums) {
     List<NaturalParam> out = new ArrayList<>();
     for (NaturalParam p : params) {
       List<Idx> open = new ArrayList<>(u.elementIndices());
       open.addAll(p.components());
-      out.add(new NaturalParam(p.stat(), p.components(), dataSums.rewrite(p.value(), open)));
+      Poly value = dataSums.rewrite(p.value(), open);
+      out.add(new NaturalParam(p.stat(), p.components(), withLocalSums ? localSums.rewrite(value, open) : value));
     }
     return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * The local factors whose moments the global updates and the ELBO read through {@link
+   * LocalSums}: those updated element by element in parallel chunks, not fused, not Markov
+   * chains, in a model without a local phase (whose group factors change within the phase).
+   */
+  private Set<String> summedLocals(UpdatePlan plan) {
+    Set<String> out = new LinkedHashSet<>();
+    if (LocalPhase.of(plan).isPresent()) {
+      return out;
+    }
+    for (FactorUpdate u : plan.updates()) {
+      if (u.local() && chunked.contains(u) && !u.chain() && (fusion == null || fusion.local != u)) {
+        out.add(u.factor().name());
+      }
+    }
+    return out;
+  }
+
+  /** The sums of data and local factors' moments, refreshed after the local updates ({@link LocalSums}). */
+  public LocalSums localSums() {
+    return localSums;
   }
 
   /** The ELBO's log-joint terms, in the plan's order, with data sums read where found. */
@@ -156,6 +183,18 @@ public final class OptimizedPlan {
       }
       b.append("  ").append(s.var()).append(" (").append(s.word()).append(") = sum_").append(s.row().name())
           .append(' ').append(RowFusion.display(s.atoms(), names)).append('\n');
+    }
+    if (!localSums.sums().isEmpty()) {
+      b.append("local sums:\n");
+      for (LocalSums.Sum s : localSums.sums()) {
+        Map<Idx, String> names = new LinkedHashMap<>();
+        names.put(s.row(), s.row().name());
+        for (int i = 0; i < s.free().size(); i++) {
+          names.put(s.free().get(i), "i" + i);
+        }
+        b.append("  ").append(s.var()).append(" (").append(s.word()).append(") = sum_").append(s.row().name())
+            .append(' ').append(RowFusion.display(s.atoms(), names)).append('\n');
+      }
     }
     if (fusion == null) {
       b.append("fusion: none\n");

@@ -393,6 +393,8 @@ public final class RowFusion {
         w = (d.a() instanceof Ix.D x ? x.var() : d.b() instanceof Ix.D y ? y.var() : "index") + "Is";
       } else if (a instanceof Atom.Fn fn) {
         w = fn.f().name().toLowerCase(java.util.Locale.ROOT);
+      } else if (a instanceof Atom.Moment mo) {
+        w = mo.factor() + cap(mo.stat());
       } else {
         w = "term";
       }

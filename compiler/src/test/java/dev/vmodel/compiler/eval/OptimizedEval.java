@@ -6,6 +6,7 @@ import dev.vmodel.compiler.algebra.Ix;
 import dev.vmodel.compiler.algebra.Monomial;
 import dev.vmodel.compiler.algebra.Poly;
 import dev.vmodel.compiler.optimize.DataSums;
+import dev.vmodel.compiler.optimize.LocalSums;
 import dev.vmodel.compiler.optimize.OptimizedPlan;
 import dev.vmodel.compiler.optimize.RowFusion;
 import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
@@ -30,7 +31,10 @@ import java.util.Map;
  *   <li>a row statistic {@code stat:k} ({@link RowFusion.Pattern#statVar}) at free indices
  *       {@code i} and component {@code c} is {@code sum_n prod(pattern atoms)(n, i) q(z[n]=c)}, the
  *       moment {@code onehot} of the fused local factor read from the interpreter's current state
- *       (so it is computed afresh by every evaluator {@link #polyEval()} returns).
+ *       (so it is computed afresh by every evaluator {@link #polyEval()} returns);
+ *   <li>a local sum {@code lsum:k} ({@link LocalSums.Sum}) at free indices {@code i} is
+ *       {@code sum_row prod(atoms)}, its local factors' moments read from the interpreter's current
+ *       state (afresh by every evaluator, like the row statistics).
  * </ul>
  *
  * <p>A missing observation's row counts for nothing, as in the raw plan: the definitions are
@@ -44,6 +48,7 @@ final class OptimizedEval {
   final OptimizedPlan opt;
   private final Map<String, DataSums.Sum> sums = new LinkedHashMap<>();
   private final Map<String, RowFusion.Pattern> stats = new LinkedHashMap<>();
+  private final Map<String, LocalSums.Sum> localSums = new LinkedHashMap<>();
   /** Data sums' values, by var and element: computed once per fit. */
   private final Map<String, Map<List<Integer>, Double>> sumValues = new HashMap<>();
   /** Factors applied to derived arrays' values (negative controls); empty for the true reading. */
@@ -67,12 +72,16 @@ final class OptimizedEval {
         stats.put(p.statVar, p);
       }
     }
+    for (LocalSums.Sum s : opt.localSums().sums()) {
+      localSums.put(s.var(), s);
+    }
   }
 
   /** The derived arrays' names: data sums, then row statistics. */
   List<String> derivedVars() {
     List<String> out = new ArrayList<>(sums.keySet());
     out.addAll(stats.keySet());
+    out.addAll(localSums.keySet());
     return out;
   }
 
@@ -82,7 +91,7 @@ final class OptimizedEval {
     return new PolyEval(in.data, in.state, new PolyEval.Derived() {
       @Override
       public boolean defines(String var) {
-        return sums.containsKey(var) || stats.containsKey(var);
+        return sums.containsKey(var) || stats.containsKey(var) || localSums.containsKey(var);
       }
 
       @Override
@@ -90,6 +99,10 @@ final class OptimizedEval {
         double v;
         if (sums.containsKey(var)) {
           v = cached(sumValues, var, element, component, () -> sum(sums.get(var), element, component, pe));
+        } else if (localSums.containsKey(var)) {
+          LocalSums.Sum ls = localSums.get(var);
+          v = cached(statValues, var, element, component, () -> sum(new DataSums.Sum(ls.key(), ls.var(), ls.atoms(),
+              ls.row(), ls.free(), ls.word()), element, component, pe));
         } else {
           v = cached(statValues, var, element, component, () -> stat(stats.get(var), element, component, pe));
         }

@@ -1,0 +1,380 @@
+package dev.vmodel.compiler.codegen;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.vmodel.compiler.algebra.Atom;
+import dev.vmodel.compiler.algebra.Idx;
+import dev.vmodel.compiler.algebra.Monomial;
+import dev.vmodel.compiler.algebra.Poly;
+import dev.vmodel.compiler.check.Dim;
+import dev.vmodel.compiler.check.Type;
+import dev.vmodel.compiler.optimize.DataSums;
+import dev.vmodel.compiler.plan.UpdatePlan;
+import dev.vmodel.compiler.plan.UpdatePlan.FactorUpdate;
+import dev.vmodel.compiler.plan.UpdatePlan.NaturalParam;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * The split of a sweep into a local pass over blocks of rows and global updates from summed row
+ * statistics ({@code dev.vmodel.runtime.split}): what lets a backend run the model on rows that
+ * live elsewhere (a Spark cluster, a stream). A plan splits when its global updates and its ELBO
+ * after a sweep read the rows only through sums the pass adds up: the fused row statistics of a
+ * local categorical factor ({@link FusedUpdate}), its log-normalisers, and the data sums ({@link
+ * DataSumFields}); the model class then implements {@code SplitModel}. {@link #unsupported} says
+ * why a plan does not split.
+ */
+final class SplitWriter extends WriterPart {
+  static final ClassName SPLIT_MODEL = ClassName.get(RT + ".split", "SplitModel");
+  static final ClassName SPLIT_PART = ClassName.get(RT + ".split", "SplitPart");
+  static final ClassName COLUMN = SPLIT_MODEL.nestedClass("Column");
+  private static final ClassName POSTERIOR_FILE = ClassName.get(RT + ".fit", "PosteriorFile");
+
+  private final PriorWriter prior;
+  private final boolean hasLocalPhase;
+  /** The size of the row plate (N), or null for a model without one. */
+  private final String rowSize;
+  private final Optional<String> unsupported;
+
+  SplitWriter(ModelContext ctx, PriorWriter prior) {
+    super(ctx);
+    this.prior = prior;
+    this.hasLocalPhase = ctx.localPhase != null;
+    this.rowSize = plan.newRow() == null ? null : plan.newRow().plate();
+    this.unsupported = decide();
+  }
+
+  /** Why this plan does not split into a local pass and global updates, or empty if it does. */
+  Optional<String> unsupported() {
+    return unsupported;
+  }
+
+  private Optional<String> decide() {
+    if (rowSize == null) {
+      return Optional.of("it has no plate of rows that new data extend");
+    }
+    if (hasLocalPhase) {
+      return Optional.of("its per-group local factors span several rows (a part would need whole groups)");
+    }
+    if (!layout.chains.isEmpty()) {
+      return Optional.of("a Markov chain's forward-backward runs along the rows");
+    }
+    Dim rows = new Dim.Named(rowSize);
+    for (FactorUpdate u : plan.updates()) {
+      if (u.nonConjugate()) {
+        return Optional.of("the fixed-form update of q(" + u.factor().name() + ") line-searches the whole ELBO");
+      }
+      if (u.local()) {
+        if (ctx.localSums.summed(u.factor().name())) {
+          continue;
+        }
+        if (fused == null || fused.f.local != u || fused.lnNorm == null) {
+          return Optional.of("the global updates read the local factor q(" + u.factor().name() + ") row by row");
+        }
+        continue;
+      }
+      for (NaturalParam p : ctx.naturalParams(u)) {
+        if (sumsOver(p.value(), rows)) {
+          return Optional.of("the update of q(" + u.factor().name() + ") sums over the rows itself");
+        }
+      }
+    }
+    for (Layout.DataArray d : layout.data.values()) {
+      if (d.plateDims().isEmpty() || !d.plateDims().get(0).equals(rows)) {
+        return Optional.of("the data array " + d.node() + " is not on the plate of rows (" + rowSize + ")");
+      }
+    }
+    for (Poly term : ctx.elboTerms) {
+      Poly value = fused == null ? term : new Poly(term.terms().stream().filter(t -> !fused.f.readsLocal(t)).toList());
+      if (sumsOver(value, rows)) {
+        return Optional.of("its ELBO sums over the rows outside the local factors' update");
+      }
+    }
+    Set<String> rowTotals = new LinkedHashSet<>();
+    for (DataSums.Sum s : dataSums.sums()) {
+      boolean total = s.row().range().equals(rows)
+          || s.atoms().size() == 1 && s.atoms().get(0) instanceof Atom.Data d && rowTotals.contains(d.var());
+      if (!total || s.free().stream().anyMatch(i -> i.range().equals(rows))) {
+        return Optional.of("a sum of data (" + dataSums.field(s) + ") is not a total over the rows");
+      }
+      rowTotals.add(s.var());
+    }
+    for (PolyCode.KnownSum k : polys.knownSums.values()) {
+      if (sumsOver(k.value(), rows)) {
+        return Optional.of("a sum of known values (" + k.field() + ") runs over the rows");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a term of {@code p} (or of a function argument in it) sums over {@code rows}. */
+  private static boolean sumsOver(Poly p, Dim rows) {
+    for (Monomial m : p.terms()) {
+      for (Idx i : m.sums()) {
+        if (i.range().equals(rows)) {
+          return true;
+        }
+      }
+      for (Atom a : m.atoms()) {
+        if (a instanceof Atom.Fn f && f.args().stream().anyMatch(x -> sumsOver(x, rows))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The local factors read through local sums, in the plan's order. */
+  private List<String> summedLocals() {
+    return plan.updates().stream().map(u -> u.factor().name()).filter(ctx.localSums::summed).toList();
+  }
+
+  private String rowField() {
+    return layout.sizeNames.get(rowSize);
+  }
+
+  /** The arrays of the global factors' parameters and moments, each once. */
+  private List<String> globalArrays() {
+    Set<String> out = new LinkedHashSet<>();
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      if (fs.update().local()) {
+        continue;
+      }
+      out.addAll(fs.params().values());
+      out.addAll(fs.moments().values());
+    }
+    return List.copyOf(out);
+  }
+
+  /** The row statistics: arrays summed over the rows (the count and the log-normaliser are scalars). */
+  private List<String> statArrays() {
+    List<String> out = new ArrayList<>();
+    if (fused != null) {
+      out.addAll(fused.statFields());
+    }
+    for (DataSums.Sum s : dataSums.sums()) {
+      out.add(dataSums.field(s));
+    }
+    out.addAll(ctx.localSums.arrays());
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State
+
+  List<MethodSpec> stateMethods() {
+    List<MethodSpec> out = new ArrayList<>();
+    List<String> globals = globalArrays();
+    MethodSpec.Builder get = MethodSpec.methodBuilder("splitGlobals").returns(double[].class)
+        .addJavadoc("The global factors' parameters and moments, flat, in a fixed order: $L.\n",
+            String.join(", ", globals));
+    Set<String> scope = new LinkedHashSet<>();
+    String out1 = localName("out", scope);
+    String at = localName("at", scope);
+    get.addStatement("double[] $L = new double[$L]", out1, globals.isEmpty() ? "0"
+        : String.join(" + ", globals.stream().map(g -> g + ".length").toList()));
+    get.addStatement("int $L = 0", at);
+    for (String g : globals) {
+      get.addStatement("$T.arraycopy($L, 0, $L, $L, $L.length)", SYSTEM, g, out1, at, g);
+      get.addStatement("$L += $L.length", at, g);
+    }
+    get.addStatement("return $L", out1);
+    out.add(get.build());
+
+    Set<String> scope2 = new LinkedHashSet<>();
+    String values2 = localName("values", scope2);
+    String at2 = localName("at", scope2);
+    MethodSpec.Builder set = MethodSpec.methodBuilder("splitGlobals").addParameter(double[].class, values2)
+        .addJavadoc("Sets the global factors from {@link #splitGlobals()} of a state of the same sizes.\n");
+    set.beginControlFlow("if ($L.length != $L)", values2, globals.isEmpty() ? "0"
+        : String.join(" + ", globals.stream().map(g -> g + ".length").toList()));
+    set.addStatement("throw new $T($S + $L.length)", IAE,
+        "the global factors of another model or other sizes: length ", values2);
+    set.endControlFlow();
+    set.addStatement("int $L = 0", at2);
+    for (String g : globals) {
+      set.addStatement("$T.arraycopy($L, $L, $L, 0, $L.length)", SYSTEM, values2, at2, g, g);
+      set.addStatement("$L += $L.length", at2, g);
+    }
+    out.add(set.build());
+
+    List<String> stats = statArrays();
+    List<String> scalars = new ArrayList<>();
+    if (fused != null && fused.lnNorm != null) {
+      scalars.add(fused.lnNorm);
+    }
+    for (String f : summedLocals()) {
+      scalars.add(ctx.localSums.entropy(f));
+    }
+    StringBuilder doc = new StringBuilder("the row count " + rowField());
+    stats.forEach(s -> doc.append(", ").append(s));
+    scalars.forEach(s -> doc.append(", ").append(s));
+    String length = (1 + scalars.size()) + String.join("", stats.stream().map(s -> " + " + s + ".length").toList());
+    Set<String> scope3 = new LinkedHashSet<>();
+    String out3 = localName("out", scope3);
+    String at3 = localName("at", scope3);
+    MethodSpec.Builder rs = MethodSpec.methodBuilder("splitStatistics").returns(double[].class)
+        .addJavadoc("The row statistics, sums over this state's rows that the global updates and the ELBO read:"
+            + "\n$L.\n", doc.toString());
+    rs.addStatement("double[] $L = new double[$L]", out3, length);
+    rs.addStatement("int $L = 0", at3);
+    rs.addStatement("$L[$L++] = $L", out3, at3, rowField());
+    for (String s : stats) {
+      rs.addStatement("$T.arraycopy($L, 0, $L, $L, $L.length)", SYSTEM, s, out3, at3, s);
+      rs.addStatement("$L += $L.length", at3, s);
+    }
+    for (String s : scalars) {
+      rs.addStatement("$L[$L++] = $L", out3, at3, s);
+    }
+    rs.addStatement("return $L", out3);
+    out.add(rs.build());
+
+    Set<String> scope4 = new LinkedHashSet<>();
+    String values4 = localName("values", scope4);
+    String at4 = localName("at", scope4);
+    MethodSpec.Builder ss = MethodSpec.methodBuilder("splitStatistics").addParameter(double[].class, values4)
+        .addJavadoc("Sets the row statistics ({@link #splitStatistics()}, summed over the parts); the row count"
+            + " becomes {@code $L}.\n", rowField());
+    ss.beginControlFlow("if ($L.length != $L)", values4, length);
+    ss.addStatement("throw new $T($S + $L.length)", IAE,
+        "row statistics of another model or other sizes: length ", values4);
+    ss.endControlFlow();
+    ss.addStatement("int $L = 0", at4);
+    ss.addStatement("$L = (int) $L[$L++]", rowField(), values4, at4);
+    for (String s : stats) {
+      ss.addStatement("$T.arraycopy($L, $L, $L, 0, $L.length)", SYSTEM, values4, at4, s, s);
+      ss.addStatement("$L += $L.length", at4, s);
+    }
+    for (String s : scalars) {
+      ss.addStatement("$L = $L[$L++]", s, values4, at4);
+    }
+    out.add(ss.build());
+
+    MethodSpec.Builder ug = MethodSpec.methodBuilder("splitUpdateGlobals")
+        .addJavadoc("The global factors' updates, in the order {@link #sweep} makes them.\n");
+    MethodSpec.Builder ul = MethodSpec.methodBuilder("splitLocalPass").returns(double[].class)
+        .addJavadoc("The local factors' updates, in the order {@link #sweep} makes them, over this state's rows;"
+            + " returns {@link #splitStatistics()}.\n");
+    for (String f : plan.schedule()) {
+      FactorUpdate u = plan.update(f);
+      if (u.local()) {
+        ul.addStatement("$N()", updateName(u));
+      } else {
+        updateCall(ug, prior, u);
+      }
+    }
+    ul.addStatement("return splitStatistics()");
+    out.add(ug.build());
+    out.add(ul.build());
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The model class
+
+  /** The model's {@code serialVersionUID}: the model object travels to the machines holding rows. */
+  FieldSpec serialVersionUid() {
+    return FieldSpec.builder(TypeName.LONG, "serialVersionUID", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("1L").build();
+  }
+
+  List<MethodSpec> modelMethods() {
+    List<MethodSpec> out = new ArrayList<>();
+    // columns()
+    MethodSpec.Builder cols = MethodSpec.methodBuilder("columns").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).returns(ParameterizedTypeName.get(ClassName.get(List.class), COLUMN))
+        .addJavadoc("The data arrays on the plate of rows ($L), in declaration order.\n", rowSize);
+    CodeBlock.Builder list = CodeBlock.builder();
+    boolean first = true;
+    for (Layout.DataArray d : layout.data.values()) {
+      boolean vector = !d.componentDims().isEmpty() || d.plateDims().size() > 1;
+      List<Dim> rest = new ArrayList<>(d.plateDims().subList(1, d.plateDims().size()));
+      rest.addAll(d.componentDims());
+      int width = rest.size() == 1 && rest.get(0) instanceof Dim.Fixed fx ? fx.n() : -1;
+      list.add(first ? "" : ", ").add("new $T($S, $L, $L, $L, $L)", COLUMN, d.node(), d.integer(), vector, width,
+          d.allowsMissing());
+      first = false;
+    }
+    cols.addStatement("return $T.of($L)", List.class, list.build());
+    out.add(cols.build());
+    // part(Map)
+    MethodSpec.Builder pm = MethodSpec.methodBuilder("part").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).returns(SPLIT_PART)
+        .addParameter(ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class),
+            ClassName.get(Object.class)), "arrays")
+        .addJavadoc("{@link #part($T)} on the arrays {@code arrays} by name (as the {@link $T} setters take them).\n",
+            dataName(), dataName());
+    pm.addStatement("$T data = new $T()", dataName(), dataName());
+    for (Layout.DataArray d : layout.data.values()) {
+      TypeName t = d.integer() ? TypeName.INT : TypeName.DOUBLE;
+      for (int i = 0; i < d.plateDims().size() + d.componentDims().size(); i++) {
+        t = ArrayTypeName.of(t);
+      }
+      pm.addStatement("data.$L(($T) arrays.get($S))", d.field(), t, d.node());
+    }
+    pm.addStatement("return part(data)");
+    out.add(pm.build());
+    // part(Data)
+    out.add(part());
+    return out;
+  }
+
+  private MethodSpec part() {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("part").addModifiers(Modifier.PUBLIC).returns(SPLIT_PART)
+        .addParameter(dataName(), "data")
+        .addJavadoc("A part of a split fit ({@link $T}) on the rows of {@code data}: its local pass updates the local"
+            + " factors\nof these rows; as the driver, it holds the global factors. Sizes unset in the builder are"
+            + " taken from\n{@code data} as {@code fit} takes them: give every part the model {@link $T#pinned}"
+            + " returns.\n\n@throws $T if the data are missing, ragged or out of their declared range\n",
+            SPLIT_PART, SPLIT_PART, DATA_EXCEPTION);
+    m.addStatement("$T s = new $T(this, data)", stateName(), stateName());
+    TypeSpec.Builder a = TypeSpec.anonymousClassBuilder("").addSuperinterface(SPLIT_PART);
+    a.addMethod(MethodSpec.methodBuilder("globals").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(double[].class).addStatement("return s.splitGlobals()").build());
+    a.addMethod(MethodSpec.methodBuilder("globals").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .addParameter(double[].class, "values").addStatement("s.splitGlobals(values)").build());
+    a.addMethod(MethodSpec.methodBuilder("start").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(double[].class).addParameter(TypeName.LONG, "seed").addParameter(FIT_OPTIONS, "options")
+        .addStatement("s.init(new $T(seed), options)", java.util.SplittableRandom.class)
+        .addStatement("return s.splitStatistics()").build());
+    a.addMethod(MethodSpec.methodBuilder("localPass").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(double[].class).addStatement("return s.splitLocalPass()").build());
+    a.addMethod(MethodSpec.methodBuilder("statistics").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .addParameter(double[].class, "summed").addStatement("s.splitStatistics(summed)").build());
+    a.addMethod(MethodSpec.methodBuilder("updateGlobals").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).addStatement("s.splitUpdateGlobals()").build());
+    a.addMethod(MethodSpec.methodBuilder("elbo").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.DOUBLE).addParameter(TypeName.INT, "sweep")
+        .addStatement("double value = s.$L()", hasElboAfterSweep() ? "elboAfterSweep" : "elbo")
+        .addStatement("s.checkFinite(sweep, value)").addStatement("return value").build());
+    a.addMethod(MethodSpec.methodBuilder("pinned").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(SPLIT_MODEL).addStatement("return s.pinned()").build());
+    a.addMethod(MethodSpec.methodBuilder("rows").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(TypeName.LONG).addStatement("return s.$L", rowField()).build());
+    a.addMethod(MethodSpec.methodBuilder("result").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(resultName()).addParameter(double[].class, "trace").addParameter(TypeName.INT, "iterations")
+        .addParameter(TypeName.BOOLEAN, "converged")
+        .addComment("the global factors as a saved posterior holds them, bitwise: this state's rows are not the fit's")
+        .addStatement("$T writer = new $T()", java.io.StringWriter.class, java.io.StringWriter.class)
+        .beginControlFlow("try")
+        .addStatement("$T.write(new $T(s, trace, iterations, converged).posteriorFile(), writer)", POSTERIOR_FILE,
+            resultName())
+        .addStatement("return load(new $T(writer.toString()))", java.io.StringReader.class)
+        .nextControlFlow("catch ($T e)", java.io.IOException.class)
+        .addStatement("throw new $T(e)", java.io.UncheckedIOException.class)
+        .endControlFlow().build());
+    m.addStatement("return $L", a.build());
+    return m.build();
+  }
+}

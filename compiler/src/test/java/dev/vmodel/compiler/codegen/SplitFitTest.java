@@ -1,0 +1,149 @@
+package dev.vmodel.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vmodel.runtime.fit.FitOptions;
+import dev.vmodel.runtime.fit.FitResult;
+import dev.vmodel.runtime.split.SplitFit;
+import dev.vmodel.runtime.split.SplitModel;
+import dev.vmodel.runtime.split.SplitPart;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The split of a sweep into a local pass over parts of the rows and global updates from their
+ * summed statistics ({@code dev.vmodel.runtime.split}), which the Spark runner and any other
+ * backend drive: for every example that splits,
+ *
+ * <ul>
+ *   <li>one part holding every row, driven by {@link SplitFit}, is the generated {@code fit}:
+ *       the same ELBO trace and global posterior bitwise (one code path);
+ *   <li>from the same start, 1, 4 and 16 parts give the same ELBO trace to 1e-10 relative (only
+ *       the order of the sums differs), and it never decreases.
+ * </ul>
+ */
+class SplitFitTest {
+  /** The examples whose plans split (the others say why in their generated code's absence of SplitModel). */
+  static final Set<String> SPLITTING = new TreeSet<>(List.of("bernoulli-mixture", "beta-binomial", "coin",
+      "dirichlet-multinomial", "dp-mixture", "eight-schools", "exponential-gamma", "gaussian-mixture",
+      "linear-regression", "logistic-regression", "normal-gamma", "normal-variance", "poisson-gamma", "poisson-mixture",
+      "ppca"));
+
+  static List<String> splitting() {
+    return List.copyOf(SPLITTING);
+  }
+
+  @Test
+  void theExamplesThatSplit() {
+    Set<String> actual = new TreeSet<>();
+    for (String stem : Examples.stems()) {
+      if (SplitModel.class.isAssignableFrom(Examples.exampleClass(stem))) {
+        actual.add(stem);
+      }
+    }
+    assertEquals(SPLITTING, actual);
+  }
+
+  /** The example's data as the arrays {@link SplitModel#part} takes, by column name. */
+  static Map<String, Object> arrays(String stem, SplitModel model) {
+    Table t = Table.read(Examples.data(stem, ".csv"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (SplitModel.Column c : model.columns()) {
+      List<String> cols = t.columnsOf(c.name());
+      if (c.vector()) {
+        out.put(c.name(), c.integer() ? t.intRows(cols) : t.doubleRows(cols));
+      } else {
+        out.put(c.name(), c.integer() ? t.ints(cols.get(0)) : t.doubles(cols.get(0)));
+      }
+    }
+    return out;
+  }
+
+  static Map<String, Object> rows(Map<String, Object> arrays, int from, int to) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    arrays.forEach((k, v) -> {
+      Object slice = Array.newInstance(v.getClass().getComponentType(), to - from);
+      System.arraycopy(v, from, slice, 0, to - from);
+      out.put(k, slice);
+    });
+    return out;
+  }
+
+  static int length(Map<String, Object> arrays) {
+    return Array.getLength(arrays.values().iterator().next());
+  }
+
+  static SplitModel model(String stem) {
+    return (SplitModel) Harness.call(Examples.exampleClass(stem), "create");
+  }
+
+  /** {@code parts} parts of unequal sizes (the first ones larger), each made with the driver's pinned model. */
+  static List<SplitPart> parts(SplitModel pinned, Map<String, Object> all, int parts) {
+    int n = length(all);
+    List<SplitPart> out = new ArrayList<>();
+    int from = 0;
+    for (int p = 0; p < parts; p++) {
+      int to = p == parts - 1 ? n : from + Math.max(1, (n - from) * 2 / (parts - p + 1));
+      out.add(pinned.part(rows(all, from, to)));
+      from = to;
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @MethodSource("splitting")
+  void onePartIsTheFit(String stem) {
+    SplitModel model = model(stem);
+    Map<String, Object> all = arrays(stem, model);
+    FitOptions o = FitOptions.defaults().withRestarts(1).withSeed(7).withMaxIterations(60);
+    Harness h = Harness.of(Examples.exampleClass(stem));
+    FitResult fit = h.fit(h.data(all), o);
+    FitResult split = SplitFit.run(model.part(all), SplitFit.inMemory(List.of(model.part(all))), o);
+    assertEquals(Arrays.toString(fit.elboTrace()), Arrays.toString(split.elboTrace()), stem);
+    assertEquals(fit.converged(), split.converged());
+    for (String f : split.posteriors().keySet()) {
+      Map<String, double[]> a = fit.posteriors().get(f).parameters();
+      Map<String, double[]> b = split.posteriors().get(f).parameters();
+      for (String p : a.keySet()) {
+        assertEquals(Arrays.toString(a.get(p)), Arrays.toString(b.get(p)), stem + ": q(" + f + ")." + p);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("splitting")
+  void partsFollowOnePart(String stem) {
+    SplitModel model = model(stem);
+    Map<String, Object> all = arrays(stem, model);
+    FitOptions o = FitOptions.defaults().withRestarts(1).withSeed(3).withMaxIterations(40).withTolerance(0);
+    // the start: the global factors after the first update from a random start of all rows
+    SplitPart first = model.part(all);
+    first.statistics(first.start(11, o));
+    first.updateGlobals();
+    double[] start = first.globals();
+    double[] one = SplitFit.run(model.part(all), SplitFit.inMemory(List.of(model.part(all))), start, o).elboTrace();
+    for (int p : new int[] {4, 16}) {
+      SplitPart driver = model.part(rows(all, 0, Math.min(50, length(all))));
+      List<SplitPart> ps = parts(driver.pinned(), all, Math.min(p, length(all)));
+      double[] many = SplitFit.run(driver, SplitFit.inMemory(ps), start, o).elboTrace();
+      int common = Math.min(one.length, many.length);
+      assertTrue(common >= Math.min(5, one.length), stem + ": " + one.length + " and " + many.length + " sweeps");
+      for (int i = 0; i < common; i++) {
+        assertEquals(one[i], many[i], 1e-10 * Math.abs(one[i]), stem + ", " + p + " parts, sweep " + (i + 1));
+        if (i > 0) {
+          assertTrue(many[i] >= many[i - 1] - 1e-9 * Math.abs(many[i]), stem + ": the ELBO decreased at sweep " + i);
+        }
+      }
+    }
+  }
+}

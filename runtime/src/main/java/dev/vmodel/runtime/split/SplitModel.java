@@ -1,0 +1,45 @@
+package dev.vmodel.runtime.split;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A generated model whose sweep splits into a <em>local pass</em> over blocks of rows and a
+ * <em>global update</em> from the rows' summed statistics: what a backend needs to run it on data
+ * spread over machines ({@code vmodel-spark}) or read in pieces. Generated model classes implement
+ * it when their plan splits (their global updates read the rows only through sums); the runner
+ * needs no reflection.
+ *
+ * <p>The model object holds only sizes and hyperparameters, so it is serialisable and can be sent
+ * to the machines that hold the rows.
+ */
+public interface SplitModel extends Serializable {
+  /**
+   * The data arrays on the row plate, in declaration order: what every row carries.
+   */
+  List<Column> columns();
+
+  /**
+   * A part of the data: {@code arrays} maps each column's name to its values for this part's
+   * rows, as the generated {@code Data} setter takes them ({@code double[]}, {@code double[][]},
+   * {@code int[]}, {@code int[][]}). The values are validated as {@code fit} validates them.
+   *
+   * @throws dev.vmodel.runtime.fit.DataException if an array is missing, ragged or out of range
+   */
+  SplitPart part(Map<String, Object> arrays);
+
+  /**
+   * One data array on the row plate.
+   *
+   * @param name the array's name in the model (and the generated {@code Data} setter)
+   * @param integer whether its values are integers (categories or counts)
+   * @param vector whether each row holds a vector of values (a component dimension) rather than one
+   * @param width the vector's length where a hyperparameter-free size fixes it, else -1 (taken from the data)
+   * @param missingAllowed whether a value may be missing (NaN, or -1 for integers)
+   */
+  record Column(String name, boolean integer, boolean vector, int width, boolean missingAllowed)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+}
