@@ -112,9 +112,11 @@ final class FusedUpdate {
     return rowLnNorm;
   }
 
-  /** The fields of the row statistics (sums over the rows, reduced), in order. */
-  List<String> statFields() {
-    return List.copyOf(stats.values());
+  /** The fields of the row statistics (sums over the rows, reduced), by their statistic variable, in order. */
+  Map<String, String> statFieldsByVar() {
+    Map<String, String> out = new LinkedHashMap<>();
+    stats.forEach((p, field) -> out.put(p.statVar, field));
+    return out;
   }
 
   /** The statistic variables of the row statistics (their patterns' {@code statVar}), in order. */

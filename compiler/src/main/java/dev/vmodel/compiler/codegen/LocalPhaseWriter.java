@@ -487,6 +487,11 @@ final class LocalPhaseWriter extends WriterPart {
     m.endControlFlow();
   }
 
+  /** The name of the method running the local phase. */
+  String phaseMethod() {
+    return s.phaseMethod;
+  }
+
   /** Whether factor {@code f} is global: the sweep updates it before the local phase. */
   boolean global(String f) {
     return s.phase.globals().contains(f);
@@ -495,6 +500,10 @@ final class LocalPhaseWriter extends WriterPart {
   /** The end of the sweep, after the global factors' updates: the local phase. */
   void sweepEnd(MethodSpec.Builder m) {
     m.addStatement("$N()", s.phaseMethod);
+    if (ctx.localSums.method() != null) {
+      m.addComment("the phase may have set the groups' factors back to an earlier run");
+      m.addStatement("$N()", ctx.localSums.method());
+    }
     m.beginControlFlow("if (check)");
     m.addStatement("last = checkedElbo($S, iteration, last)",
         String.join(", ", localFactors(s.phase)) + " (local phase)");

@@ -42,16 +42,17 @@ final class SplitWriter extends WriterPart {
   private static final ClassName POSTERIOR_FILE = ClassName.get(RT + ".fit", "PosteriorFile");
 
   private final PriorWriter prior;
-  private final boolean hasLocalPhase;
   /** The size of the row plate (N), or null for a model without one. */
   private final String rowSize;
+  /** The sizes rows bind (the row plate's and the groups' of a local phase), sorted: counted per part. */
+  private final List<String> rowSizes;
   private final Optional<String> unsupported;
 
   SplitWriter(ModelContext ctx, PriorWriter prior) {
     super(ctx);
     this.prior = prior;
-    this.hasLocalPhase = ctx.localPhase != null;
     this.rowSize = plan.newRow() == null ? null : plan.newRow().plate();
+    this.rowSizes = plan.newRow() == null ? List.of() : plan.newRow().sizes().stream().sorted().toList();
     this.unsupported = decide();
   }
 
@@ -64,18 +65,17 @@ final class SplitWriter extends WriterPart {
     if (rowSize == null) {
       return Optional.of("it has no plate of rows that new data extend");
     }
-    if (hasLocalPhase) {
-      return Optional.of("its per-group local factors span several rows (a part would need whole groups)");
-    }
     if (!layout.chains.isEmpty()) {
       return Optional.of("a Markov chain's forward-backward runs along the rows");
     }
     Dim rows = new Dim.Named(rowSize);
+    Set<Dim> counted = new LinkedHashSet<>();
+    rowSizes.forEach(z -> counted.add(new Dim.Named(z)));
     for (FactorUpdate u : plan.updates()) {
       if (u.nonConjugate()) {
         return Optional.of("the fixed-form update of q(" + u.factor().name() + ") line-searches the whole ELBO");
       }
-      if (u.local()) {
+      if (isLocal(u)) {
         if (ctx.localSums.summed(u.factor().name())) {
           continue;
         }
@@ -85,7 +85,7 @@ final class SplitWriter extends WriterPart {
         continue;
       }
       for (NaturalParam p : ctx.naturalParams(u)) {
-        if (sumsOver(p.value(), rows)) {
+        if (sumsOver(p.value(), counted)) {
           return Optional.of("the update of q(" + u.factor().name() + ") sums over the rows itself");
         }
       }
@@ -97,7 +97,7 @@ final class SplitWriter extends WriterPart {
     }
     for (Poly term : ctx.elboTerms) {
       Poly value = fused == null ? term : new Poly(term.terms().stream().filter(t -> !fused.f.readsLocal(t)).toList());
-      if (sumsOver(value, rows)) {
+      if (sumsOver(value, counted)) {
         return Optional.of("its ELBO sums over the rows outside the local factors' update");
       }
     }
@@ -111,18 +111,18 @@ final class SplitWriter extends WriterPart {
       rowTotals.add(s.var());
     }
     for (PolyCode.KnownSum k : polys.knownSums.values()) {
-      if (sumsOver(k.value(), rows)) {
+      if (sumsOver(k.value(), counted)) {
         return Optional.of("a sum of known values (" + k.field() + ") runs over the rows");
       }
     }
     return Optional.empty();
   }
 
-  /** Whether a term of {@code p} (or of a function argument in it) sums over {@code rows}. */
-  private static boolean sumsOver(Poly p, Dim rows) {
+  /** Whether a term of {@code p} (or of a function argument in it) sums over one of {@code rows}. */
+  private static boolean sumsOver(Poly p, Set<Dim> rows) {
     for (Monomial m : p.terms()) {
       for (Idx i : m.sums()) {
-        if (i.range().equals(rows)) {
+        if (rows.contains(i.range())) {
           return true;
         }
       }
@@ -140,6 +140,24 @@ final class SplitWriter extends WriterPart {
     return plan.updates().stream().map(u -> u.factor().name()).filter(ctx.localSums::summed).toList();
   }
 
+  /** The data arrays {@code p} reads (through function arguments too). */
+  private static void dataRead(Poly p, Set<String> into) {
+    for (Monomial m : p.terms()) {
+      for (Atom a : m.atoms()) {
+        if (a instanceof Atom.Data d) {
+          into.add(d.var());
+        } else if (a instanceof Atom.Fn f) {
+          f.args().forEach(x -> dataRead(x, into));
+        }
+      }
+    }
+  }
+
+  /** Whether {@code u} is local to a part: a local factor, or a group factor of the local phase. */
+  private boolean isLocal(FactorUpdate u) {
+    return u.local() || ctx.localPhase != null && ctx.localPhase.phase().groupFactors().contains(u.factor().name());
+  }
+
   private String rowField() {
     return layout.sizeNames.get(rowSize);
   }
@@ -148,7 +166,7 @@ final class SplitWriter extends WriterPart {
   private List<String> globalArrays() {
     Set<String> out = new LinkedHashSet<>();
     for (Layout.FactorStorage fs : layout.factors.values()) {
-      if (fs.update().local()) {
+      if (isLocal(fs.update())) {
         continue;
       }
       out.addAll(fs.params().values());
@@ -157,11 +175,26 @@ final class SplitWriter extends WriterPart {
     return List.copyOf(out);
   }
 
-  /** The row statistics: arrays summed over the rows (the count and the log-normaliser are scalars). */
+  /**
+   * The row statistics: arrays summed over the rows (the counts and the log-normaliser are
+   * scalars). Of the fused row statistics, those the global updates or the ELBO read (a local
+   * phase's group factors read others, per group, within the part).
+   */
   private List<String> statArrays() {
     List<String> out = new ArrayList<>();
     if (fused != null) {
-      out.addAll(fused.statFields());
+      Set<String> read = new LinkedHashSet<>();
+      for (FactorUpdate u : plan.updates()) {
+        if (!isLocal(u)) {
+          ctx.naturalParams(u).forEach(p -> dataRead(p.value(), read));
+        }
+      }
+      ctx.elboTerms.forEach(p -> dataRead(p, read));
+      fused.statFieldsByVar().forEach((v, field) -> {
+        if (read.contains(v)) {
+          out.add(field);
+        }
+      });
     }
     for (DataSums.Sum s : dataSums.sums()) {
       out.add(dataSums.field(s));
@@ -217,10 +250,12 @@ final class SplitWriter extends WriterPart {
     for (String f : summedLocals()) {
       scalars.add(ctx.localSums.entropy(f));
     }
-    StringBuilder doc = new StringBuilder("the row count " + rowField());
+    List<String> counts = rowSizes.stream().map(layout.sizeNames::get).toList();
+    StringBuilder doc = new StringBuilder("the counts " + String.join(", ", counts));
     stats.forEach(s -> doc.append(", ").append(s));
     scalars.forEach(s -> doc.append(", ").append(s));
-    String length = (1 + scalars.size()) + String.join("", stats.stream().map(s -> " + " + s + ".length").toList());
+    String length = (counts.size() + scalars.size())
+        + String.join("", stats.stream().map(s -> " + " + s + ".length").toList());
     Set<String> scope3 = new LinkedHashSet<>();
     String out3 = localName("out", scope3);
     String at3 = localName("at", scope3);
@@ -229,7 +264,9 @@ final class SplitWriter extends WriterPart {
             + "\n$L.\n", doc.toString());
     rs.addStatement("double[] $L = new double[$L]", out3, length);
     rs.addStatement("int $L = 0", at3);
-    rs.addStatement("$L[$L++] = $L", out3, at3, rowField());
+    for (String c : counts) {
+      rs.addStatement("$L[$L++] = $L", out3, at3, c);
+    }
     for (String s : stats) {
       rs.addStatement("$T.arraycopy($L, 0, $L, $L, $L.length)", SYSTEM, s, out3, at3, s);
       rs.addStatement("$L += $L.length", at3, s);
@@ -244,14 +281,16 @@ final class SplitWriter extends WriterPart {
     String values4 = localName("values", scope4);
     String at4 = localName("at", scope4);
     MethodSpec.Builder ss = MethodSpec.methodBuilder("splitStatistics").addParameter(double[].class, values4)
-        .addJavadoc("Sets the row statistics ({@link #splitStatistics()}, summed over the parts); the row count"
-            + " becomes {@code $L}.\n", rowField());
+        .addJavadoc("Sets the row statistics ({@link #splitStatistics()}, summed over the parts); the counts"
+            + " become {@code $L}.\n", String.join(", ", counts));
     ss.beginControlFlow("if ($L.length != $L)", values4, length);
     ss.addStatement("throw new $T($S + $L.length)", IAE,
         "row statistics of another model or other sizes: length ", values4);
     ss.endControlFlow();
     ss.addStatement("int $L = 0", at4);
-    ss.addStatement("$L = (int) $L[$L++]", rowField(), values4, at4);
+    for (String c : counts) {
+      ss.addStatement("$L = (int) $L[$L++]", c, values4, at4);
+    }
     for (String s : stats) {
       ss.addStatement("$T.arraycopy($L, $L, $L, 0, $L.length)", SYSTEM, values4, at4, s, s);
       ss.addStatement("$L += $L.length", at4, s);
@@ -266,9 +305,16 @@ final class SplitWriter extends WriterPart {
     MethodSpec.Builder ul = MethodSpec.methodBuilder("splitLocalPass").returns(double[].class)
         .addJavadoc("The local factors' updates, in the order {@link #sweep} makes them, over this state's rows;"
             + " returns {@link #splitStatistics()}.\n");
+    boolean phaseCalled = false;
     for (String f : plan.schedule()) {
       FactorUpdate u = plan.update(f);
-      if (u.local()) {
+      if (ctx.localPhase != null && isLocal(u)) {
+        if (!phaseCalled) {
+          ul.addStatement("$N()", ctx.localPhase.phaseMethod());
+          ul.addStatement("$N()", ctx.localSums.method());
+          phaseCalled = true;
+        }
+      } else if (isLocal(u)) {
         ul.addStatement("$N()", updateName(u));
       } else {
         updateCall(ug, prior, u);
@@ -277,7 +323,52 @@ final class SplitWriter extends WriterPart {
     ul.addStatement("return splitStatistics()");
     out.add(ug.build());
     out.add(ul.build());
+    MethodSpec.Builder ls = MethodSpec.methodBuilder("splitLocalStart").returns(double[].class);
+    if (ctx.localPhase == null) {
+      ls.addJavadoc("The local factors from the global factors: {@link #splitLocalPass()} (the local updates read no"
+          + " other local factor's current value).\n");
+      ls.addStatement("return splitLocalPass()");
+    } else {
+      LocalPhaseWriter.Storage ph = ctx.localPhase;
+      ls.addJavadoc("The local factors from the global factors alone: the groups' factors at eta_0, then q($L) and"
+          + " rounds of the locals\n(as {@link #init} starts them from drawn globals); returns {@link"
+          + " #splitStatistics()}.\n", ph.phase().rowFactor());
+      ls.addStatement("$N()", ph.restartMethod());
+      ls.addStatement("$N()", updateName(plan.update(ph.phase().rowFactor())));
+      ls.addStatement("$N($N, $N)", ph.roundsMethod(), ph.carried(), ph.iterations());
+      ls.addStatement("statistics()");
+      ls.addStatement("$N()", ctx.localSums.method());
+      ls.addStatement("return splitStatistics()");
+    }
+    out.add(ls.build());
     return out;
+  }
+
+  /**
+   * result()'s code for a model with a local phase: the groups' factors stay with the parts, so the
+   * result holds none (the group size 0, the arrays empty), rather than the driver's own groups.
+   */
+  private CodeBlock groupsDropped() {
+    CodeBlock.Builder b = CodeBlock.builder();
+    if (ctx.localPhase == null) {
+      return b.build();
+    }
+    b.add("// the groups' and the rows' factors stay with the parts: the result holds none of them\n");
+    b.addStatement("s.$L = 0", layout.sizeNames.get(ctx.localPhase.phase().groups()));
+    for (Layout.FactorStorage fs : layout.factors.values()) {
+      boolean group = ctx.localPhase.phase().groupFactors().contains(fs.update().factor().name());
+      if (!group && !fs.update().local()) {
+        continue;
+      }
+      Set<String> arrays = new LinkedHashSet<>(fs.params().values());
+      arrays.addAll(fs.moments().values());
+      for (String a : arrays) {
+        b.addStatement(group ? "s.$L = new double[0]" : "s.$L = null", a);
+      }
+    }
+    b.addStatement("return new $T(s, trace, iterations, converged, iterations > 0 ? trace[iterations - 1] : $T.NaN)",
+        resultName(), DOUBLE);
+    return b.build();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -302,12 +393,37 @@ final class SplitWriter extends WriterPart {
       List<Dim> rest = new ArrayList<>(d.plateDims().subList(1, d.plateDims().size()));
       rest.addAll(d.componentDims());
       int width = rest.size() == 1 && rest.get(0) instanceof Dim.Fixed fx ? fx.n() : -1;
-      list.add(first ? "" : ", ").add("new $T($S, $L, $L, $L, $L)", COLUMN, d.node(), d.integer(), vector, width,
-          d.allowsMissing());
+      String categories = d.type() instanceof Type.Cat c && c.range() instanceof Dim.Named nd ? nd.size() : null;
+      boolean group = categories != null && rowSizes.contains(categories) && !categories.equals(rowSize);
+      list.add(first ? "" : ",\n").add("new $T($S, $L, $L, $L, $L, $S, $L)", COLUMN, d.node(), d.integer(), vector,
+          width, d.allowsMissing(), categories, group);
       first = false;
     }
-    cols.addStatement("return $T.of($L)", List.class, list.build());
+    cols.addStatement("return $T.of($>\n$L$<)", List.class, list.build());
     out.add(cols.build());
+    // withSizes(Map)
+    MethodSpec.Builder ws = MethodSpec.methodBuilder("withSizes").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).returns(model)
+        .addParameter(ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class),
+            ClassName.get(Integer.class)), "sizes")
+        .addJavadoc("This model with the sizes {@code sizes} set where the builder left them unset.\n");
+    ws.addStatement("$T builder = builder()", builderName());
+    for (dev.vmodel.compiler.check.CheckedModel.SizeSym z : plan.graph().sizes()) {
+      String f = layout.sizeNames.get(z.name());
+      ws.beginControlFlow("if (this.$L != null)", f);
+      ws.addStatement("builder.$L(this.$L)", f, f);
+      ws.nextControlFlow("else if (sizes.containsKey($S))", z.name());
+      ws.addStatement("builder.$L(sizes.get($S))", f, z.name());
+      ws.endControlFlow();
+    }
+    for (dev.vmodel.compiler.check.CheckedModel.HyperSym h : plan.graph().hypers()) {
+      String f = layout.hyperNames.get(h.name());
+      ws.beginControlFlow("if (this.$L != null)", f);
+      ws.addStatement("builder.$L(this.$L)", f, f);
+      ws.endControlFlow();
+    }
+    ws.addStatement("return builder.build()");
+    out.add(ws.build());
     // part(Map)
     MethodSpec.Builder pm = MethodSpec.methodBuilder("part").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC).returns(SPLIT_PART)
@@ -350,6 +466,8 @@ final class SplitWriter extends WriterPart {
         .addStatement("return s.splitStatistics()").build());
     a.addMethod(MethodSpec.methodBuilder("localPass").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(double[].class).addStatement("return s.splitLocalPass()").build());
+    a.addMethod(MethodSpec.methodBuilder("localStart").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(double[].class).addStatement("return s.splitLocalStart()").build());
     a.addMethod(MethodSpec.methodBuilder("statistics").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .addParameter(double[].class, "summed").addStatement("s.splitStatistics(summed)").build());
     a.addMethod(MethodSpec.methodBuilder("updateGlobals").addAnnotation(Override.class)
@@ -362,9 +480,15 @@ final class SplitWriter extends WriterPart {
         .returns(SPLIT_MODEL).addStatement("return s.pinned()").build());
     a.addMethod(MethodSpec.methodBuilder("rows").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(TypeName.LONG).addStatement("return s.$L", rowField()).build());
-    a.addMethod(MethodSpec.methodBuilder("result").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(resultName()).addParameter(double[].class, "trace").addParameter(TypeName.INT, "iterations")
-        .addParameter(TypeName.BOOLEAN, "converged")
+    MethodSpec.Builder result = MethodSpec.methodBuilder("result").addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC).returns(resultName()).addParameter(double[].class, "trace")
+        .addParameter(TypeName.INT, "iterations").addParameter(TypeName.BOOLEAN, "converged");
+    if (ctx.localPhase != null) {
+      a.addMethod(result.addCode(groupsDropped()).build());
+      m.addStatement("return $L", a.build());
+      return m.build();
+    }
+    a.addMethod(result
         .addComment("the global factors as a saved posterior holds them, bitwise: this state's rows are not the fit's")
         .addStatement("$T writer = new $T()", java.io.StringWriter.class, java.io.StringWriter.class)
         .beginControlFlow("try")

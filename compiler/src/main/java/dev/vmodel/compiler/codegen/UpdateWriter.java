@@ -45,6 +45,9 @@ final class UpdateWriter extends WriterPart {
     if (!chunked(u)) {
       m.addCode(evaluateAndConvert(fs, ctx.naturalParams(u), u.factor().name(), false,
           u.nonConjugate() ? (e, inScope) -> damping(fs, e, inScope) : null));
+      if (ctx.localSums.summed(u.factor().name())) {
+        m.addStatement("$N()", ctx.localSums.method());
+      }
       if (layout.chains.containsKey(u.factor().name())) {
         m.addCode(new ChainWriter(ctx).pass(u.factor().name()));
       }

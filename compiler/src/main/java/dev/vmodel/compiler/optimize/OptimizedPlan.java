@@ -50,7 +50,7 @@ public final class OptimizedPlan {
     for (FactorUpdate u : plan.updates()) {
       List<NaturalParam> params = fusion != null && fusion.rewritten.containsKey(u.factor().name())
           ? fusion.rewritten.get(u.factor().name()) : u.natural();
-      naturals.put(u, readSums(u, params, !u.local()));
+      naturals.put(u, readSums(u, params, !u.local() && !localSums.locals().contains(u.factor().name())));
       if (!u.local()) {
         List<NaturalParam> batch = fusion != null && fusion.rewrittenLikelihood.containsKey(u.factor().name())
             ? fusion.rewrittenLikelihood.get(u.factor().name()) : u.likelihood();
@@ -127,13 +127,11 @@ public final class OptimizedPlan {
   /**
    * The local factors whose moments the global updates and the ELBO read through {@link
    * LocalSums}: those updated element by element in parallel chunks, not fused, not Markov
-   * chains, in a model without a local phase (whose group factors change within the phase).
+   * chains (the group factors of a local phase too: the phase refreshes the sums at its end).
    */
   private Set<String> summedLocals(UpdatePlan plan) {
     Set<String> out = new LinkedHashSet<>();
-    if (LocalPhase.of(plan).isPresent()) {
-      return out;
-    }
+    LocalPhase.of(plan).ifPresent(p -> out.addAll(p.groupFactors()));
     for (FactorUpdate u : plan.updates()) {
       if (u.local() && chunked.contains(u) && !u.chain() && (fusion == null || fusion.local != u)) {
         out.add(u.factor().name());

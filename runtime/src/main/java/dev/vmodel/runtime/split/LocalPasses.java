@@ -13,4 +13,7 @@ public interface LocalPasses {
 
   /** Every part's local pass with the global factors {@code globals}; their statistics summed. */
   double[] pass(double[] globals);
+
+  /** Every part's {@link SplitPart#localStart} from the global factors {@code globals}; their statistics summed. */
+  double[] startFrom(double[] globals);
 }

@@ -22,10 +22,17 @@ public final class SplitFit {
     return loop(driver, passes.start(options.seed(), options), passes, options);
   }
 
-  /** Fits from the global factors {@code start} (a part's {@link SplitPart#globals()}), locals first. */
+  /**
+   * Fits from the global factors {@code start} (a part's {@link SplitPart#globals()}), locals first:
+   * the parts are started as {@code fit} starts them (with random local factors, which the first
+   * local pass replaces; this sets their options), then the first local pass reads {@code start}.
+   */
   public static FitResult run(SplitPart driver, LocalPasses passes, double[] start, FitOptions options) {
+    FitOptions random = options.withInit(FitOptions.Init.RANDOM);
+    driver.start(options.seed(), random);
+    passes.start(options.seed(), random);
     driver.globals(start);
-    return loop(driver, passes.pass(start), passes, options);
+    return loop(driver, passes.startFrom(start), passes, options);
   }
 
   private static FitResult loop(SplitPart driver, double[] first, LocalPasses passes, FitOptions options) {
@@ -81,6 +88,17 @@ public final class SplitFit {
         for (SplitPart p : ps) {
           p.globals(globals);
           double[] s = p.localPass();
+          sum = sum == null ? s.clone() : SplitPart.add(sum, s);
+        }
+        return sum;
+      }
+
+      @Override
+      public double[] startFrom(double[] globals) {
+        double[] sum = null;
+        for (SplitPart p : ps) {
+          p.globals(globals);
+          double[] s = p.localStart();
           sum = sum == null ? s.clone() : SplitPart.add(sum, s);
         }
         return sum;

@@ -30,16 +30,27 @@ public interface SplitModel extends Serializable {
   SplitPart part(Map<String, Object> arrays);
 
   /**
+   * This model with the sizes {@code sizes} (by their names in the model) set where the builder
+   * left them unset: a runner that sees all the data sets the sizes a sample cannot tell (the
+   * number of categories of a column, {@link Column#categories}) before making the parts.
+   */
+  SplitModel withSizes(Map<String, Integer> sizes);
+
+  /**
    * One data array on the row plate.
    *
    * @param name the array's name in the model (and the generated {@code Data} setter)
    * @param integer whether its values are integers (categories or counts)
    * @param vector whether each row holds a vector of values (a component dimension) rather than one
-   * @param width the vector's length where a hyperparameter-free size fixes it, else -1 (taken from the data)
+   * @param width the vector's length where a literal fixes it, else -1 (a size, taken from the data)
    * @param missingAllowed whether a value may be missing (NaN, or -1 for integers)
+   * @param categories the size whose values 0..size-1 the column's categories range over, or null
+   * @param group whether the column names each row's group (a document) whose local factors a part
+   *     holds: every group's rows must be in one part, and a part numbers its groups 0, 1, ...
+   *     ({@link SplitRows#renumberGroups})
    */
-  record Column(String name, boolean integer, boolean vector, int width, boolean missingAllowed)
-      implements Serializable {
+  record Column(String name, boolean integer, boolean vector, int width, boolean missingAllowed, String categories,
+      boolean group) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 }

@@ -39,6 +39,15 @@ public interface SplitPart {
    */
   double[] localPass();
 
+  /**
+   * Sets the local factors from the global factors alone, not from the locals' current values (for
+   * a model whose local updates read other locals, as LDA's topic proportions read its
+   * responsibilities: the groups' factors at their prior, then their rounds), and returns the row
+   * statistics. For other models the same as {@link #localPass()}. A fit from given global factors
+   * starts with it, so that the start does not depend on how the rows are split.
+   */
+  double[] localStart();
+
   /** Sets the row statistics, summed over all parts ({@link #add}), on the driver. */
   void statistics(double[] summed);
 
