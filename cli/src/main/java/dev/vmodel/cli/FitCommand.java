@@ -14,6 +14,9 @@ import dev.vmodel.compiler.driver.InMemoryCompiler;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.runtime.fit.DataException;
 import dev.vmodel.runtime.fit.FitOptions;
+import dev.vmodel.runtime.fit.FitResult;
+import dev.vmodel.runtime.split.SplitBackend;
+import dev.vmodel.runtime.split.SplitModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -126,6 +130,12 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--timings", description = "Print how long generation, compilation and fitting took.")
   boolean timings;
 
+  @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER",
+      description = "Fit on Apache Spark (docs/spark.md): --data is then a Parquet file or directory, or a CSV"
+          + " file, read by Spark; MASTER is e.g. local[2] (omit it under spark-submit, which sets the master)."
+          + " Needs the vmodel-spark jar and Spark on the class path (bin/vmodel adds them for --spark).")
+  String spark;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** The package of the generated class a fit runs. */
@@ -190,6 +200,9 @@ final class FitCommand implements Callable<Integer> {
     UpdatePlan plan = choosePlan(compiled.plans(), err);
     GeneratedApi api = GeneratedApi.of(plan, Optional.of(PACKAGE));
     Map<String, String> setValues = parseSets(api, err);
+    if (spark != null) {
+      return runOnSpark(source, plan, api, setValues, stdout, err);
+    }
 
     // Data files: read and check them all before compiling anything.
     List<OutputFile.Input> inputs = new ArrayList<>();
@@ -381,6 +394,125 @@ final class FitCommand implements Callable<Integer> {
               : "generation not needed",
           classes.fromCache() ? "javac not needed (classes from the cache, " + compile + ")" : "javac " + compile,
           (t4 - t3) / 1e9);
+    }
+    return 0;
+  }
+
+  /**
+   * {@code fit --spark}: the model must split (its class implements SplitModel); the data are read
+   * and the fit is run by the Spark backend found on the class path ({@link SplitBackend}), and
+   * the result (the global factors) is printed and saved as a single-JVM fit's is.
+   */
+  private int runOnSpark(SourceFile source, UpdatePlan plan, GeneratedApi api, Map<String, String> setValues,
+      PrintWriter stdout, PrintWriter err) throws Stop {
+    Optional<String> why = ModelWriter.splitUnsupported(plan);
+    if (why.isPresent()) {
+      err.println(model + ": error: model " + plan.graph().name() + " cannot run on Spark: its sweep does not split"
+          + " into a pass over parts of the rows and global updates, because " + why.get());
+      err.println("  = hint: fit it without --spark (docs/spark.md lists which models split)");
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    }
+    if (prior != null) {
+      throw usage(err, "--prior cannot be combined with --spark yet: fit on Spark from the model's priors");
+    }
+    if (data.size() != 1 || data.get(0).contains("=") && !Files.exists(Path.of(data.get(0)))) {
+      throw usage(err, "--spark reads one data set: give --data once, a Parquet file or directory or a CSV file"
+          + " (columns named as the model's data arrays, vectors as x[0], x[1], ... or one array column)");
+    }
+    String rows = data.get(0);
+    List<OutputFile.Input> inputs = new ArrayList<>();
+    inputs.add(new OutputFile.Input(model, "the model file"));
+    if (!rows.contains("://")) {
+      if (!Files.exists(Path.of(rows))) {
+        err.println(rows + ": error: no such file or directory (--data with --spark takes a Parquet file or"
+            + " directory, or a CSV file; a cluster path as hdfs://... or s3a://...)");
+        throw new Stop(VModelCli.EXIT_ERRORS);
+      }
+      inputs.add(new OutputFile.Input(Path.of(rows), "a data file"));
+    }
+    if (out != null) {
+      try {
+        OutputFile.check(out, inputs, "give a file name to write the posterior to");
+      } catch (OutputFile.Failure f) {
+        err.println(out + ": error: " + f.getMessage());
+        throw new Stop(VModelCli.EXIT_ERRORS);
+      }
+    }
+    SplitBackend backend = null;
+    for (SplitBackend b : ServiceLoader.load(SplitBackend.class, FitCommand.class.getClassLoader())) {
+      if (b.name().equals("spark")) {
+        backend = b;
+      }
+    }
+    if (backend == null) {
+      err.println("vmodel fit: error: --spark needs the vmodel-spark jar and Spark on the class path: run"
+          + " bin/vmodel from a checkout built with `mvn -DskipTests package` (it adds spark/target/lib for --spark),"
+          + " or spark-submit the jar spark/target/vmodel-spark-*-all.jar (docs/spark.md)");
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    }
+    ModelClasses classes;
+    try {
+      classes = ModelClasses.load(source, plan.graph().name(), PACKAGE, () -> ModelWriter.write(plan,
+          Optional.of(PACKAGE)), noCache, FitCommand.class.getClassLoader());
+    } catch (InMemoryCompiler.CompilationFailed e) {
+      err.println("vmodel: internal error: " + e.getMessage());
+      err.println("This is a bug in vmodel; please report it with the model file.");
+      throw new Stop(VModelCli.EXIT_INTERNAL);
+    }
+    long t0 = System.nanoTime();
+    Fitted result;
+    Progress progress = new Progress(err, quiet);
+    try {
+      Class<?> cls = classes.loader().loadClass(api.className());
+      Object builder = cls.getMethod("builder").invoke(null);
+      applySets(builder, api, setValues, err);
+      SplitModel m = (SplitModel) builder.getClass().getMethod("build").invoke(builder);
+      FitOptions options = FitOptions.defaults().withMaxIterations(iterations).withTolerance(tolerance)
+          .withSeed(seed).withThreads(1).withLocalIterations(localIterations).withLocalRestarts(!noLocalRestarts)
+          .withListener(progress);
+      doing = "fitting on Spark";
+      FitResult r = backend.fit(m, rows, spark, options, err);
+      progress.done();
+      double[] trace = r.elboTrace();
+      double last = trace.length < 2 ? Double.POSITIVE_INFINITY
+          : Math.abs(trace[trace.length - 1] - trace[trace.length - 2]) / Math.max(1.0, Math.abs(trace[trace.length - 1]));
+      result = new Fitted(r, r.converged(), last);
+    } catch (DataException e) {
+      progress.done();
+      err.println(rows + ": error: " + e.getMessage());
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      progress.done();
+      err.println(rows + ": error: " + e.getMessage());
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    } catch (InvocationTargetException e) {
+      progress.done();
+      err.println("vmodel: internal error: " + e.getCause());
+      throw new Stop(VModelCli.EXIT_INTERNAL);
+    } catch (ReflectiveOperationException e) {
+      progress.done();
+      err.println("vmodel: internal error: " + e);
+      throw new Stop(VModelCli.EXIT_INTERNAL);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    String saved = out == null ? null : json(result, 0, err);
+    if (out != null) {
+      try {
+        OutputFile.write(out, saved, inputs, "give a file name to write the posterior to");
+      } catch (OutputFile.Failure f) {
+        err.println(out + ": error: " + f.getMessage());
+        throw new Stop(VModelCli.EXIT_ERRORS);
+      }
+    }
+    if (format == Format.JSON) {
+      stdout.print(json(result, seconds, err));
+    } else {
+      Summary.printGlobals(stdout, plan, api, result, source.path(), rows, seconds);
+    }
+    stdout.flush();
+    if (!result.converged() && !quiet) {
+      err.printf(Locale.ROOT, "vmodel fit: warning: stopped at the limit of %d sweeps before the ELBO converged;"
+          + " allow more sweeps (--iters) or accept a looser tolerance (--tol)%n", result.iterations());
     }
     return 0;
   }

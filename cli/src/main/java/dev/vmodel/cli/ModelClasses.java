@@ -33,9 +33,30 @@ record ModelClasses(ClassLoader loader, boolean fromCache, boolean generated) {
     return load(key, generate, noCache, parent);
   }
 
+  /**
+   * The class path javac compiles the generated class against: the JVM's, and the jar of the vmodel
+   * runtime where that is not on it (under spark-submit the application's jar is loaded by Spark's
+   * own class loader, not from java.class.path).
+   */
+  static String classPath() {
+    String classPath = System.getProperty("java.class.path");
+    try {
+      java.security.CodeSource cs = dev.vmodel.runtime.fit.FitResult.class.getProtectionDomain().getCodeSource();
+      if (cs != null && cs.getLocation() != null && "file".equals(cs.getLocation().getProtocol())) {
+        String runtime = java.nio.file.Path.of(cs.getLocation().toURI()).toString();
+        if (!java.util.Arrays.asList(classPath.split(java.io.File.pathSeparator)).contains(runtime)) {
+          classPath = classPath.isEmpty() ? runtime : classPath + java.io.File.pathSeparator + runtime;
+        }
+      }
+    } catch (java.net.URISyntaxException | SecurityException e) {
+      // keep the JVM's class path
+    }
+    return classPath;
+  }
+
   private static ModelClasses load(String modelKey, Supplier<JavaFile> generate, boolean noCache,
       ClassLoader parent) {
-    String classPath = System.getProperty("java.class.path");
+    String classPath = classPath();
     Optional<Path> dir = noCache ? Optional.empty() : CompiledModelCache.defaultDirectory(System.getenv());
     if (dir.isEmpty()) {
       return new ModelClasses(InMemoryCompiler.compile(List.of(generate.get()), classPath, parent), false, true);

@@ -55,6 +55,27 @@ final class Summary {
     }
   }
 
+  /**
+   * The summary of a split fit's result (vmodel fit --spark): the global factors; the local and
+   * group factors stayed with the parts.
+   */
+  static void printGlobals(PrintWriter out, UpdatePlan plan, GeneratedApi api, Fitted r, String modelFile,
+      String data, double seconds) {
+    out.printf(Locale.ROOT, "%s  (%s; data %s, on Spark)%n", plan.graph().name(), modelFile, data);
+    out.printf(Locale.ROOT, "%s after %d sweeps in %.3f s; ELBO = %.6f%n%n",
+        r.converged() ? "converged" : "NOT converged (raise --iters or --tol)", r.iterations(), seconds, r.elbo());
+    for (GeneratedApi.Accessor a : api.factors().values()) {
+      FitResult.Posterior p = r.posteriors().get(a.members().size() == 1 ? a.members().get(0)
+          : String.join(", ", a.members()));
+      if (a.local() || p == null || p.elements() == 0) {
+        out.printf(Locale.ROOT, "q(%s) ~ %s: %s factors, kept with the rows on the executors%n%n",
+            String.join(", ", a.members()), a.family(), a.local() ? "local" : "per-group");
+        continue;
+      }
+      factor(out, api, r.generated(), a);
+    }
+  }
+
   private static void factor(PrintWriter out, GeneratedApi api, FitResult r, GeneratedApi.Accessor a) {
     List<Integer> sizes = new ArrayList<>();
     long elements = 1;

@@ -87,6 +87,9 @@ public final class VModelCli implements Runnable {
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       err.println("vmodel: internal error: " + ex);
+      if (System.getenv("VMODEL_DEBUG") != null) {
+        ex.printStackTrace(err);
+      }
       err.println("This is a bug in vmodel; please report it with the model file that caused it.");
       return EXIT_INTERNAL;
     });

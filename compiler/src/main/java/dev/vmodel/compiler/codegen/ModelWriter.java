@@ -91,6 +91,15 @@ public final class ModelWriter extends WriterPart {
     return w.file(others);
   }
 
+  /**
+   * Why the class of {@code plan} does not implement {@code SplitModel} (its sweep does not split
+   * into a local pass over parts of the rows and global updates: see {@link SplitWriter}), or
+   * empty if it does.
+   */
+  public static Optional<String> splitUnsupported(UpdatePlan plan) {
+    return new ModelWriter(new ModelContext(OptimizedPlan.of(plan), "")).split.unsupported();
+  }
+
   /** The generated sources of plans that may share packages (the models of one file, say). */
   public static List<JavaFile> writeAll(List<UpdatePlan> plans, Optional<String> packageOverride) {
     Map<String, Set<String>> byPackage = new HashMap<>();

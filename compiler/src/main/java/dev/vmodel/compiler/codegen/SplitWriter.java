@@ -350,23 +350,37 @@ final class SplitWriter extends WriterPart {
    */
   private CodeBlock groupsDropped() {
     CodeBlock.Builder b = CodeBlock.builder();
-    if (ctx.localPhase == null) {
-      return b.build();
+    b.add("// a new state with the sizes, hyperparameters and global factors, as a saved posterior loads:\n");
+    b.add("// the groups' and the rows' factors stay with the parts (the group size is 0)\n");
+    b.addStatement("$T r = new $T()", stateName(), stateName());
+    String groups = layout.sizeNames.get(ctx.localPhase.phase().groups());
+    for (String z : layout.sizeNames.values()) {
+      if (z.equals(groups)) {
+        b.addStatement("r.$L = 0", z);
+      } else {
+        b.addStatement("r.$L = s.$L", z, z);
+      }
     }
-    b.add("// the groups' and the rows' factors stay with the parts: the result holds none of them\n");
-    b.addStatement("s.$L = 0", layout.sizeNames.get(ctx.localPhase.phase().groups()));
+    for (dev.vmodel.compiler.check.CheckedModel.HyperSym h : plan.graph().hypers()) {
+      String f = layout.hyperNames.get(h.name());
+      b.addStatement(h.type() instanceof Type.Scalar ? "r.$L = s.$L" : "r.$L = s.$L.clone()", f, f);
+    }
     for (Layout.FactorStorage fs : layout.factors.values()) {
       boolean group = ctx.localPhase.phase().groupFactors().contains(fs.update().factor().name());
-      if (!group && !fs.update().local()) {
+      if (fs.update().local()) {
         continue;
       }
       Set<String> arrays = new LinkedHashSet<>(fs.params().values());
       arrays.addAll(fs.moments().values());
       for (String a : arrays) {
-        b.addStatement(group ? "s.$L = new double[0]" : "s.$L = null", a);
+        if (group) {
+          b.addStatement("r.$L = new double[0]", a);
+        } else {
+          b.addStatement("r.$L = s.$L.clone()", a, a);
+        }
       }
     }
-    b.addStatement("return new $T(s, trace, iterations, converged, iterations > 0 ? trace[iterations - 1] : $T.NaN)",
+    b.addStatement("return new $T(r, trace, iterations, converged, iterations > 0 ? trace[iterations - 1] : $T.NaN)",
         resultName(), DOUBLE);
     return b.build();
   }

@@ -85,9 +85,21 @@ public final class InMemoryCompiler {
     return bytes;
   }
 
-  /** A loader that defines the given classes (binary name to class file) on demand. */
+  /**
+   * The resource a loader of {@link #loader} answers with the binary names of its classes, one per
+   * line: what a backend that runs the classes elsewhere (Spark's executors) ships with them.
+   */
+  public static final String CLASS_LIST = "META-INF/vmodel/generated-classes";
+
+  /**
+   * A loader that defines the given classes (binary name to class file) on demand, and answers
+   * their class files as resources ({@code pkg/Name.class}) and their names as {@link #CLASS_LIST}.
+   */
   public static ClassLoader loader(Map<String, byte[]> classes, ClassLoader parent) {
     Map<String, byte[]> copy = Map.copyOf(classes);
+    Map<String, byte[]> files = new HashMap<>();
+    copy.forEach((name, b) -> files.put(name.replace('.', '/') + ".class", b));
+    byte[] list = String.join("\n", new TreeMap<>(copy).keySet()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     return new ClassLoader(parent) {
       @Override
       protected Class<?> findClass(String name) throws ClassNotFoundException {
@@ -96,6 +108,15 @@ public final class InMemoryCompiler {
           throw new ClassNotFoundException(name);
         }
         return defineClass(name, b, 0, b.length);
+      }
+
+      @Override
+      public java.io.InputStream getResourceAsStream(String name) {
+        if (CLASS_LIST.equals(name)) {
+          return new java.io.ByteArrayInputStream(list);
+        }
+        byte[] b = files.get(name);
+        return b != null ? new java.io.ByteArrayInputStream(b) : super.getResourceAsStream(name);
       }
     };
   }
