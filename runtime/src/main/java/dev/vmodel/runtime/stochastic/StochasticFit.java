@@ -1,0 +1,143 @@
+package dev.vmodel.runtime.stochastic;
+
+import dev.vmodel.runtime.fit.FitOptions;
+import dev.vmodel.runtime.fit.FitResult;
+import dev.vmodel.runtime.split.SplitModel;
+import dev.vmodel.runtime.split.SplitPart;
+import dev.vmodel.runtime.split.SplitRows;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Stochastic variational inference for any generated model that splits ({@link SplitModel}), on
+ * the same local/global API as the Spark runner. For each minibatch B: the local factors of B's
+ * rows from the current global factors alone ({@link SplitPart#localStart}), then
+ *
+ * <pre>
+ *   S &lt;- (1 - rho_t) S + rho_t (N / |B|) s(B),     the global factors from S
+ * </pre>
+ *
+ * where s(B) are B's row statistics and N / |B| scales them to the whole data set. The global
+ * factors' natural parameters are the prior's plus a function of S that is linear in S, so this is
+ * eta &lt;- (1 - rho_t) eta + rho_t (eta_0 + (N/|B|) stats(B)), Hoffman et al.'s natural-gradient step,
+ * wherever that function's coefficients do not depend on other global factors (mixtures, LDA, the
+ * regressions' and PPCA's loadings given the noise); where they do (PPCA's noise reads the loadings),
+ * it is the same step on the expected sufficient statistics (online EM's, Cappe and Moulines 2009).
+ * With one batch holding all the data and rho = 1, a step is a batch sweep.
+ *
+ * <p>The first batch starts as {@code fit} starts ({@code options.init()}: k-means++ or random
+ * locals) and its statistics, scaled, are the first S. After the epochs, one more pass over the
+ * data (local factors only, the globals fixed) gives the whole data's ELBO, which the result reports.
+ */
+public final class StochasticFit {
+  private StochasticFit() {}
+
+  /** A step's progress: epoch, step, units seen so far, the batch's scaled ELBO estimate. */
+  public interface Listener {
+    void step(long epoch, long step, long units, double elboEstimate);
+  }
+
+  /** Fits from {@code options.init()}'s start on the first batch. */
+  public static FitResult run(SplitModel model, RowSource source, StochasticOptions so, FitOptions options,
+      Listener listener) {
+    return run(model, source, null, so, options, listener);
+  }
+
+  /**
+   * Fits from the global factors {@code start} (a part's {@link SplitPart#globals()} of the same
+   * model and sizes), or, if null, from {@code options.init()}'s start on the first batch.
+   */
+  public static FitResult run(SplitModel model, RowSource source, double[] start, StochasticOptions so,
+      FitOptions options, Listener listener) {
+    long total = source.units();
+    if (total < 1) {
+      throw new IllegalArgumentException("the data have no rows");
+    }
+    SplitModel sized = model.withSizes(source.categories());
+    boolean grouped = sized.columns().stream().anyMatch(SplitModel.Column::group);
+    FitOptions random = options.withInit(FitOptions.Init.RANDOM);
+    SplitPart driver = null;
+    SplitModel pinned = null;
+    double[] s = null;
+    long step = 0;
+    long seen = 0;
+    double[] trace = new double[64];
+    for (int epoch = 0; epoch < so.epochs(); epoch++) {
+      Iterator<Map<String, Object>> batches = source.batches(epoch);
+      while (batches.hasNext()) {
+        Map<String, Object> batch = batches.next();
+        long units = units(sized, batch, grouped);
+        double scale = (double) total / units;
+        double[] stats;
+        if (driver == null && start == null) {
+          driver = sized.part(batch);
+          pinned = driver.pinned();
+          stats = driver.start(options.seed(), options);
+        } else if (driver == null) {
+          driver = sized.part(batch);
+          pinned = driver.pinned();
+          driver.start(options.seed(), random);
+          driver.globals(start);
+          stats = driver.localStart();
+        } else {
+          SplitPart part = pinned.part(batch);
+          part.start(options.seed() + step, random);
+          part.globals(driver.globals());
+          stats = part.localStart();
+        }
+        step++;
+        seen += units;
+        double rho = step == 1 ? 1.0 : so.step(step - 1);
+        if (s == null) {
+          s = new double[stats.length];
+        }
+        for (int i = 0; i < s.length; i++) {
+          s[i] = (1 - rho) * s[i] + rho * scale * stats[i];
+        }
+        driver.statistics(s);
+        double estimate = step == 1 && start == null ? Double.NaN
+            : driver.elbo((int) Math.min(step, Integer.MAX_VALUE));
+        if (step > trace.length) {
+          trace = Arrays.copyOf(trace, trace.length * 2);
+        }
+        trace[(int) step - 1] = estimate;
+        if (listener != null) {
+          listener.step(epoch, step, seen, estimate);
+        }
+        driver.updateGlobals();
+      }
+    }
+    if (driver == null) {
+      throw new IllegalArgumentException("the data have no rows");
+    }
+    // the whole data's ELBO: the local factors of every batch from the final global factors
+    double[] globals = driver.globals();
+    double[] sum = null;
+    Iterator<Map<String, Object>> batches = source.batches(0);
+    while (batches.hasNext()) {
+      Map<String, Object> batch = batches.next();
+      units(sized, batch, grouped);
+      SplitPart part = pinned.part(batch);
+      part.start(options.seed(), random);
+      part.globals(globals);
+      double[] st = part.localStart();
+      sum = sum == null ? st.clone() : SplitPart.add(sum, st);
+    }
+    driver.statistics(sum);
+    double elbo = driver.elbo((int) Math.min(step + 1, Integer.MAX_VALUE));
+    double[] out = Arrays.copyOf(trace, (int) step + 1);
+    out[(int) step] = elbo;
+    return driver.result(out, (int) step + 1, true);
+  }
+
+  /** The batch's units (rows, or groups), after numbering its groups from 0. */
+  private static long units(SplitModel model, Map<String, Object> batch, boolean grouped) {
+    int groups = SplitRows.renumberGroups(model, batch);
+    if (grouped) {
+      return groups;
+    }
+    Object first = batch.values().iterator().next();
+    return java.lang.reflect.Array.getLength(first);
+  }
+}
