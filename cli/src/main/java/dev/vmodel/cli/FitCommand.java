@@ -17,6 +17,9 @@ import dev.vmodel.runtime.fit.FitOptions;
 import dev.vmodel.runtime.fit.FitResult;
 import dev.vmodel.runtime.split.SplitBackend;
 import dev.vmodel.runtime.split.SplitModel;
+import dev.vmodel.runtime.stochastic.CsvRows;
+import dev.vmodel.runtime.stochastic.StochasticFit;
+import dev.vmodel.runtime.stochastic.StochasticOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -130,6 +133,29 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--timings", description = "Print how long generation, compilation and fitting took.")
   boolean timings;
 
+  @Option(names = "--svi", description = "Stochastic variational inference (docs/svi.md): minibatches streamed from"
+      + " the --data CSV file, never held whole; the global factors take a step after every batch.")
+  boolean svi;
+
+  @Option(names = "--batch-size", paramLabel = "B",
+      description = "--svi: rows per minibatch, or whole groups (documents) for a model with a group column"
+          + " (default ${DEFAULT-VALUE}).")
+  int batchSize = StochasticOptions.defaults().batchSize();
+
+  @Option(names = "--tau0", paramLabel = "T", description = "--svi: the step of batch t is (t + tau0)^-kappa"
+      + " (default ${DEFAULT-VALUE}).")
+  double tau0 = StochasticOptions.defaults().tau0();
+
+  @Option(names = "--kappa", paramLabel = "K", description = "--svi: in (0.5, 1] (default ${DEFAULT-VALUE}).")
+  double kappa = StochasticOptions.defaults().kappa();
+
+  @Option(names = "--epochs", paramLabel = "E", description = "--svi: passes over the data (default ${DEFAULT-VALUE}).")
+  int epochs = StochasticOptions.defaults().epochs();
+
+  @Option(names = "--holdout", paramLabel = "F", description = "--svi: hold out this fraction of the batches and print"
+      + " their bound per row (per group) after every epoch (default ${DEFAULT-VALUE}: none).")
+  double holdout = 0.0;
+
   @Option(names = "--spark", arity = "0..1", fallbackValue = "", paramLabel = "MASTER",
       description = "Fit on Apache Spark (docs/spark.md): --data is then a Parquet file or directory, or a CSV"
           + " file, read by Spark; MASTER is e.g. local[2] (omit it under spark-submit, which sets the master)."
@@ -200,8 +226,14 @@ final class FitCommand implements Callable<Integer> {
     UpdatePlan plan = choosePlan(compiled.plans(), err);
     GeneratedApi api = GeneratedApi.of(plan, Optional.of(PACKAGE));
     Map<String, String> setValues = parseSets(api, err);
+    if (spark != null && svi) {
+      throw usage(err, "--svi and --spark cannot be combined yet: choose one");
+    }
     if (spark != null) {
       return runOnSpark(source, plan, api, setValues, stdout, err);
+    }
+    if (svi) {
+      return runStochastic(source, plan, api, setValues, stdout, err);
     }
 
     // Data files: read and check them all before compiling anything.
@@ -507,7 +539,7 @@ final class FitCommand implements Callable<Integer> {
     if (format == Format.JSON) {
       stdout.print(json(result, seconds, err));
     } else {
-      Summary.printGlobals(stdout, plan, api, result, source.path(), rows, seconds);
+      Summary.printGlobals(stdout, plan, api, result, source.path(), rows + ", on Spark", seconds);
     }
     stdout.flush();
     if (!result.converged() && !quiet) {
@@ -515,6 +547,135 @@ final class FitCommand implements Callable<Integer> {
           + " allow more sweeps (--iters) or accept a looser tolerance (--tol)%n", result.iterations());
     }
     return 0;
+  }
+
+  /**
+   * {@code fit --svi}: stochastic VI over minibatches of one CSV file streamed from disk
+   * ({@link CsvRows}), for a model that splits; prints and saves the global factors as a fit does,
+   * with the whole data's ELBO of one last pass.
+   */
+  private int runStochastic(SourceFile source, UpdatePlan plan, GeneratedApi api, Map<String, String> setValues,
+      PrintWriter stdout, PrintWriter err) throws Stop {
+    Optional<String> why = ModelWriter.splitUnsupported(plan);
+    if (why.isPresent()) {
+      err.println(model + ": error: model " + plan.graph().name() + " cannot be fitted with --svi: its sweep does not"
+          + " split into a pass over batches of rows and global updates, because " + why.get());
+      err.println("  = hint: fit it without --svi (docs/spark.md lists which models split)");
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    }
+    if (prior != null) {
+      throw usage(err, "--prior cannot be combined with --svi yet");
+    }
+    if (data.size() != 1 || !data.get(0).toLowerCase(Locale.ROOT).endsWith(".csv")) {
+      throw usage(err, "--svi streams one CSV file: give --data FILE.csv once (columns named as the model's data"
+          + " arrays, vectors as x[0], x[1], ...)");
+    }
+    StochasticOptions so;
+    try {
+      so = new StochasticOptions(batchSize, tau0, kappa, epochs);
+    } catch (IllegalArgumentException e) {
+      throw usage(err, e.getMessage());
+    }
+    Path file = Path.of(data.get(0));
+    if (!Files.isRegularFile(file)) {
+      err.println(file + ": error: " + (Files.exists(file) ? "not a regular file" : "no such file"));
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    }
+    List<OutputFile.Input> inputs = List.of(new OutputFile.Input(model, "the model file"),
+        new OutputFile.Input(file, "a data file"));
+    if (out != null) {
+      try {
+        OutputFile.check(out, inputs, "give a file name to write the posterior to");
+      } catch (OutputFile.Failure f) {
+        err.println(out + ": error: " + f.getMessage());
+        throw new Stop(VModelCli.EXIT_ERRORS);
+      }
+    }
+    ModelClasses classes;
+    try {
+      classes = ModelClasses.load(source, plan.graph().name(), PACKAGE, () -> ModelWriter.write(plan,
+          Optional.of(PACKAGE)), noCache, FitCommand.class.getClassLoader());
+    } catch (InMemoryCompiler.CompilationFailed e) {
+      err.println("vmodel: internal error: " + e.getMessage());
+      throw new Stop(VModelCli.EXIT_INTERNAL);
+    }
+    long t0 = System.nanoTime();
+    Fitted result;
+    try {
+      Class<?> cls = classes.loader().loadClass(api.className());
+      Object builder = cls.getMethod("builder").invoke(null);
+      applySets(builder, api, setValues, err);
+      SplitModel m = (SplitModel) builder.getClass().getMethod("build").invoke(builder);
+      doing = "reading " + file + " (the first pass: rows, batches, categories)";
+      CsvRows rows = new CsvRows(m, file, batchSize, seed, holdout);
+      if (!quiet) {
+        err.printf(Locale.ROOT, "vmodel fit --svi: %s: %d rows, %d %s in %d batches of %d%s; tau0 %s, kappa %s,"
+            + " %d epochs%n", file, rows.rows(), rows.units(), grouped(m) ? "groups" : "rows for training",
+            rows.batchCount(), batchSize, holdout > 0 ? ", " + rows.heldOutUnits() + " held out" : "", tau0, kappa,
+            epochs);
+        err.flush();
+      }
+      FitOptions options = FitOptions.defaults().withSeed(seed).withThreads(threads)
+          .withLocalIterations(localIterations).withLocalRestarts(!noLocalRestarts);
+      long start = System.nanoTime();
+      StochasticFit.Listener listener = new StochasticFit.Listener() {
+        @Override
+        public void step(long epoch, long step, long units, double estimate) {}
+
+        @Override
+        public void epoch(long epoch, long steps, double heldOut) {
+          if (quiet) {
+            return;
+          }
+          double secs = (System.nanoTime() - start) / 1e9;
+          err.printf(Locale.ROOT, "epoch %3d  steps %6d  %.0f %s/s%s  %.2f s%n", epoch + 1, steps,
+              (epoch + 1) * (double) rows.units() / secs, grouped(m) ? "groups" : "rows",
+              Double.isNaN(heldOut) ? "" : String.format(Locale.ROOT, "  held-out bound per %s %.6f",
+                  grouped(m) ? "group" : "row", heldOut), secs);
+          err.flush();
+        }
+      };
+      doing = "fitting with --svi";
+      StochasticFit.HeldOut held = holdout > 0 ? new StochasticFit.HeldOut(rows::heldOut, rows.heldOutUnits()) : null;
+      FitResult r = StochasticFit.run(m, rows, null, held, so, options, listener);
+      result = new Fitted(r, true, 0.0);
+    } catch (DataException e) {
+      err.println(e.getMessage());
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      err.println(file + ": error: " + e.getMessage());
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    } catch (java.io.UncheckedIOException e) {
+      err.println(file + ": error: " + e.getMessage());
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    } catch (InvocationTargetException e) {
+      err.println("vmodel: internal error: " + e.getCause());
+      throw new Stop(VModelCli.EXIT_INTERNAL);
+    } catch (ReflectiveOperationException e) {
+      err.println("vmodel: internal error: " + e);
+      throw new Stop(VModelCli.EXIT_INTERNAL);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    String saved = out == null ? null : json(result, 0, err);
+    if (out != null) {
+      try {
+        OutputFile.write(out, saved, inputs, "give a file name to write the posterior to");
+      } catch (OutputFile.Failure f) {
+        err.println(out + ": error: " + f.getMessage());
+        throw new Stop(VModelCli.EXIT_ERRORS);
+      }
+    }
+    if (format == Format.JSON) {
+      stdout.print(json(result, seconds, err));
+    } else {
+      Summary.printGlobals(stdout, plan, api, result, source.path(), file + ", stochastic VI", seconds);
+    }
+    stdout.flush();
+    return 0;
+  }
+
+  private static boolean grouped(SplitModel m) {
+    return m.columns().stream().anyMatch(SplitModel.Column::group);
   }
 
   /** The posterior JSON of a fit ({@link PosteriorJson}); {@code seconds} is printed if positive. */

@@ -56,19 +56,24 @@ final class Summary {
   }
 
   /**
-   * The summary of a split fit's result (vmodel fit --spark): the global factors; the local and
-   * group factors stayed with the parts.
+   * The summary of a split fit's result (vmodel fit --spark, --svi): the global factors; the local
+   * and group factors stayed with the parts.
    */
   static void printGlobals(PrintWriter out, UpdatePlan plan, GeneratedApi api, Fitted r, String modelFile,
       String data, double seconds) {
-    out.printf(Locale.ROOT, "%s  (%s; data %s, on Spark)%n", plan.graph().name(), modelFile, data);
-    out.printf(Locale.ROOT, "%s after %d sweeps in %.3f s; ELBO = %.6f%n%n",
-        r.converged() ? "converged" : "NOT converged (raise --iters or --tol)", r.iterations(), seconds, r.elbo());
+    out.printf(Locale.ROOT, "%s  (%s; data %s)%n", plan.graph().name(), modelFile, data);
+    if (data.endsWith("stochastic VI")) {
+      out.printf(Locale.ROOT, "%d steps in %.3f s; the whole data's ELBO = %.6f%n%n", r.iterations() - 1, seconds,
+          r.elbo());
+    } else {
+      out.printf(Locale.ROOT, "%s after %d sweeps in %.3f s; ELBO = %.6f%n%n",
+          r.converged() ? "converged" : "NOT converged (raise --iters or --tol)", r.iterations(), seconds, r.elbo());
+    }
     for (GeneratedApi.Accessor a : api.factors().values()) {
       FitResult.Posterior p = r.posteriors().get(a.members().size() == 1 ? a.members().get(0)
           : String.join(", ", a.members()));
       if (a.local() || p == null || p.elements() == 0) {
-        out.printf(Locale.ROOT, "q(%s) ~ %s: %s factors, kept with the rows on the executors%n%n",
+        out.printf(Locale.ROOT, "q(%s) ~ %s: %s factors, not kept (one per row or group of the data)%n%n",
             String.join(", ", a.members()), a.family(), a.local() ? "local" : "per-group");
         continue;
       }

@@ -55,7 +55,7 @@ class FitCommandOnSparkTest {
         "--set", "K=3", "--spark", "local[2]", "--out", out.toString(), "--no-cache");
     assertEquals(0, spark.status(), spark.err());
     assertTrue(spark.out().contains("on Spark"), spark.out());
-    assertTrue(spark.out().contains("q(z) ~ Categorical: local factors, kept with the rows on the executors"),
+    assertTrue(spark.out().contains("q(z) ~ Categorical: local factors, not kept (one per row or group of the data)"),
         spark.out());
     Run single = vmodel("fit", example("gaussian-mixture.vmodel"), "--data", example("data/gaussian-mixture.csv"),
         "--set", "K=3", "--no-cache");

@@ -36,7 +36,16 @@ public final class StochasticFit {
   /** A step's progress: epoch, step, units seen so far, the batch's scaled ELBO estimate. */
   public interface Listener {
     void step(long epoch, long step, long units, double elboEstimate);
+
+    /**
+     * The end of an epoch: the held-out bound per unit (row or group), the ELBO's terms in the
+     * held-out data with the global factors fixed, divided by their units; NaN without held-out data.
+     */
+    default void epoch(long epoch, long steps, double heldOutPerUnit) {}
   }
+
+  /** Held-out data: batches (called afresh for each evaluation) and their units. */
+  public record HeldOut(java.util.function.Supplier<Iterator<Map<String, Object>>> batches, long units) {}
 
   /** Fits from {@code options.init()}'s start on the first batch. */
   public static FitResult run(SplitModel model, RowSource source, StochasticOptions so, FitOptions options,
@@ -50,6 +59,12 @@ public final class StochasticFit {
    */
   public static FitResult run(SplitModel model, RowSource source, double[] start, StochasticOptions so,
       FitOptions options, Listener listener) {
+    return run(model, source, start, null, so, options, listener);
+  }
+
+  /** {@link #run(SplitModel, RowSource, double[], StochasticOptions, FitOptions, Listener)} with held-out data. */
+  public static FitResult run(SplitModel model, RowSource source, double[] start, HeldOut heldOut,
+      StochasticOptions so, FitOptions options, Listener listener) {
     long total = source.units();
     if (total < 1) {
       throw new IllegalArgumentException("the data have no rows");
@@ -107,6 +122,10 @@ public final class StochasticFit {
         }
         driver.updateGlobals();
       }
+      if (listener != null && driver != null) {
+        listener.epoch(epoch, step, heldOut == null ? Double.NaN
+            : heldOutBound(sized, pinned, driver.globals(), heldOut, options.withInit(FitOptions.Init.RANDOM)));
+      }
     }
     if (driver == null) {
       throw new IllegalArgumentException("the data have no rows");
@@ -129,6 +148,40 @@ public final class StochasticFit {
     double[] out = Arrays.copyOf(trace, (int) step + 1);
     out[(int) step] = elbo;
     return driver.result(out, (int) step + 1, true);
+  }
+
+  /**
+   * The ELBO's terms in the held-out data per unit, the globals fixed: the ELBO is affine in the
+   * row statistics given the globals, so its value at the held-out statistics less its value at
+   * zero statistics (the global factors' own terms) is the held-out data's bound.
+   */
+  static double heldOutBound(SplitModel sized, SplitModel pinned, double[] globals, HeldOut heldOut,
+      FitOptions random) {
+    boolean grouped = sized.columns().stream().anyMatch(SplitModel.Column::group);
+    double[] sum = null;
+    SplitPart probe = null;
+    Iterator<Map<String, Object>> it = heldOut.batches().get();
+    while (it.hasNext()) {
+      Map<String, Object> batch = it.next();
+      units(sized, batch, grouped);
+      SplitPart part = pinned.part(batch);
+      part.start(random.seed(), random);
+      part.globals(globals);
+      double[] st = part.localStart();
+      sum = sum == null ? st.clone() : SplitPart.add(sum, st);
+      if (probe == null) {
+        probe = part;
+      }
+    }
+    if (probe == null) {
+      return Double.NaN;
+    }
+    probe.globals(globals);
+    probe.statistics(sum);
+    double with = probe.elbo(1);
+    probe.statistics(new double[sum.length]);
+    double without = probe.elbo(1);
+    return (with - without) / heldOut.units();
   }
 
   /** The batch's units (rows, or groups), after numbering its groups from 0. */
