@@ -15,15 +15,17 @@
 # (one part holding every row, --threads threads) of the same rows from the same start as (a).
 # LDA: a synthetic corpus (--lda-docs documents, V = --lda-vocab, K = --lda-k, 50-150 tokens per
 # document), every 10th document held out; MLlib's online LDA for increasing maxIter (a fit each) and
-# one SparkFit of the generated LDA with its global factors recorded after every sweep; the held-out bound
-# of both by MLlib's logPerplexity code and by a converged E-step.
+# SparkFit of the generated LDA with its global factors recorded after every sweep, from SparkFit's own start
+# and from a fit of the driver's sample (--lda-start: of default, sample, prior); the held-out bound of both
+# sides by one converged E-step, checked against MLlib's logPerplexity itself.
 #
 # Options: --quick, --n N (mixture rows; default 1e7, --quick 1e6), --iters M (10), --threads T (local[T],
 # default 2), --partitions P (4 x T), --files F (16), --xmx SIZE (the JVM's heap = Spark's driver and
 # executor memory in local mode; default 12g), --no-build (use the existing bench/target), --no-gmm,
 # --no-lda, --lda-docs M (20000; --quick 5000), --lda-vocab V (5000), --lda-k K (20), --lda-sweeps S (40),
 # --lda-mllib-iters LIST (5,10,20,40,80,160; --quick 5,10,20,40), --lda-fixed-alpha (MLlib's
-# optimizeDocConcentration off; default on, MLlib's default), --out DIR (bench/out/spark/<date>).
+# optimizeDocConcentration off; default on, MLlib's default), --lda-start LIST (default,sample),
+# --out DIR (bench/out/spark/<date>).
 # Needs Java 17.0.11+ and Maven (the README's set-up); installs GNU time if missing (apt-get).
 # The tables go to stdout and DIR/{gmm,lda}.txt; Spark's log, progress and /usr/bin/time -v to DIR.
 set -euo pipefail
@@ -47,7 +49,7 @@ lda_k=20
 lda_sweeps=40
 lda_ladder=""
 lda_alpha=true
-lda_start=both
+lda_start=default,sample
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -68,7 +70,7 @@ while [[ $# -gt 0 ]]; do
     --lda-mllib-iters) lda_ladder="$2"; shift ;;
     --lda-fixed-alpha) lda_alpha=false ;;
     --lda-start) lda_start="$2"; shift ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "spark_compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift

@@ -54,7 +54,7 @@ import scala.Tuple2;
  *     (a) SparkFit of the generated GaussianMixture, (b) MLlib's GaussianMixture, (c) the single-JVM split fit
  *     of the same rows, M iterations each at tolerance 0; prints the table
  * lda --docs M --vocab V --k K [--min-len a --max-len b] [--holdout H] [--seed S] [--mllib-iters 5,10,...]
- *     [--sweeps S] [--partitions P] [--threads T] [--optimize-alpha true|false]
+ *     [--sweeps S] [--partitions P] [--threads T] [--optimize-alpha true|false] [--vmodel-start default,sample,prior]
  *     MLlib's online LDA for increasing maxIter against SparkFit of the generated LDA, held-out bound of both
  * </pre>
  *
@@ -446,7 +446,7 @@ public final class SparkCompare {
     int partitions = Integer.parseInt(o.getOrDefault("partitions", Integer.toString(4 * threads)));
     int sweeps = Integer.parseInt(o.getOrDefault("sweeps", "40"));
     boolean optimizeAlpha = Boolean.parseBoolean(o.getOrDefault("optimize-alpha", "true"));
-    String vmodelStart = o.getOrDefault("vmodel-start", "both");  // sample, prior or both
+    String vmodelStart = o.getOrDefault("vmodel-start", "default,sample");  // of default, sample, prior
     int[] ladder = Arrays.stream(o.getOrDefault("mllib-iters", "5,10,20,40,80,160").split(","))
         .mapToInt(Integer::parseInt).toArray();
     double alpha = 1.0 / k;
@@ -522,7 +522,8 @@ public final class SparkCompare {
 
     // ---- MLlib online LDA for increasing maxIter
     System.err.println("MLlib online LDA");
-    List<double[]> mllibRows = new ArrayList<>();  // maxIter, seconds, logPerplexity bound, doc-only, full (mine), alpha mean
+    // rows {maxIter, seconds, held-out bound, doc part, topic cosine, MLlib's own logPerplexity (negated), alpha mean}
+    List<double[]> mllibRows = new ArrayList<>();
     for (int m : ladder) {
       org.apache.spark.ml.clustering.LDA lda = mllibLda(k, m, alpha, eta, seed, optimizeAlpha);
       long t0 = System.nanoTime();
@@ -535,9 +536,10 @@ public final class SparkCompare {
       double[] mine = heldOutBound(lambda, k, vocab, a, old.topicConcentration(), held);
       double aMean = Arrays.stream(a).average().orElse(Double.NaN);
       double cosine = topicCosine(corpus.topics(), lambda, k, vocab);
-      mllibRows.add(new double[] {m, sec, bound, mine[0], mine[0] + mine[1], aMean, cosine});
-      System.err.printf(Locale.ROOT, "    MLlib maxIter=%d: %.2f s, held-out bound %.4f (doc part %.4f), alpha mean %.4f"
-          + ", topic mass %.0f%n", m, sec, bound, mine[0], aMean, Arrays.stream(lambda).sum());
+      mllibRows.add(new double[] {m, sec, mine[0] + mine[1], mine[0], cosine, bound, aMean});
+      System.err.printf(Locale.ROOT, "    MLlib maxIter=%d: %.2f s, held-out bound %.4f (its logPerplexity %.4f, doc part"
+          + " %.4f), alpha mean %.4f, topic mass %.0f%n", m, sec, mine[0] + mine[1], bound, mine[0], aMean,
+          Arrays.stream(lambda).sum());
     }
 
     // ---- vmodel on Spark: one fit per start, its global factors recorded after every sweep. V is set (SparkFit
@@ -546,23 +548,37 @@ public final class SparkCompare {
     FitOptions ldaOpts = FitOptions.defaults().withMaxIterations(sweeps).withSeed(seed).withThreads(threads);
     Held heldOut = new Held(held, heldTokens, heldRdd, corpus.topics(), k, vocab, alpha, eta);
     List<VmodelRun> runs = new ArrayList<>();
-    if (!vmodelStart.equals("prior")) {
-      // SparkFit without start values: the start is the fit of the driver's sample (the first rows: 10,000 tokens)
-      runs.add(vmodelLda("SparkFit's default start (a fit of its sample, the first "
-          + SparkFit.Options.DEFAULT_SAMPLE_ROWS + " tokens)", ldaModel, tokenFrame, null, ldaOpts, heldOut));
-    }
-    if (!vmodelStart.equals("sample")) {
-      // the generated fit's own start: q(phi) drawn around its prior (Gamma(100, 1/100) pseudo-counts), which does
-      // not read the rows; a part of the first rows only carries the sizes
-      Map<String, Object> first = new HashMap<>();
-      List<Row> firstRows = tokenFrame.takeAsList(SparkFit.Options.DEFAULT_SAMPLE_ROWS);
-      first.put("doc", firstRows.stream().mapToInt(r -> r.getInt(0)).toArray());
-      first.put("w", firstRows.stream().mapToInt(r -> r.getInt(1)).toArray());
-      dev.vmodel.runtime.split.SplitRows.renumberGroups(ldaModel, first);
-      SplitPart p = ldaModel.part(first);
-      p.start(seed, ldaOpts);
-      runs.add(vmodelLda("the generated fit's start (q(phi) drawn around its prior), given to SparkFit", ldaModel,
-          tokenFrame, p.globals().clone(), ldaOpts, heldOut));
+    // The parts' rows a start is computed on, as SparkFit's driver takes them: the first 10,000 tokens.
+    Map<String, Object> first = new HashMap<>();
+    List<Row> firstRows = tokenFrame.takeAsList(SparkFit.Options.DEFAULT_SAMPLE_ROWS);
+    first.put("doc", firstRows.stream().mapToInt(r -> r.getInt(0)).toArray());
+    first.put("w", firstRows.stream().mapToInt(r -> r.getInt(1)).toArray());
+    dev.vmodel.runtime.split.SplitRows.renumberGroups(ldaModel, first);
+    for (String which : vmodelStart.split(",")) {
+      switch (which) {
+        case "default" -> runs.add(vmodelLda("SparkFit's own start (no start values given)", ldaModel, tokenFrame,
+            null, ldaOpts, heldOut));
+        case "sample" -> {
+          // the start SparkFit makes for models without a group column: the fit of the driver's sample alone
+          // (here computed outside SparkFit, as the start of every model before it started LDA from its prior)
+          long t0 = System.nanoTime();
+          SplitPart p = ldaModel.part(first);
+          SplitFit.run(p, SplitFit.inMemory(List.of(p)), ldaOpts);
+          System.err.printf(Locale.ROOT, "    the sample's fit: %.2f s (not counted)%n", (System.nanoTime() - t0) / 1e9);
+          runs.add(vmodelLda("a fit of the first " + SparkFit.Options.DEFAULT_SAMPLE_ROWS + " tokens ("
+              + firstRows.stream().map(r -> r.getInt(0)).distinct().count() + " documents) alone, given as start"
+              + " values", ldaModel, tokenFrame, p.globals().clone(), ldaOpts, heldOut));
+        }
+        case "prior" -> {
+          // the generated fit's own start: q(phi) drawn around its prior (Gamma(100, 1/100) pseudo-counts), which
+          // does not read the rows; the part only carries the sizes
+          SplitPart p = ldaModel.part(first);
+          p.start(seed, ldaOpts);
+          runs.add(vmodelLda("the generated fit's start (q(phi) drawn around its prior), given as start values",
+              ldaModel, tokenFrame, p.globals().clone(), ldaOpts, heldOut));
+        }
+        default -> throw new IllegalArgumentException("--vmodel-start: default, sample or prior, got " + which);
+      }
     }
 
     // ---- the table
@@ -570,19 +586,20 @@ public final class SparkCompare {
     System.out.printf(Locale.ROOT, "== LDA  %d training documents (%d tokens), %d held out (every %dth, %d tokens),"
         + " V=%d, K=%d, alpha = eta = 1/K = %.3g, local[%d], %d partitions%n", train.size(), trainTokens, held.size(),
         holdout, heldTokenCount, vocab, k, alpha, threads, partitions);
-    System.out.println("held-out bound: per held-out token, MLlib's LocalLDAModel.logPerplexity negated (its E-step,"
-        + " the documents' bound + the topics' E[ln p(phi) - ln q(phi)], over the held-out tokens), for vmodel"
-        + " computed by the same code on its q(phi); doc part: the documents' bound alone, each held-out"
-        + " document's q(theta), q(z) iterated to convergence (mean change 1e-10) with q(phi) fixed. Topic cosine:"
-        + " mean over the true topics of the cosine with the best-matching fitted topic mean");
+    System.out.println("held-out bound: the bound MLlib's LocalLDAModel.logPerplexity negates (the held-out"
+        + " documents' bound + the topics' E[ln p(phi) - ln q(phi)], over the held-out tokens), for both sides from"
+        + " their q(phi) and alpha by the same code: each held-out document's q(theta), q(z) iterated to convergence"
+        + " (mean change 1e-10) with q(phi) fixed; 'MLlib's code': logPerplexity itself (its E-step stops at a mean"
+        + " change of 1e-3); doc part: the documents' bound alone, per held-out token; topic cosine: mean over the"
+        + " true topics of the cosine with the best-matching fitted topic mean");
     System.out.println(rule);
     System.out.printf(Locale.ROOT, "MLlib online LDA (subsamplingRate 0.05, learningOffset 1024, learningDecay 0.51,"
         + " optimizeDocConcentration %s), a new fit per maxIter%n", optimizeAlpha);
-    System.out.printf(Locale.ROOT, "  %8s %10s %16s %10s %14s %12s%n", "maxIter", "fit, s", "held-out bound",
-        "doc part", "topic cosine", "alpha mean");
+    System.out.printf(Locale.ROOT, "  %8s %10s %16s %10s %14s %14s %12s%n", "maxIter", "fit, s", "held-out bound",
+        "doc part", "topic cosine", "MLlib's code", "alpha mean");
     for (double[] r : mllibRows) {
-      System.out.printf(Locale.ROOT, "  %8d %10.2f %16.4f %10.4f %14.4f %12.4f%n", (int) r[0], r[1], r[2], r[3], r[6],
-          r[5]);
+      System.out.printf(Locale.ROOT, "  %8d %10.2f %16.4f %10.4f %14.4f %14.4f %12.4f%n", (int) r[0], r[1], r[2], r[3],
+          r[4], r[5], r[6]);
     }
     double[] last = mllibRows.get(mllibRows.size() - 1);
     for (VmodelRun run : runs) {
@@ -594,7 +611,7 @@ public final class SparkCompare {
           "doc part", "topic cosine", "training ELBO");
       for (double[] r : run.rows) {
         System.out.printf(Locale.ROOT, "  %8d %10.2f %16.4f %10.4f %14.4f %18.6e%n", (int) r[0], r[1], r[3], r[4],
-            r[6], r[2]);
+            r[5], r[2]);
       }
     }
     System.out.println(rule);
@@ -602,13 +619,13 @@ public final class SparkCompare {
       System.out.println("vmodel from " + run.start + ":");
       summary("  held-out bound", mllibRows, 2, run.rows, 3, run.done);
       summary("  doc part", mllibRows, 3, run.rows, 4, run.done);
-      System.out.printf(Locale.ROOT, "  final state: the recorded q(phi) %s the fit's result; its held-out bound by"
-          + " MLlib's code %.4f, by the converged E-step (documents + topics) %.4f, by vmodel's own Result.predict"
-          + " ELBO (tolerance 1e-12) %.4f%n", run.sameState ? "is" : "is NOT", run.rows.get(run.rows.size() - 1)[3],
-          run.rows.get(run.rows.size() - 1)[5], run.predictBound);
+      System.out.printf(Locale.ROOT, "  final state: the recorded q(phi) %s the fit's result; its held-out bound"
+          + " %.4f, by MLlib's code %.4f, by vmodel's own Result.predict (the held-out documents' ELBO with q(phi)"
+          + " fixed, tolerance 1e-12) %.4f%n", run.sameState ? "is" : "is NOT", run.rows.get(run.rows.size() - 1)[3],
+          run.mllibCode, run.predictBound);
     }
-    System.out.printf(Locale.ROOT, "MLlib's final state: held-out bound by its own logPerplexity %.4f, by the"
-        + " converged E-step (documents + topics) %.4f%n", last[2], last[4]);
+    System.out.printf(Locale.ROOT, "MLlib's final state: held-out bound %.4f, by its own logPerplexity %.4f%n", last[2],
+        last[5]);
     System.out.flush();
     spark.stop();
   }
@@ -617,9 +634,9 @@ public final class SparkCompare {
   record Held(List<Doc> docs, List<int[]> tokens, JavaPairRDD<Long, org.apache.spark.mllib.linalg.Vector> rdd,
       double[][] topics, int k, int vocab, double alpha, double eta) {}
 
-  /** One vmodel fit: rows {sweep, seconds, training ELBO, held-out bound, doc part, documents + topics, cosine}. */
+  /** One vmodel fit: rows {sweep, seconds, training ELBO, held-out bound, doc part, topic cosine}. */
   record VmodelRun(String start, List<double[]> rows, int done, double total, boolean converged, boolean sameState,
-      double predictBound) {}
+      double mllibCode, double predictBound) {}
 
   /**
    * SparkFit of the generated LDA from {@code start} (null: SparkFit's own start), the global factors recorded
@@ -639,7 +656,7 @@ public final class SparkCompare {
     SplitPart driver = rec.recorder.driver;
     int done = st.nanos.size();
     List<Integer> evaluate = new ArrayList<>();
-    for (int s = 1; s <= done; s = s < 6 ? s + 1 : s < 16 ? s + 2 : s < 40 ? s + 4 : s + 10) {
+    for (int s = 1; s <= done; s = s < 10 ? s + 1 : s < 20 ? s + 2 : s < 40 ? s + 4 : s + 10) {
       evaluate.add(s);
     }
     if (evaluate.get(evaluate.size() - 1) != done) {
@@ -657,16 +674,16 @@ public final class SparkCompare {
       for (int c = 0; c < k; c++) {
         System.arraycopy(r.phi(c).alpha(), 0, lambda, c * vocab, vocab);
       }
-      org.apache.spark.mllib.clustering.LocalLDAModel old = new org.apache.spark.mllib.clustering.LocalLDAModel(
-          Matrices.dense(vocab, k, lambda), org.apache.spark.mllib.linalg.Vectors.dense(av), h.eta(), 100);
-      double bound = -old.logPerplexity(h.rdd());
       double[] mine = heldOutBound(lambda, k, vocab, av, h.eta(), h.docs());
       double cosine = topicCosine(h.topics(), lambda, k, vocab);
-      rows.add(new double[] {s, sec, st.elbos.get(s - 1), bound, mine[0], mine[0] + mine[1], cosine});
+      rows.add(new double[] {s, sec, st.elbos.get(s - 1), mine[0] + mine[1], mine[0], cosine});
       System.err.printf(Locale.ROOT, "    vmodel sweep %d: %.2f s, held-out bound %.4f (doc part %.4f), cosine %.4f%n",
-          s, sec, bound, mine[0], cosine);
+          s, sec, mine[0] + mine[1], mine[0], cosine);
       lastLambda = lambda;
     }
+    // MLlib's own logPerplexity on the final q(phi), as a check of the bound above
+    double mllibCode = -new org.apache.spark.mllib.clustering.LocalLDAModel(Matrices.dense(vocab, k, lastLambda),
+        org.apache.spark.mllib.linalg.Vectors.dense(av), h.eta(), 100).logPerplexity(h.rdd());
     // the final state checked three ways: the last snapshot is the fit's result; vmodel's own predict (the ELBO of
     // the held-out documents with q(phi) held fixed) against the converged bound
     boolean sameState = Arrays.equals(fitted.posteriors().get("phi").parameters().get("alpha"), lastLambda);
@@ -674,7 +691,7 @@ public final class SparkCompare {
     int[] hw = h.tokens().stream().mapToInt(r -> r[1]).toArray();
     double predictBound = ((LDA.Result) fitted).predict(new LDA.Data().doc(hd).w(hw),
         FitOptions.defaults().withThreads(options.threads()).withTolerance(1e-12)).posterior().elbo() / hd.length;
-    return new VmodelRun(label, rows, done, vTotal, fitted.converged(), sameState, predictBound);
+    return new VmodelRun(label, rows, done, vTotal, fitted.converged(), sameState, mllibCode, predictBound);
   }
 
   /**
