@@ -623,6 +623,11 @@ final class FitCommand implements Callable<Integer> {
         public void step(long epoch, long step, long units, double estimate) {}
 
         @Override
+        public boolean estimates() {
+          return false; // only epochs are printed: no ELBO evaluation per step
+        }
+
+        @Override
         public void epoch(long epoch, long steps, double heldOut) {
           if (quiet) {
             return;

@@ -337,6 +337,7 @@ public final class ModelWriter extends WriterPart {
     predict.stateFields().forEach(t::addField);
     methods.addAll(predict.stateMethods());
     if (split.unsupported().isEmpty()) {
+      methods.add(sweeps.init(true));
       methods.addAll(split.stateMethods());
     }
     t.addMethod(data.stateConstructor());

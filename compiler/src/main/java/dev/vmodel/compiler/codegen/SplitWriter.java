@@ -478,6 +478,13 @@ final class SplitWriter extends WriterPart {
         .returns(double[].class).addParameter(TypeName.LONG, "seed").addParameter(FIT_OPTIONS, "options")
         .addStatement("s.init(new $T(seed), options)", java.util.SplittableRandom.class)
         .addStatement("return s.splitStatistics()").build());
+    a.addMethod(MethodSpec.methodBuilder("startFrom").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(double[].class).addParameter(double[].class, "globals").addParameter(TypeName.LONG, "seed")
+        .addParameter(FIT_OPTIONS, "options")
+        .addStatement("s.initLocals(new $T(seed), options.withInit($T.Init.RANDOM))", java.util.SplittableRandom.class,
+            FIT_OPTIONS)
+        .addStatement("s.splitGlobals(globals)")
+        .addStatement("return s.splitLocalStart()").build());
     a.addMethod(MethodSpec.methodBuilder("localPass").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(double[].class).addStatement("return s.splitLocalPass()").build());
     a.addMethod(MethodSpec.methodBuilder("localStart").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)

@@ -361,14 +361,36 @@ final class SweepWriter extends WriterPart {
   }
 
   MethodSpec init() {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("init").addParameter(SplittableRandom.class, "rng")
-        .addParameter(FIT_OPTIONS, "options")
-        .addJavadoc("Global factors start at their priors (or at the previous posterior q_A when updating one); local"
-            + "\n(per-datum) factors start at random.\n");
+    return init(false);
+  }
+
+  /**
+   * With {@code localsOnly}, {@code initLocals}: init's options and workspaces, and the factors a split part's
+   * {@code splitLocalStart} reads before it sets them (a local phase's group factors, whose eta_0 a restart
+   * uses), but neither the global factors (set next from the driver's) nor the rows' local factors (set by the
+   * local start), nor the row statistics: what a part started from given global factors needs, without
+   * init's passes over the global factors (LDA's K x V digammas, for every minibatch of stochastic VI).
+   */
+  MethodSpec init(boolean localsOnly) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(localsOnly ? "initLocals" : "init")
+        .addParameter(SplittableRandom.class, "rng")
+        .addParameter(FIT_OPTIONS, "options");
+    if (localsOnly) {
+      m.addJavadoc("{@link #init} for a part whose global factors are set next ({@code splitGlobals}) and whose local"
+          + " factors\nare then set from them ({@code splitLocalStart}): the options, the workspaces and the factors"
+          + " the local\nstart reads before it sets them; the global factors, the rows' local factors and the row"
+          + " statistics\nare left to those two.\n");
+    } else {
+      m.addJavadoc("Global factors start at their priors (or at the previous posterior q_A when updating one); local"
+          + "\n(per-datum) factors start at random.\n");
+    }
     if (threadsField() != null) {
       m.addStatement("$L = options.threads()", threadsField());
     }
     for (FactorUpdate u : ctx.initOrder) {
+      if (localsOnly && !(phase != null && ctx.localPhase.phase().groupFactors().contains(u.factor().name()))) {
+        continue;
+      }
       Layout.FactorStorage fs = layout.factors.get(u.factor().name());
       m.addComment("q($L)", u.factor().name());
       if (prior != null && prior.startsFromPrior(u)) {
@@ -389,6 +411,12 @@ final class SweepWriter extends WriterPart {
       } else {
         initFactor(m, u, fs);
       }
+    }
+    if (localsOnly) {
+      if (phase != null) {
+        m.addCode(phase.init());
+      }
+      return m.build();
     }
     if (phase != null) {
       m.addCode(phase.init());

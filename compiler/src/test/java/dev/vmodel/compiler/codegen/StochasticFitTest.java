@@ -107,4 +107,44 @@ class StochasticFitTest {
     double gap = (batch.elbo() - svi.elbo()) / Math.abs(batch.elbo());
     assertTrue(gap < 0.01, stem + ": whole-data ELBO " + svi.elbo() + " after SVI, " + batch.elbo() + " batch");
   }
+
+  /**
+   * A listener that wants no estimates gets NaN and leaves the fit as it was (the same result,
+   * bitwise), and sees every step's new global factors after their update.
+   */
+  @Test
+  void aListenerWithoutEstimatesChangesNothingAndSeesEveryUpdate() {
+    SplitModel model = SplitFitTest.model("lda");
+    Map<String, Object> all = SplitFitTest.arrays("lda", model);
+    FitOptions o = FitOptions.defaults().withSeed(6);
+    StochasticOptions so = new StochasticOptions(20, 10, 0.7, 3);
+    FitResult with = StochasticFit.run(model, new ArrayRows(model, all, 20, 1), so, o, null);
+    List<double[]> seen = new ArrayList<>();
+    List<Double> estimates = new ArrayList<>();
+    FitResult without = StochasticFit.run(model, new ArrayRows(model, all, 20, 1), so, o,
+        new StochasticFit.Listener() {
+          @Override
+          public void step(long epoch, long step, long units, double estimate) {
+            estimates.add(estimate);
+          }
+
+          @Override
+          public boolean estimates() {
+            return false;
+          }
+
+          @Override
+          public void updated(long step, SplitPart driver) {
+            assertEquals(seen.size() + 1, step);
+            seen.add(driver.globals());
+          }
+        });
+    assertEquals(Double.toString(with.elbo()), Double.toString(without.elbo()));
+    assertSamePosterior(with, without, 0, "lda");
+    assertEquals(estimates.size(), seen.size());
+    assertTrue(seen.size() >= 3 * 2, "steps: " + seen.size());
+    assertTrue(estimates.stream().allMatch(e -> e.isNaN()), estimates.toString());
+    assertTrue(Double.isFinite(with.elboTrace()[1]), "with no listener, step 2 has an estimate");
+    assertTrue(!java.util.Arrays.equals(seen.get(0), seen.get(1)), "the globals move between steps");
+  }
 }

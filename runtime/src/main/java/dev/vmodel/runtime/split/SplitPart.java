@@ -48,6 +48,19 @@ public interface SplitPart {
    */
   double[] localStart();
 
+  /**
+   * A fresh part started from the global factors {@code globals} ({@link #globals()} of a part of
+   * the same model and sizes): the same as {@code start(seed, options.withInit(RANDOM))}, {@code
+   * globals(globals)}, then {@link #localStart()}, and returns its row statistics; generated parts
+   * skip the start's passes over the global factors, which are set from {@code globals} anyway
+   * (stochastic VI starts a part per minibatch: for LDA, K x V digammas each).
+   */
+  default double[] startFrom(double[] globals, long seed, FitOptions options) {
+    start(seed, options.withInit(FitOptions.Init.RANDOM));
+    globals(globals);
+    return localStart();
+  }
+
   /** Sets the row statistics, summed over all parts ({@link #add}), on the driver. */
   void statistics(double[] summed);
 

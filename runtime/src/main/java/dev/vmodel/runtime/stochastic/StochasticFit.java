@@ -38,6 +38,20 @@ public final class StochasticFit {
     void step(long epoch, long step, long units, double elboEstimate);
 
     /**
+     * Whether {@link #step} wants the batch's ELBO estimate (and the result's trace its value per
+     * step): an ELBO evaluation per step, for LDA as costly as the global update; if not, NaN.
+     */
+    default boolean estimates() {
+      return true;
+    }
+
+    /**
+     * After step {@code step}'s global update: {@code driver} holds the new global factors
+     * ({@link SplitPart#globals()}, or {@link SplitPart#result} for a posterior); read, not changed.
+     */
+    default void updated(long step, SplitPart driver) {}
+
+    /**
      * The end of an epoch: the held-out bound per unit (row or group), the ELBO's terms in the
      * held-out data with the global factors fixed, divided by their units; NaN without held-out data.
      */
@@ -96,10 +110,7 @@ public final class StochasticFit {
           driver.globals(start);
           stats = driver.localStart();
         } else {
-          SplitPart part = pinned.part(batch);
-          part.start(options.seed() + step, random);
-          part.globals(driver.globals());
-          stats = part.localStart();
+          stats = pinned.part(batch).startFrom(driver.globals(), options.seed() + step, random);
         }
         step++;
         seen += units;
@@ -111,7 +122,7 @@ public final class StochasticFit {
           s[i] = (1 - rho) * s[i] + rho * scale * stats[i];
         }
         driver.statistics(s);
-        double estimate = step == 1 && start == null ? Double.NaN
+        double estimate = step == 1 && start == null || listener != null && !listener.estimates() ? Double.NaN
             : driver.elbo((int) Math.min(step, Integer.MAX_VALUE));
         if (step > trace.length) {
           trace = Arrays.copyOf(trace, trace.length * 2);
@@ -121,6 +132,9 @@ public final class StochasticFit {
           listener.step(epoch, step, seen, estimate);
         }
         driver.updateGlobals();
+        if (listener != null) {
+          listener.updated(step, driver);
+        }
       }
       if (listener != null && driver != null) {
         listener.epoch(epoch, step, heldOut == null ? Double.NaN
@@ -137,11 +151,8 @@ public final class StochasticFit {
     while (batches.hasNext()) {
       Map<String, Object> batch = batches.next();
       units(sized, batch, grouped);
-      SplitPart part = pinned.part(batch);
-      part.start(options.seed(), random);
-      part.globals(globals);
-      double[] st = part.localStart();
-      sum = sum == null ? st.clone() : SplitPart.add(sum, st);
+      double[] st = pinned.part(batch).startFrom(globals, options.seed(), random);
+      sum = sum == null ? st : SplitPart.add(sum, st);
     }
     driver.statistics(sum);
     double elbo = driver.elbo((int) Math.min(step + 1, Integer.MAX_VALUE));
@@ -165,10 +176,8 @@ public final class StochasticFit {
       Map<String, Object> batch = it.next();
       units(sized, batch, grouped);
       SplitPart part = pinned.part(batch);
-      part.start(random.seed(), random);
-      part.globals(globals);
-      double[] st = part.localStart();
-      sum = sum == null ? st.clone() : SplitPart.add(sum, st);
+      double[] st = part.startFrom(globals, random.seed(), random);
+      sum = sum == null ? st : SplitPart.add(sum, st);
       if (probe == null) {
         probe = part;
       }
