@@ -13,14 +13,13 @@ import dev.vmodel.compiler.driver.InMemoryCompiler;
 import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.runtime.fit.DataException;
 import dev.vmodel.runtime.fit.FitOptions;
+import dev.vmodel.runtime.fit.PredictionRecords;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -235,7 +234,8 @@ final class PredictCommand implements Callable<Integer> {
       FitOptions options = FitOptions.defaults().withMaxIterations(iterations).withTolerance(tolerance).withSeed(seed);
       doing = "predicting";
       Object prediction = fit.getClass().getMethod("predict", dataClass, FitOptions.class).invoke(fit, d, options);
-      records = PredictionRecords.of(plan, api, prediction, unobserved(plan, api, arrays));
+      PredictionRecords.Layout layout = PredictionLayouts.of(plan, api);
+      records = PredictionRecords.of(layout, prediction, PredictionRecords.unobserved(layout, arrays));
     } catch (DataError e) {
       err.println(e.render());
       throw new Stop(VModelCli.EXIT_ERRORS);
@@ -270,9 +270,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     if (records.groups.isEmpty()) {
       // Nothing per row: an empty table would look like a prediction.
-      err.println(model + ": error: model " + plan.graph().name() + " gives nothing to predict for new rows: "
-          + (records.inexact != null ? records.inexact : "it has no local latents and no predictive mean")
-          + "; nothing was written");
+      err.println(model + ": error: " + records.nothingToPredict() + "; nothing was written");
       throw new Stop(VModelCli.EXIT_ERRORS);
     }
     doing = "writing the results";
@@ -307,61 +305,6 @@ final class PredictCommand implements Callable<Integer> {
           + " sweeps (--iters)%n", records.sweeps, tolerance);
     }
     return 0;
-  }
-
-  /**
-   * Per row of the row plate, whether every observed value of the row is missing (NaN): only
-   * covariates, given to get the predictive mean of y. Such a row has no logPredictive (it would
-   * be ln 1 = 0 up to rounding, the density of no observation), printed empty.
-   */
-  private static boolean[] unobserved(UpdatePlan plan, GeneratedApi api, Map<String, Object> arrays) {
-    String plate = plan.newRow().plate();
-    boolean[] none = null;
-    for (Map.Entry<String, Object> e : arrays.entrySet()) {
-      GeneratedApi.DataSetter s = api.data().get(e.getKey());
-      if (!s.modeled()) {
-        continue;
-      }
-      if (s.plateSizes().isEmpty() || !s.plateSizes().get(0).equals(plate) || !e.getValue().getClass().isArray()) {
-        return null; // an observed array not over the rows: every row has it
-      }
-      Object array = e.getValue();
-      int n = Array.getLength(array);
-      if (none == null) {
-        none = new boolean[n];
-        Arrays.fill(none, true);
-      }
-      for (int r = 0; r < Math.min(n, none.length); r++) {
-        none[r] &= allMissing(Array.get(array, r));
-      }
-    }
-    return none;
-  }
-
-  private static boolean allMissing(Object v) {
-    if (v instanceof Double x) {
-      return Double.isNaN(x);
-    }
-    if (v instanceof Integer i) {
-      return i == -1; // a missing label (the binder writes -1 only where the model allows it)
-    }
-    if (v instanceof double[] xs) {
-      for (double x : xs) {
-        if (!Double.isNaN(x)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (v != null && v.getClass().isArray() && !v.getClass().getComponentType().isPrimitive()) {
-      for (int i = 0; i < Array.getLength(v); i++) {
-        if (!allMissing(Array.get(v, i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return false; // other integer data cannot be missing
   }
 
   private UpdatePlan choosePlan(List<UpdatePlan> plans, PrintWriter err) throws Stop {

@@ -117,6 +117,32 @@ final class ColumnPlan implements Serializable {
     return null;
   }
 
+  /**
+   * This plan reading the DataFrame's rows as they are rather than {@link #select}ed: each position
+   * is the index of the field in the DataFrame's schema.
+   */
+  ColumnPlan unselected() {
+    List<Source> out = new ArrayList<>();
+    for (Source s : sources) {
+      int[] positions = new int[s.positions().length];
+      for (int i = 0; i < positions.length; i++) {
+        positions[i] = fields.get(s.positions()[i]);
+      }
+      out.add(new Source(s.column(), s.kind(), positions, s.width()));
+    }
+    return new ColumnPlan(out, fields);
+  }
+
+  /** The index in the DataFrame's schema of the model's group column, or -1 if it has none. */
+  int groupField() {
+    for (Source s : sources) {
+      if (s.column().group()) {
+        return fields.get(s.positions()[0]);
+      }
+    }
+    return -1;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // The schema check, on the driver
 

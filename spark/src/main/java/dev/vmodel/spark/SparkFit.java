@@ -120,6 +120,54 @@ public final class SparkFit {
     }
   }
 
+  /**
+   * The rows of {@code data} with their local posteriors under {@code fit} as added columns, as
+   * MLlib's models' {@code transform} gives them: {@link #transform(FitResult, Dataset, FitOptions,
+   * Options)} with {@link FitOptions#defaults()}.
+   */
+  public static Dataset<Row> transform(FitResult fit, Dataset<Row> data) {
+    return transform(fit, data, FitOptions.defaults(), Options.defaults());
+  }
+
+  /** {@link #transform(FitResult, Dataset, FitOptions, Options)} with {@link Options#defaults()}. */
+  public static Dataset<Row> transform(FitResult fit, Dataset<Row> data, FitOptions options) {
+    return transform(fit, data, options, Options.defaults());
+  }
+
+  /**
+   * The rows of {@code data} with columns added from the generated {@code Result.predict} of each
+   * partition's rows on the executors, with the global factors held at {@code fit} (a {@code
+   * Result} of {@link #fit}, or of the generated {@code fit} or {@code load}, of a model that
+   * splits): {@code logPredictive} where the model has it in closed form; for each local factor of
+   * the rows, for a categorical {@code z} its probabilities {@code z_probability} ({@code
+   * array<double>}) and most probable value {@code z_prediction}, else its posterior mean ({@code
+   * h}: an {@code array<double>}, or a double for a scalar); a factor of a group of rows (LDA's
+   * {@code theta} of a document) is its group's value on each of the group's rows; for each real
+   * observed array with a predictive mean, {@code y_mean} and {@code y_variance}. The rows keep
+   * their order, but for a model with a group column, whose rows are repartitioned by group (unless
+   * {@code spark} says they are already) as {@link #fit} does. docs/spark.md, "transform", lists the
+   * columns of each example.
+   *
+   * <p>{@code options} drive the coordinate ascent over each partition's local factors ({@code
+   * predict}'s: at most {@code maxIterations()} sweeps, to {@code tolerance()}, from {@code seed()}).
+   * The posterior is broadcast once, as its saved JSON; no row reaches the driver but the first 64,
+   * whose prediction on the driver decides the added columns (and reports their bad data early).
+   * The result is lazy, as any {@code transform}: bad data further on is a {@link DataException}
+   * (in Spark's job failure) naming the partition and row when an action runs.
+   *
+   * @throws DataException if a column the model reads is missing or of the wrong type, as {@link
+   *     #fit} says it, or the first rows hold a bad value
+   * @throws IllegalArgumentException if {@code data} has no rows or already has a column that
+   *     transform adds, or if the model gives nothing to predict for new rows
+   */
+  public static Dataset<Row> transform(FitResult fit, Dataset<Row> data, FitOptions options, Options spark) {
+    Objects.requireNonNull(fit, "fit");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(spark, "spark");
+    return SparkTransform.transform(fit, data, options, spark);
+  }
+
   /** Fits {@code model} to the rows of {@code data}, from a fit of a sample of them (see the class comment). */
   public static FitResult fit(SplitModel model, Dataset<Row> data, FitOptions options) {
     return fit(model, data, null, options, Options.defaults());

@@ -58,7 +58,7 @@ class GeneratedModelsSparkTest {
 
   static Dataset<Row> csv(String stem) {
     Path file = Path.of("..", "examples", "data", stem + ".csv").toAbsolutePath().normalize();
-    return spark.read().option("header", "true").option("inferSchema", "true").csv(file.toString());
+    return TestSpark.session().read().option("header", "true").option("inferSchema", "true").csv(file.toString());
   }
 
   @ParameterizedTest

@@ -1,10 +1,8 @@
-package dev.vmodel.cli;
+package dev.vmodel.runtime.fit;
 
-import dev.vmodel.compiler.check.Dim;
-import dev.vmodel.compiler.codegen.GeneratedApi;
-import dev.vmodel.compiler.plan.UpdatePlan;
-import dev.vmodel.runtime.fit.FitResult;
 import java.io.PrintWriter;
+import java.io.Serializable;
+import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -14,9 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code vmodel predict} prints: one record per element of the new data's row plate (the
- * plate whose size the new data bring, {@link UpdatePlan.NewRow#plate()}), read by reflection from
- * the generated {@code Prediction}:
+ * A generated {@code Prediction} (of the generated {@code Result.predict}) as columns: one record
+ * per element of the new data's row plate (the plate whose size the new data bring), read by
+ * reflection from the generated classes as a {@link Layout} says. {@code vmodel predict} prints
+ * them (its layout comes from the model's plan); the Spark runner's {@code transform} adds them to
+ * a DataFrame's rows.
  *
  * <ul>
  *   <li>{@code logPredictive}: ln p(row | training data), when the model has it in closed form;
@@ -30,25 +30,83 @@ import java.util.Map;
  * </ul>
  *
  * Local factors on other plates (LDA's per-document {@code theta} when the rows are tokens) are
- * in the JSON form only, under {@code "others"}.
+ * {@link #others}: in the JSON form only, under {@code "others"}.
  */
-final class PredictionRecords {
-  /** A column group: a name and its values per row (row-major, {@code width} per row). */
-  record Group(String name, int width, boolean vector, double[] values) {}
+public final class PredictionRecords {
+  /**
+   * What of a generated {@code Prediction} becomes columns: facts of the model alone (its plan), so
+   * that the records can be read where only the generated classes are (a Spark executor).
+   *
+   * @param model the model's name
+   * @param plate the row plate: the size the new data bring ({@code N}; LDA's {@code T})
+   * @param rowsMethod the generated Result's method giving the row plate's size ({@code sizeN}), or
+   *     null if the caller counts the rows
+   * @param locals the local factors of the new data, in the model's order
+   * @param predictives the real observed arrays over the rows with a predictive mean and variance
+   * @param observed the observed arrays, all over the rows (a row with every one missing has no
+   *     logPredictive); null if an observed array is not over the rows (every row has it)
+   */
+  public record Layout(String model, String plate, String rowsMethod, List<Local> locals,
+      List<Predictive> predictives, List<String> observed) implements Serializable {
+    private static final long serialVersionUID = 1L;
 
-  /** A local factor on another plate than the rows': its element count and flat posterior means. */
-  record Other(String name, String plate, int elements, double[] mean) {}
+    public Layout {
+      locals = List.copyOf(locals);
+      predictives = List.copyOf(predictives);
+      observed = observed == null ? null : List.copyOf(observed);
+    }
+  }
 
-  final String model;
-  final String plate;
-  final int rows;
-  final String inexact;
+  /**
+   * A local factor of the new data.
+   *
+   * @param name its name in {@code posteriors()}
+   * @param onRows whether it has one element per row (its only plate is the row plate)
+   * @param over its plates as text ({@code D}; the row plate's name for one on the rows)
+   */
+  public record Local(String name, boolean onRows, String over) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * A real observed array with a predictive mean: {@code predict<method>(n, ...)} and {@code
+   * predictVariance<method>(n, ...)} of the generated Result.
+   *
+   * @param array the array's name
+   * @param method its name in those methods ({@code Y} for {@code predictY})
+   * @param innerSizes the Result's methods giving the sizes of its plates after the rows' ({@code
+   *     sizeD} for PPCA's {@code x[n, d]}), one per further index
+   */
+  public record Predictive(String array, String method, List<String> innerSizes) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public Predictive {
+      innerSizes = List.copyOf(innerSizes);
+    }
+  }
+
+  /**
+   * A column group: a name and its values per row (row-major, {@code width} per row); for a local
+   * factor its family ({@code Categorical}, ...), else null.
+   */
+  public record Group(String name, int width, boolean vector, double[] values, String family) {}
+
+  /** A local factor on another plate than the rows': its element count, flat posterior means and family. */
+  public record Other(String name, String plate, int elements, double[] mean, String family) {}
+
+  public final String model;
+  public final String plate;
+  public final int rows;
+  /** Why there is no logPredictive, or null if there is. */
+  public final String inexact;
   /** Whether the local-only coordinate ascent met its tolerance (true if the rows have no local latents). */
-  boolean converged = true;
+  public boolean converged = true;
   /** Its sweeps. */
-  int sweeps;
-  final List<Group> groups = new ArrayList<>();
-  final List<Other> others = new ArrayList<>();
+  public int sweeps;
+  /** The column groups, in order: logPredictive, the locals on the rows, the predictive means and variances. */
+  public final List<Group> groups = new ArrayList<>();
+  /** The local factors on other plates than the rows'. */
+  public final List<Other> others = new ArrayList<>();
 
   private PredictionRecords(String model, String plate, int rows, String inexact) {
     this.model = model;
@@ -58,19 +116,29 @@ final class PredictionRecords {
   }
 
   /**
-   * The records of {@code prediction}, a generated {@code Prediction}; rows marked in {@code
-   * unobserved} (null: none) have no observed value, so no logPredictive (NaN, printed empty).
+   * The records of {@code prediction}, a generated {@code Prediction} laid out as {@code layout}
+   * says; rows marked in {@code unobserved} (null: none) have no observed value, so no
+   * logPredictive (NaN, printed empty).
    */
-  static PredictionRecords of(UpdatePlan plan, GeneratedApi api, Object prediction, boolean[] unobserved)
+  public static PredictionRecords of(Layout layout, Object prediction, boolean[] unobserved)
       throws ReflectiveOperationException {
-    UpdatePlan.NewRow row = plan.newRow();
+    Object posterior = prediction.getClass().getMethod("posterior").invoke(prediction);
+    int rows = (Integer) posterior.getClass().getMethod(layout.rowsMethod()).invoke(posterior);
+    return of(layout, prediction, unobserved, rows);
+  }
+
+  /**
+   * {@link #of(Layout, Object, boolean[])} of a prediction of {@code rows} rows, for a layout
+   * without {@link Layout#rowsMethod()}.
+   */
+  public static PredictionRecords of(Layout layout, Object prediction, boolean[] unobserved, int rows)
+      throws ReflectiveOperationException {
     Class<?> pc = prediction.getClass();
     boolean exact = (Boolean) pc.getMethod("exact").invoke(prediction);
     String inexact = exact ? null : (String) pc.getMethod("inexact").invoke(prediction);
     Object posterior = pc.getMethod("posterior").invoke(prediction);
-    int rows = (Integer) posterior.getClass().getMethod(sizeMethod(api, row.plate())).invoke(posterior);
-    PredictionRecords out = new PredictionRecords(plan.graph().name(), row.plate(), rows, inexact);
-    if (!row.locals().isEmpty()) {
+    PredictionRecords out = new PredictionRecords(layout.model(), layout.plate(), rows, inexact);
+    if (!layout.locals().isEmpty()) {
       out.converged = ((FitResult) posterior).converged();
       out.sweeps = ((FitResult) posterior).iterations();
     }
@@ -81,60 +149,111 @@ final class PredictionRecords {
           lp[r] = Double.NaN;
         }
       }
-      out.groups.add(new Group("logPredictive", 1, false, lp));
+      out.groups.add(new Group("logPredictive", 1, false, lp, null));
     }
     Map<String, FitResult.Posterior> posts = ((FitResult) posterior).posteriors();
-    for (String local : row.locals()) {
-      GeneratedApi.Accessor a = api.factors().get(local);
-      FitResult.Posterior p = posts.get(local);
-      if (a == null || p == null) {
+    for (Local local : layout.locals()) {
+      FitResult.Posterior p = posts.get(local.name());
+      if (p == null) {
         continue;
       }
-      List<Dim> dims = a.elementDims();
-      if (dims.size() == 1 && dims.get(0) instanceof Dim.Named n && n.size().equals(row.plate())
-          && p.elements() == rows && rows > 0) {
+      if (local.onRows() && p.elements() == rows && rows > 0) {
         int width = p.mean().length / rows;
         boolean vector = width > 1 || "Categorical".equals(p.family());
-        out.groups.add(new Group(local, width, vector, p.mean()));
+        out.groups.add(new Group(local.name(), width, vector, p.mean(), p.family()));
       } else {
-        out.others.add(new Other(local, dims.stream().map(Dim::text).reduce((x, y) -> x + ", " + y).orElse(""),
-            p.elements(), p.mean()));
+        out.others.add(new Other(local.name(), local.over(), p.elements(), p.mean(), p.family()));
       }
     }
-    for (UpdatePlan.Predictive pr : plan.predictives()) {
-      addPredictive(out, api, posterior, pr.node());
+    for (Predictive pr : layout.predictives()) {
+      addPredictive(out, posterior, pr);
     }
     return out;
   }
 
-  private static String sizeMethod(GeneratedApi api, String size) {
-    String m = api.sizes().get(size).method();
-    return "size" + Character.toUpperCase(m.charAt(0)) + m.substring(1);
+  /**
+   * What {@code vmodel predict} and the Spark runner say of a model whose new rows have nothing to
+   * report (no {@link #groups}): {@code model M gives nothing to predict for new rows: why}.
+   */
+  public String nothingToPredict() {
+    return "model " + model + " gives nothing to predict for new rows: "
+        + (inexact != null ? inexact : "it has no local latents and no predictive mean");
+  }
+
+  /**
+   * Per row, whether every observed value of the row is missing (NaN, or -1 for a label) in the
+   * data arrays {@code arrays} (by name, as the generated {@code Data} setters take them): a row of
+   * covariates only, given to get the predictive mean of y. Such a row has no logPredictive (it
+   * would be ln 1 = 0 up to rounding, the density of no observation). Null if no row can be so.
+   */
+  public static boolean[] unobserved(Layout layout, Map<String, Object> arrays) {
+    if (layout.observed() == null) {
+      return null; // an observed array not over the rows: every row has it
+    }
+    boolean[] none = null;
+    for (String name : layout.observed()) {
+      Object array = arrays.get(name);
+      if (array == null) {
+        continue;
+      }
+      if (!array.getClass().isArray()) {
+        return null;
+      }
+      int n = Array.getLength(array);
+      if (none == null) {
+        none = new boolean[n];
+        Arrays.fill(none, true);
+      }
+      for (int r = 0; r < Math.min(n, none.length); r++) {
+        none[r] &= allMissing(Array.get(array, r));
+      }
+    }
+    return none;
+  }
+
+  private static boolean allMissing(Object v) {
+    if (v instanceof Double x) {
+      return Double.isNaN(x);
+    }
+    if (v instanceof Integer i) {
+      return i == -1; // a missing label (the binder writes -1 only where the model allows it)
+    }
+    if (v instanceof double[] xs) {
+      for (double x : xs) {
+        if (!Double.isNaN(x)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (v != null && v.getClass().isArray() && !v.getClass().getComponentType().isPrimitive()) {
+      for (int i = 0; i < Array.getLength(v); i++) {
+        if (!allMissing(Array.get(v, i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false; // other integer data cannot be missing
   }
 
   /** mean(y)/var(y) columns of a real array whose first plate is the rows' and which is scalar per element. */
-  private static void addPredictive(PredictionRecords out, GeneratedApi api, Object posterior, String node)
+  private static void addPredictive(PredictionRecords out, Object posterior, Predictive pr)
       throws ReflectiveOperationException {
-    GeneratedApi.DataSetter d = api.data().get(node);
-    if (d == null || d.plateSizes().isEmpty() || !d.plateSizes().get(0).equals(out.plate)
-        || d.rank() != d.plateSizes().size()) {
-      return;
-    }
-    String cap = Character.toUpperCase(d.method().charAt(0)) + d.method().substring(1);
-    Class<?>[] types = new Class<?>[d.rank()];
+    Class<?>[] types = new Class<?>[1 + pr.innerSizes().size()];
     Arrays.fill(types, int.class);
     Method mean;
     Method variance;
     try {
-      mean = posterior.getClass().getMethod("predict" + cap, types);
-      variance = posterior.getClass().getMethod("predictVariance" + cap, types);
+      mean = posterior.getClass().getMethod("predict" + pr.method(), types);
+      variance = posterior.getClass().getMethod("predictVariance" + pr.method(), types);
     } catch (NoSuchMethodException none) {
       return;
     }
     List<Integer> inner = new ArrayList<>();
     int width = 1;
-    for (String s : d.plateSizes().subList(1, d.plateSizes().size())) {
-      int n = (Integer) posterior.getClass().getMethod(sizeMethod(api, s)).invoke(posterior);
+    for (String s : pr.innerSizes()) {
+      int n = (Integer) posterior.getClass().getMethod(s).invoke(posterior);
       inner.add(n);
       width *= n;
     }
@@ -142,7 +261,7 @@ final class PredictionRecords {
     double[] vars = new double[out.rows * width];
     for (int r = 0; r < out.rows; r++) {
       for (int e = 0; e < width; e++) {
-        int[] idx = Summary.index(e, inner);
+        int[] idx = index(e, inner);
         Object[] args = new Object[1 + idx.length];
         args[0] = r;
         for (int i = 0; i < idx.length; i++) {
@@ -160,12 +279,23 @@ final class PredictionRecords {
       }
     }
     boolean vector = width > 1;
-    out.groups.add(new Group("mean(" + node + ")", width, vector, means));
-    out.groups.add(new Group("var(" + node + ")", width, vector, vars));
+    out.groups.add(new Group("mean(" + pr.array() + ")", width, vector, means, null));
+    out.groups.add(new Group("var(" + pr.array() + ")", width, vector, vars, null));
+  }
+
+  /** The indices of flat element {@code e} of an array of sizes {@code sizes}, row-major. */
+  private static int[] index(long e, List<Integer> sizes) {
+    int[] idx = new int[sizes.size()];
+    long rest = e;
+    for (int i = sizes.size() - 1; i >= 0; i--) {
+      idx[i] = (int) (rest % sizes.get(i));
+      rest /= sizes.get(i);
+    }
+    return idx;
   }
 
   /** The column names, in order: {@code logPredictive}, {@code z[0]}, {@code z[1]}, ... */
-  List<String> columns() {
+  public List<String> columns() {
     List<String> out = new ArrayList<>();
     for (Group g : groups) {
       if (!g.vector()) {
@@ -181,7 +311,7 @@ final class PredictionRecords {
   }
 
   /** Row {@code r}'s values, in the order of {@link #columns()}. */
-  double[] row(int r) {
+  public double[] row(int r) {
     double[] out = new double[columns().size()];
     int c = 0;
     for (Group g : groups) {
@@ -195,7 +325,7 @@ final class PredictionRecords {
    * CSV: a header line, then one line per row, every number as Java's shortest round-trip decimal,
    * an undefined one (NaN: the logPredictive of a row without observed values) as an empty cell.
    */
-  String csv() {
+  public String csv() {
     StringBuilder b = new StringBuilder(String.join(",", columns().stream().map(PredictionRecords::csvField).toList()))
         .append('\n');
     for (int r = 0; r < rows; r++) {
@@ -216,7 +346,7 @@ final class PredictionRecords {
    * JSON: {@code {"model", "plate", "rows": N, "exact", ["inexact"], "columns": [...], "records": [{...}, ...],
    * ["others": {...}]}}; a record's vector groups are arrays ({@code "z": [0.9, 0.1]}), a non-finite number null.
    */
-  String json() {
+  public String json() {
     StringBuilder b = new StringBuilder("{\n");
     b.append("  \"model\": ").append(quote(model)).append(",\n");
     b.append("  \"plate\": ").append(quote(plate)).append(",\n");
@@ -272,7 +402,7 @@ final class PredictionRecords {
     return Double.isFinite(v) ? Double.toString(v) : "null";
   }
 
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder b = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       switch (c) {
@@ -293,7 +423,7 @@ final class PredictionRecords {
   }
 
   /** The human-readable table: a {@code row} column, then the columns, 6 significant digits, right-aligned. */
-  void table(PrintWriter out) {
+  public void table(PrintWriter out) {
     List<String> cols = new ArrayList<>();
     cols.add("row");
     cols.addAll(columns());
