@@ -68,6 +68,7 @@ public final class ModelWriter extends WriterPart {
     this.predict = new PredictWriter(ctx);
     this.persist = new PersistWriter(ctx);
     this.split = new SplitWriter(ctx, prior);
+    predict.startLocalsFromGlobals(split.unsupported().isEmpty() && ctx.localPhase != null);
   }
 
   /**

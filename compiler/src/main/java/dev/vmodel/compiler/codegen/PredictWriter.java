@@ -69,6 +69,17 @@ final class PredictWriter extends WriterPart {
     }
   }
 
+  /**
+   * Whether predict starts the new data's locals from the globals ({@code initLocals}, {@code
+   * splitLocalStart}) rather than at random: for a model that splits and has a local phase (LDA),
+   * whose groups' posteriors otherwise depend on the random start.
+   */
+  private boolean localStart;
+
+  void startLocalsFromGlobals(boolean value) {
+    this.localStart = value;
+  }
+
   /** Whether the plan has new rows at all. */
   boolean present() {
     return row != null;
@@ -566,9 +577,20 @@ final class PredictWriter extends WriterPart {
             : "no closed-form predictive density exists (" + escape(row.inexact()) + ")",
         String.join(", ", row.sizes().stream().sorted().toList()), DATA_EXCEPTION);
     m.addStatement("$T p = new $T(s.pinned(), data)", stateName(), stateName());
-    m.addStatement("p.init(new $T(options.seed()), options.withInit($T.Init.RANDOM))", java.util.SplittableRandom.class,
-        FIT_OPTIONS);
-    m.addStatement("p.copyGlobals(s)");
+    if (localStart) {
+      m.addComment("the new data's locals from the fit's global factors alone (the groups at their prior, then"
+          + " rounds),");
+      m.addComment("not from a random start: a group's posterior does not depend on the seed or on the other"
+          + " groups' rows");
+      m.addStatement("p.initLocals(new $T(options.seed()), options.withInit($T.Init.RANDOM))",
+          java.util.SplittableRandom.class, FIT_OPTIONS);
+      m.addStatement("p.copyGlobals(s)");
+      m.addStatement("p.splitLocalStart()");
+    } else {
+      m.addStatement("p.init(new $T(options.seed()), options.withInit($T.Init.RANDOM))",
+          java.util.SplittableRandom.class, FIT_OPTIONS);
+      m.addStatement("p.copyGlobals(s)");
+    }
     m.addStatement("double[] trace = p.fitLocals(options)");
     m.addStatement("boolean converged = trace.length < options.maxIterations()");
     m.addStatement("return new $T(new $T(p, trace, trace.length, converged), $L)", predictionName(), resultName(),
