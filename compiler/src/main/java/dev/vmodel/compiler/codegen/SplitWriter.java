@@ -396,6 +396,29 @@ final class SplitWriter extends WriterPart {
 
   List<MethodSpec> modelMethods() {
     List<MethodSpec> out = new ArrayList<>();
+    // fitStochastic(source, stochastic[, options[, listener]])
+    ClassName rowSource = ClassName.get(RT + ".stochastic", "RowSource");
+    ClassName stochasticOptions = ClassName.get(RT + ".stochastic", "StochasticOptions");
+    ClassName stochasticFit = ClassName.get(RT + ".stochastic", "StochasticFit");
+    out.add(MethodSpec.methodBuilder("fitStochastic").addModifiers(Modifier.PUBLIC).returns(resultName())
+        .addParameter(rowSource, "source").addParameter(stochasticOptions, "stochastic")
+        .addJavadoc("{@link #fitStochastic($T, $T, $T, $T.Listener)} with {@link $T#defaults()} and no listener.\n",
+            rowSource, stochasticOptions, FIT_OPTIONS, stochasticFit, FIT_OPTIONS)
+        .addStatement("return fitStochastic(source, stochastic, $T.defaults(), null)", FIT_OPTIONS).build());
+    out.add(MethodSpec.methodBuilder("fitStochastic").addModifiers(Modifier.PUBLIC).returns(resultName())
+        .addParameter(rowSource, "source").addParameter(stochasticOptions, "stochastic")
+        .addParameter(FIT_OPTIONS, "options").addParameter(stochasticFit.nestedClass("Listener"), "listener")
+        .addJavadoc("Stochastic variational inference (Hoffman, Blei, Wang and Paisley 2013) over the batches of"
+            + " {@code source}\n(a file streamed by {@code CsvRows}, arrays in memory by {@code ArrayRows}, or any"
+            + " {@link $T}: a\ndatabase cursor, a queue): for each minibatch B, the local factors of B's rows from the"
+            + " current global\nfactors, then S <- (1 - rho_t) S + rho_t (N / |B|) s(B) and the global factors from"
+            + " S, rho_t =\n(t + tau0)^-kappa ({@code stochastic}); N is {@code source.units()}. After the epochs, one"
+            + " pass of local\nupdates over the data gives the whole data's ELBO. {@code options}: the start (seed,"
+            + " init), threads and\nlocal rounds; {@code listener} (may be null) sees each step. See"
+            + " docs/svi.md.\n\n@return the global factors' posterior, as a saved posterior holds them (the rows'"
+            + " local factors are\n    not kept)\n", rowSource)
+        .addStatement("return ($T) $T.run(this, source, stochastic, options, listener)", resultName(), stochasticFit)
+        .build());
     // columns()
     MethodSpec.Builder cols = MethodSpec.methodBuilder("columns").addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC).returns(ParameterizedTypeName.get(ClassName.get(List.class), COLUMN))

@@ -147,4 +147,22 @@ class StochasticFitTest {
     assertTrue(Double.isFinite(with.elboTrace()[1]), "with no listener, step 2 has an estimate");
     assertTrue(!java.util.Arrays.equals(seen.get(0), seen.get(1)), "the globals move between steps");
   }
+
+  /** The generated {@code fitStochastic} is {@link StochasticFit#run} on the model, bitwise, and gives its Result. */
+  @ParameterizedTest
+  @ValueSource(strings = {"gaussian-mixture", "lda"})
+  void theGeneratedFitStochasticIsTheRunner(String stem) {
+    SplitModel model = SplitFitTest.model(stem);
+    Map<String, Object> all = SplitFitTest.arrays(stem, model);
+    FitOptions o = FitOptions.defaults().withSeed(8);
+    StochasticOptions so = new StochasticOptions(40, 10, 0.7, 2);
+    FitResult run = StochasticFit.run(model, new ArrayRows(model, all, 40, 1), so, o, null);
+    Object generated = Harness.call(model, "fitStochastic", new ArrayRows(model, all, 40, 1), so, o, null);
+    assertEquals(Examples.exampleClass(stem).getName() + "$Result", generated.getClass().getName());
+    FitResult g = (FitResult) generated;
+    assertEquals(Double.toString(run.elbo()), Double.toString(g.elbo()), stem);
+    assertSamePosterior(run, g, 0, stem);
+    FitResult defaults = (FitResult) Harness.call(model, "fitStochastic", new ArrayRows(model, all, 40, 1), so);
+    assertTrue(Double.isFinite(defaults.elbo()), stem);
+  }
 }
