@@ -134,7 +134,8 @@ final class FitCommand implements Callable<Integer> {
   boolean timings;
 
   @Option(names = "--svi", description = "Stochastic variational inference (docs/svi.md): minibatches streamed from"
-      + " the --data CSV file, never held whole; the global factors take a step after every batch.")
+      + " the --data CSV file, never held whole; the global factors take a step after every batch. With --spark,"
+      + " the rows (Parquet or CSV) are read by Spark a partition at a time.")
   boolean svi;
 
   @Option(names = "--batch-size", paramLabel = "B",
@@ -226,10 +227,7 @@ final class FitCommand implements Callable<Integer> {
     UpdatePlan plan = choosePlan(compiled.plans(), err);
     GeneratedApi api = GeneratedApi.of(plan, Optional.of(PACKAGE));
     Map<String, String> setValues = parseSets(api, err);
-    if (spark != null && svi) {
-      throw usage(err, "--svi and --spark cannot be combined yet: choose one");
-    }
-    if (spark != null) {
+    if (spark != null && !svi) {
       return runOnSpark(source, plan, api, setValues, stdout, err);
     }
     if (svi) {
@@ -470,18 +468,7 @@ final class FitCommand implements Callable<Integer> {
         throw new Stop(VModelCli.EXIT_ERRORS);
       }
     }
-    SplitBackend backend = null;
-    for (SplitBackend b : ServiceLoader.load(SplitBackend.class, FitCommand.class.getClassLoader())) {
-      if (b.name().equals("spark")) {
-        backend = b;
-      }
-    }
-    if (backend == null) {
-      err.println("vmodel fit: error: --spark needs the vmodel-spark jar and Spark on the class path: run"
-          + " bin/vmodel from a checkout built with `mvn -DskipTests package` (it adds spark/target/lib for --spark),"
-          + " or spark-submit the jar spark/target/vmodel-spark-*-all.jar (docs/spark.md)");
-      throw new Stop(VModelCli.EXIT_ERRORS);
-    }
+    SplitBackend backend = sparkBackend(err);
     ModelClasses classes;
     try {
       classes = ModelClasses.load(source, plan.graph().name(), PACKAGE, () -> ModelWriter.write(plan,
@@ -549,6 +536,19 @@ final class FitCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The Spark backend on the class path, or an error saying how to put it there. */
+  private static SplitBackend sparkBackend(PrintWriter err) throws Stop {
+    for (SplitBackend b : ServiceLoader.load(SplitBackend.class, FitCommand.class.getClassLoader())) {
+      if (b.name().equals("spark")) {
+        return b;
+      }
+    }
+    err.println("vmodel fit: error: --spark needs the vmodel-spark jar and Spark on the class path: run"
+        + " bin/vmodel from a checkout built with `mvn -DskipTests package` (it adds spark/target/lib for --spark),"
+        + " or spark-submit the jar spark/target/vmodel-spark-*-all.jar (docs/spark.md)");
+    throw new Stop(VModelCli.EXIT_ERRORS);
+  }
+
   /**
    * {@code fit --svi}: stochastic VI over minibatches of one CSV file streamed from disk
    * ({@link CsvRows}), for a model that splits; prints and saves the global factors as a fit does,
@@ -566,9 +566,13 @@ final class FitCommand implements Callable<Integer> {
     if (prior != null) {
       throw usage(err, "--prior cannot be combined with --svi yet");
     }
-    if (data.size() != 1 || !data.get(0).toLowerCase(Locale.ROOT).endsWith(".csv")) {
+    if (spark != null && (data.size() != 1 || data.get(0).contains("=") && !Files.exists(Path.of(data.get(0))))) {
+      throw usage(err, "--svi --spark reads one data set: give --data once, a Parquet file or directory or a CSV"
+          + " file");
+    }
+    if (spark == null && (data.size() != 1 || !data.get(0).toLowerCase(Locale.ROOT).endsWith(".csv"))) {
       throw usage(err, "--svi streams one CSV file: give --data FILE.csv once (columns named as the model's data"
-          + " arrays, vectors as x[0], x[1], ...)");
+          + " arrays, vectors as x[0], x[1], ...); for Parquet add --spark [MASTER]");
     }
     StochasticOptions so;
     try {
@@ -576,13 +580,16 @@ final class FitCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(err, e.getMessage());
     }
-    Path file = Path.of(data.get(0));
-    if (!Files.isRegularFile(file)) {
-      err.println(file + ": error: " + (Files.exists(file) ? "not a regular file" : "no such file"));
+    String where = data.get(0);
+    Path file = where.contains("://") ? null : Path.of(where);
+    if (file != null && spark == null && !Files.isRegularFile(file) || file != null && !Files.exists(file)) {
+      err.println(file + ": error: " + (Files.exists(file) ? "not a regular file" : "no such file"
+          + (spark != null ? " or directory" : "")));
       throw new Stop(VModelCli.EXIT_ERRORS);
     }
-    List<OutputFile.Input> inputs = List.of(new OutputFile.Input(model, "the model file"),
-        new OutputFile.Input(file, "a data file"));
+    List<OutputFile.Input> inputs = file == null ? List.of(new OutputFile.Input(model, "the model file"))
+        : List.of(new OutputFile.Input(model, "the model file"), new OutputFile.Input(file, "a data file"));
+    SplitBackend backend = spark == null ? null : sparkBackend(err);
     if (out != null) {
       try {
         OutputFile.check(out, inputs, "give a file name to write the posterior to");
@@ -606,21 +613,31 @@ final class FitCommand implements Callable<Integer> {
       Object builder = cls.getMethod("builder").invoke(null);
       applySets(builder, api, setValues, err);
       SplitModel m = (SplitModel) builder.getClass().getMethod("build").invoke(builder);
-      doing = "reading " + file + " (the first pass: rows, batches, categories)";
-      CsvRows rows = new CsvRows(m, file, batchSize, seed, holdout);
-      if (!quiet) {
-        err.printf(Locale.ROOT, "vmodel fit --svi: %s: %d rows, %d %s in %d batches of %d%s; tau0 %s, kappa %s,"
-            + " %d epochs%n", file, rows.rows(), rows.units(), grouped(m) ? "groups" : "rows for training",
-            rows.batchCount(), batchSize, holdout > 0 ? ", " + rows.heldOutUnits() + " held out" : "", tau0, kappa,
-            epochs);
-        err.flush();
+      CsvRows rows = null;
+      if (backend == null) {
+        doing = "reading " + file + " (the first pass: rows, batches, categories)";
+        rows = new CsvRows(m, file, batchSize, seed, holdout);
+        if (!quiet) {
+          err.printf(Locale.ROOT, "vmodel fit --svi: %s: %d rows, %d %s in %d batches of %d%s; tau0 %s, kappa %s,"
+              + " %d epochs%n", file, rows.rows(), rows.units(), grouped(m) ? "groups" : "rows for training",
+              rows.batchCount(), batchSize, holdout > 0 ? ", " + rows.heldOutUnits() + " held out" : "", tau0, kappa,
+              epochs);
+          err.flush();
+        }
       }
       FitOptions options = FitOptions.defaults().withSeed(seed).withThreads(threads)
           .withLocalIterations(localIterations).withLocalRestarts(!noLocalRestarts);
-      long start = System.nanoTime();
+      long[] start = {System.nanoTime()};
       StochasticFit.Listener listener = new StochasticFit.Listener() {
+        long seen;
+
         @Override
-        public void step(long epoch, long step, long units, double estimate) {}
+        public void step(long epoch, long step, long units, double estimate) {
+          if (step == 1) {
+            start[0] = System.nanoTime(); // after the reading's first pass (Spark's: its jobs)
+          }
+          seen = units;
+        }
 
         @Override
         public boolean estimates() {
@@ -632,26 +649,32 @@ final class FitCommand implements Callable<Integer> {
           if (quiet) {
             return;
           }
-          double secs = (System.nanoTime() - start) / 1e9;
+          double secs = (System.nanoTime() - start[0]) / 1e9;
           err.printf(Locale.ROOT, "epoch %3d  steps %6d  %.0f %s/s%s  %.2f s%n", epoch + 1, steps,
-              (epoch + 1) * (double) rows.units() / secs, grouped(m) ? "groups" : "rows",
+              seen / secs, grouped(m) ? "groups" : "rows",
               Double.isNaN(heldOut) ? "" : String.format(Locale.ROOT, "  held-out bound per %s %.6f",
                   grouped(m) ? "group" : "row", heldOut), secs);
           err.flush();
         }
       };
       doing = "fitting with --svi";
-      StochasticFit.HeldOut held = holdout > 0 ? new StochasticFit.HeldOut(rows::heldOut, rows.heldOutUnits()) : null;
-      FitResult r = StochasticFit.run(m, rows, null, held, so, options, listener);
+      FitResult r;
+      if (backend != null) {
+        r = backend.fitStochastic(m, where, spark, so, options, holdout, listener, err);
+      } else {
+        CsvRows csv = rows;
+        StochasticFit.HeldOut held = holdout > 0 ? new StochasticFit.HeldOut(csv::heldOut, csv.heldOutUnits()) : null;
+        r = StochasticFit.run(m, rows, null, held, so, options, listener);
+      }
       result = new Fitted(r, true, 0.0);
     } catch (DataException e) {
-      err.println(e.getMessage());
+      err.println(backend != null ? where + ": error: " + e.getMessage() : e.getMessage());
       throw new Stop(VModelCli.EXIT_ERRORS);
     } catch (IllegalArgumentException | ArithmeticException e) {
-      err.println(file + ": error: " + e.getMessage());
+      err.println(where + ": error: " + e.getMessage());
       throw new Stop(VModelCli.EXIT_ERRORS);
     } catch (java.io.UncheckedIOException e) {
-      err.println(file + ": error: " + e.getMessage());
+      err.println(where + ": error: " + e.getMessage());
       throw new Stop(VModelCli.EXIT_ERRORS);
     } catch (InvocationTargetException e) {
       err.println("vmodel: internal error: " + e.getCause());
@@ -673,7 +696,7 @@ final class FitCommand implements Callable<Integer> {
     if (format == Format.JSON) {
       stdout.print(json(result, seconds, err));
     } else {
-      Summary.printGlobals(stdout, plan, api, result, source.path(), file + ", stochastic VI", seconds);
+      Summary.printGlobals(stdout, plan, api, result, source.path(), where + (spark != null ? ", stochastic VI on Spark" : ", stochastic VI"), seconds);
     }
     stdout.flush();
     return 0;

@@ -62,7 +62,7 @@ final class Summary {
   static void printGlobals(PrintWriter out, UpdatePlan plan, GeneratedApi api, Fitted r, String modelFile,
       String data, double seconds) {
     out.printf(Locale.ROOT, "%s  (%s; data %s)%n", plan.graph().name(), modelFile, data);
-    if (data.endsWith("stochastic VI")) {
+    if (data.endsWith("stochastic VI") || data.endsWith("stochastic VI on Spark")) {
       out.printf(Locale.ROOT, "%d steps in %.3f s; the whole data's ELBO = %.6f%n%n", r.iterations() - 1, seconds,
           r.elbo());
     } else {

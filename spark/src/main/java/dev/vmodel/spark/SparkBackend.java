@@ -4,6 +4,8 @@ import dev.vmodel.runtime.fit.FitOptions;
 import dev.vmodel.runtime.fit.FitResult;
 import dev.vmodel.runtime.split.SplitBackend;
 import dev.vmodel.runtime.split.SplitModel;
+import dev.vmodel.runtime.stochastic.StochasticFit;
+import dev.vmodel.runtime.stochastic.StochasticOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +53,36 @@ public final class SparkBackend implements SplitBackend {
           spark.sparkContext().master(), rows.rdd().getNumPartitions(), data);
       log.flush();
       return SparkFit.fit(model, rows, options);
+    } finally {
+      if (!existed) {
+        spark.stop();
+      }
+    }
+  }
+
+  @Override
+  public FitResult fitStochastic(SplitModel model, String data, String master, StochasticOptions stochastic,
+      FitOptions options, double holdout, StochasticFit.Listener listener, PrintWriter log) {
+    SparkSession.Builder b = SparkSession.builder().appName("vmodel fit --svi " + model.getClass().getSimpleName());
+    if (master != null && !master.isEmpty()) {
+      b.master(master);
+    }
+    boolean existed = SparkSession.getActiveSession().isDefined();
+    SparkSession spark = b.getOrCreate();
+    try {
+      shipClasses(spark, model, log);
+      Dataset<Row> read = read(spark, data);
+      SparkRows rows = new SparkRows(model, read, stochastic.batchSize(), options.seed(), holdout);
+      boolean grouped = model.columns().stream().anyMatch(SplitModel.Column::group);
+      log.printf(Locale.ROOT, "vmodel fit --svi: on Spark %s, master %s: %s: %d rows in %d partitions, %d %s in %d"
+          + " batches of %d%s, read a partition at a time; tau0 %s, kappa %s, %d epochs%n", spark.version(),
+          spark.sparkContext().master(), data, rows.rows(), read.rdd().getNumPartitions(), rows.units(),
+          grouped ? "groups" : "rows for training", rows.batchCount(), stochastic.batchSize(),
+          holdout > 0 ? ", " + rows.heldOutUnits() + " held out" : "", stochastic.tau0(), stochastic.kappa(),
+          stochastic.epochs());
+      log.flush();
+      StochasticFit.HeldOut held = holdout > 0 ? new StochasticFit.HeldOut(rows::heldOut, rows.heldOutUnits()) : null;
+      return StochasticFit.run(model, rows, null, held, stochastic, options, listener);
     } finally {
       if (!existed) {
         spark.stop();

@@ -82,4 +82,39 @@ class FitCommandOnSparkTest {
     assertTrue(r.err().contains("no column \"x\"") && r.err().contains("[doc, w]"), r.err());
     assertFalse(r.err().contains("at org.apache"), r.err());
   }
+
+  /**
+   * {@code --svi --spark}: stochastic VI reading Parquet through Spark a partition at a time, with
+   * held-out batches; within 5% per row of the batch fit (as {@code --svi} from a CSV file).
+   */
+  @Test
+  void stochasticViReadsParquetThroughSpark() throws Exception {
+    Path parquet = dir.resolve("gmm.parquet");
+    GeneratedModelsSparkTest.csv("gaussian-mixture").repartition(3).write().parquet(parquet.toString());
+    Run svi = vmodel("fit", example("gaussian-mixture.vmodel"), "--data", parquet.toString(), "--set", "K=3",
+        "--svi", "--spark", "local[2]", "--batch-size", "40", "--epochs", "40", "--kappa", "0.51", "--tau0", "1",
+        "--holdout", "0.1", "--no-cache");
+    assertEquals(0, svi.status(), svi.err());
+    assertTrue(svi.err().contains("read a partition at a time") && svi.err().contains("held out"), svi.err());
+    assertTrue(svi.err().contains("epoch  40") && svi.err().contains("held-out bound per row"), svi.err());
+    assertTrue(svi.out().contains("stochastic VI on Spark") && svi.out().contains(" steps in "), svi.out());
+    Matcher training = Pattern.compile("(\\d+) rows for training").matcher(svi.err());
+    assertTrue(training.find(), svi.err());
+    double perRow = elbo(svi.out()) / Double.parseDouble(training.group(1));
+    Run single = vmodel("fit", example("gaussian-mixture.vmodel"), "--data", example("data/gaussian-mixture.csv"),
+        "--set", "K=3", "--no-cache");
+    assertEquals(0, single.status(), single.err());
+    long n = Files.lines(Path.of(example("data/gaussian-mixture.csv"))).count() - 1;
+    double batchPerRow = elbo(single.out()) / n;
+    assertEquals(batchPerRow, perRow, 0.05 * Math.abs(batchPerRow), svi.err());
+  }
+
+  @Test
+  void stochasticViOnSparkNamesAMissingColumn() {
+    Run r = vmodel("fit", example("gaussian-mixture.vmodel"), "--data", example("data/lda.csv"), "--svi", "--spark",
+        "local[2]");
+    assertEquals(1, r.status(), r.err());
+    assertTrue(r.err().contains("no column \"x\"") && r.err().contains("[doc, w]"), r.err());
+    assertFalse(r.err().contains("at org.apache"), r.err());
+  }
 }

@@ -22,4 +22,20 @@ public interface SplitBackend {
    * @throws IllegalArgumentException if {@code data} cannot be read
    */
   FitResult fit(SplitModel model, String data, String master, FitOptions options, PrintWriter log);
+
+  /**
+   * Stochastic VI ({@link dev.vmodel.runtime.stochastic.StochasticFit}) of {@code model} over
+   * minibatches of the rows at {@code data}, read by the backend a part at a time (never whole);
+   * with {@code holdout} in (0, 0.5], that fraction of the batches is held out and scored after
+   * each epoch ({@code listener}'s {@code epoch}). What is read is described on {@code log}.
+   *
+   * @throws dev.vmodel.runtime.fit.DataException if the data do not fit the model
+   * @throws IllegalArgumentException if {@code data} cannot be read
+   * @throws UnsupportedOperationException if the backend cannot stream rows
+   */
+  default FitResult fitStochastic(SplitModel model, String data, String master,
+      dev.vmodel.runtime.stochastic.StochasticOptions stochastic, FitOptions options, double holdout,
+      dev.vmodel.runtime.stochastic.StochasticFit.Listener listener, PrintWriter log) {
+    throw new UnsupportedOperationException("the " + name() + " backend does not stream rows for stochastic VI");
+  }
 }
