@@ -174,8 +174,10 @@ final class SparkTransform {
   }
 
   /**
-   * The layout of {@code fit}'s predictions, from the generated classes alone (a Java caller has no
-   * plan), but for the local factors, which {@link #records} takes from each prediction (the
+   * The layout of {@code fit}'s predictions: the predictives and observed arrays the generated class's
+   * {@code predictionLayout()} gives (the compiler's, from the plan). For a model that gives none (a
+   * hand-written {@link SplitModel}), read off its classes (a Java caller has no plan), but for the
+   * local factors, which {@link #records} takes from each prediction (the
    * factors of its posterior that are not the fit's, held: {@link #own}); the
    * predictive columns are the real data columns with a {@code predict<Name>} method, their further
    * index sized by the fit's size of the vector's width ({@code arrays}, the driver's sample); the
@@ -184,6 +186,12 @@ final class SparkTransform {
    * plan) gives, for the generated models.
    */
   static PredictionRecords.Layout layout(SplitModel model, FitResult fit, Map<String, Object> arrays) {
+    PredictionRecords.Layout decided = model.predictionLayout();
+    if (decided != null) {
+      // the generated class says what the compiler decided from the plan (vmodel predict's layout)
+      return new PredictionRecords.Layout(decided.model(), "rows", null, List.of(), decided.predictives(),
+          decided.observed());
+    }
     List<PredictionRecords.Predictive> predictives = new ArrayList<>();
     List<String> observed = new ArrayList<>();
     Class<?> result = fit.getClass();

@@ -396,6 +396,9 @@ final class SplitWriter extends WriterPart {
 
   List<MethodSpec> modelMethods() {
     List<MethodSpec> out = new ArrayList<>();
+    if (plan.newRow() != null) {
+      out.add(predictionLayout(PredictionLayout.of(plan, GeneratedApi.of(plan, java.util.Optional.empty()))));
+    }
     // fitStochastic(source, stochastic[, options[, listener]])
     ClassName rowSource = ClassName.get(RT + ".stochastic", "RowSource");
     ClassName stochasticOptions = ClassName.get(RT + ".stochastic", "StochasticOptions");
@@ -481,6 +484,46 @@ final class SplitWriter extends WriterPart {
     // part(Data)
     out.add(part());
     return out;
+  }
+
+  /** {@code predictionLayout()}: the layout {@code l} written out as the runtime's record. */
+  private MethodSpec predictionLayout(PredictionLayout l) {
+    ClassName records = ClassName.get(RT + ".fit", "PredictionRecords");
+    ClassName layoutType = records.nestedClass("Layout");
+    CodeBlock.Builder locals = CodeBlock.builder();
+    for (PredictionLayout.Local x : l.locals()) {
+      locals.add(locals.isEmpty() ? "" : ", ").add("new $T($S, $L, $S)", records.nestedClass("Local"), x.name(),
+          x.onRows(), x.over());
+    }
+    CodeBlock.Builder predictives = CodeBlock.builder();
+    for (PredictionLayout.Predictive p : l.predictives()) {
+      CodeBlock.Builder inner = CodeBlock.builder();
+      for (String size : p.innerSizes()) {
+        inner.add(inner.isEmpty() ? "$S" : ", $S", size);
+      }
+      predictives.add(predictives.isEmpty() ? "" : ", ").add("new $T($S, $S, $T.of($L))",
+          records.nestedClass("Predictive"), p.array(), p.method(), List.class, inner.build());
+    }
+    CodeBlock observed;
+    if (l.observed() == null) {
+      observed = CodeBlock.of("null");
+    } else {
+      CodeBlock.Builder o = CodeBlock.builder();
+      for (String name : l.observed()) {
+        o.add(o.isEmpty() ? "$S" : ", $S", name);
+      }
+      observed = CodeBlock.of("$T.of($L)", List.class, o.build());
+    }
+    return MethodSpec.methodBuilder("predictionLayout").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(layoutType)
+        .addJavadoc("The columns of a prediction of new rows ({@code vmodel predict}, Spark's transform), as the"
+            + " compiler decided them:\nthe local factors $L, the predictives $L, the observed arrays $L.\n",
+            l.locals().stream().map(PredictionLayout.Local::name).toList(),
+            l.predictives().stream().map(PredictionLayout.Predictive::array).toList(),
+            l.observed() == null ? "(one not over the rows)" : l.observed())
+        .addStatement("return new $T($S, $S, $S,\n$T.of($L),\n$T.of($L),\n$L)", layoutType, l.model(),
+            l.plate(), l.rowsMethod(), List.class, locals.build(), List.class, predictives.build(), observed)
+        .build();
   }
 
   private MethodSpec part() {

@@ -224,4 +224,37 @@ class SplitFitTest {
   /** The examples that split and have no local factor: their row statistics are sums of data alone. */
   static final Set<String> DATA_SUMS_ONLY = Set.of("linear-regression", "normal-gamma", "normal-variance",
       "poisson-gamma", "beta-binomial", "coin", "dirichlet-multinomial", "exponential-gamma");
+
+  /**
+   * The generated {@code predictionLayout()} is the compiler's {@link PredictionLayout} of the plan,
+   * field by field (what the command line's {@code vmodel predict} uses), and names real parts of
+   * the generated classes: each local a factor of a prediction, each predictive a {@code predict<M>}.
+   */
+  @ParameterizedTest
+  @MethodSource("splitting")
+  void thePredictionLayoutIsThePlans(String stem) throws Exception {
+    Examples.Generated g = Examples.example(stem);
+    PredictionLayout expected = PredictionLayout.of(g.plan(), GeneratedApi.of(g.plan(), java.util.Optional.empty()));
+    dev.vmodel.runtime.fit.PredictionRecords.Layout got = model(stem).predictionLayout();
+    assertEquals(expected.model(), got.model());
+    assertEquals(expected.plate(), got.plate());
+    assertEquals(expected.rowsMethod(), got.rowsMethod());
+    assertEquals(expected.locals().toString().replace("PredictionLayout.", ""),
+        got.locals().toString().replace("PredictionRecords.", ""), stem);
+    assertEquals(expected.predictives().toString(), got.predictives().toString().replace("PredictionRecords.",
+        "PredictionLayout."), stem);
+    assertEquals(expected.observed(), got.observed(), stem);
+    Class<?> cls = Examples.exampleClass(stem);
+    Class<?> result = Class.forName(cls.getName() + "$Result", false, cls.getClassLoader());
+    result.getMethod(got.rowsMethod());
+    for (dev.vmodel.runtime.fit.PredictionRecords.Predictive p : got.predictives()) {
+      Class<?>[] ints = new Class<?>[1 + p.innerSizes().size()];
+      Arrays.fill(ints, int.class);
+      result.getMethod("predict" + p.method(), ints);
+      result.getMethod("predictVariance" + p.method(), ints);
+      for (String size : p.innerSizes()) {
+        result.getMethod(size);
+      }
+    }
+  }
 }

@@ -53,4 +53,13 @@ public interface SplitModel extends Serializable {
       boolean group) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
+
+  /**
+   * Which columns a prediction of new rows has (the record {@code vmodel predict} and Spark's
+   * transform make of the generated {@code Result.predict}), as the compiler decided them from the
+   * plan; null for a model that does not say (a hand-written one).
+   */
+  default dev.vmodel.runtime.fit.PredictionRecords.Layout predictionLayout() {
+    return null;
+  }
 }
