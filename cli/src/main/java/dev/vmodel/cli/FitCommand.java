@@ -394,15 +394,9 @@ final class FitCommand implements Callable<Integer> {
     }
     long t4 = System.nanoTime();
     doing = "writing the results";
-    String saved = out == null ? null : json(result, 0, err);
     String printed = format == Format.JSON ? json(result, (t4 - t3) / 1e9, err) : null;
     if (out != null) {
-      try {
-        OutputFile.write(out, saved, inputs, "give a file name to write the posterior to");
-      } catch (OutputFile.Failure f) {
-        err.println(out + ": error: " + f.getMessage());
-        throw new Stop(VModelCli.EXIT_ERRORS);
-      }
+      save(result, inputs, err);
     }
     if (format == Format.JSON) {
       stdout.print(printed);
@@ -514,14 +508,8 @@ final class FitCommand implements Callable<Integer> {
       throw new Stop(VModelCli.EXIT_INTERNAL);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    String saved = out == null ? null : json(result, 0, err);
     if (out != null) {
-      try {
-        OutputFile.write(out, saved, inputs, "give a file name to write the posterior to");
-      } catch (OutputFile.Failure f) {
-        err.println(out + ": error: " + f.getMessage());
-        throw new Stop(VModelCli.EXIT_ERRORS);
-      }
+      save(result, inputs, err);
     }
     if (format == Format.JSON) {
       stdout.print(json(result, seconds, err));
@@ -684,14 +672,8 @@ final class FitCommand implements Callable<Integer> {
       throw new Stop(VModelCli.EXIT_INTERNAL);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    String saved = out == null ? null : json(result, 0, err);
     if (out != null) {
-      try {
-        OutputFile.write(out, saved, inputs, "give a file name to write the posterior to");
-      } catch (OutputFile.Failure f) {
-        err.println(out + ": error: " + f.getMessage());
-        throw new Stop(VModelCli.EXIT_ERRORS);
-      }
+      save(result, inputs, err);
     }
     if (format == Format.JSON) {
       stdout.print(json(result, seconds, err));
@@ -704,6 +686,31 @@ final class FitCommand implements Callable<Integer> {
 
   private static boolean grouped(SplitModel m) {
     return m.columns().stream().anyMatch(SplitModel.Column::group);
+  }
+
+  /**
+   * Writes the posterior JSON of a fit to {@code --out}, streamed ({@link OutputFile}): a fit of
+   * 10^7 rows holds every row's local factors, gigabytes of text that a string of it would hold
+   * twice over in the heap.
+   */
+  private void save(Fitted result, List<OutputFile.Input> inputs, PrintWriter err) throws Stop {
+    try {
+      OutputFile.write(out, o -> {
+        java.io.Writer w = new java.io.OutputStreamWriter(o, java.nio.charset.StandardCharsets.UTF_8);
+        try {
+          PosteriorJson.write(result, 0, w);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }, inputs, "give a file name to write the posterior to");
+    } catch (OutputFile.Failure f) {
+      err.println(out + ": error: " + f.getMessage());
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    } catch (RuntimeException e) {
+      err.println("vmodel: internal error: the posterior could not be written: " + e);
+      err.println("This is a bug in vmodel; please report it with the model and data files.");
+      throw new Stop(VModelCli.EXIT_INTERNAL);
+    }
   }
 
   /** The posterior JSON of a fit ({@link PosteriorJson}); {@code seconds} is printed if positive. */

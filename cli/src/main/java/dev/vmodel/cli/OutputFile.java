@@ -2,7 +2,6 @@ package dev.vmodel.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -89,6 +88,20 @@ final class OutputFile {
 
   /** Writes {@code bytes} to {@code target}, as the class comment says. */
   static void write(Path target, byte[] bytes, List<Input> inputs, String what) throws Failure {
+    write(target, o -> o.write(bytes), inputs, what);
+  }
+
+  /** What a {@link #write(Path, Body, List, String)} writes: to the stream it is given, in full. */
+  interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes what {@code body} writes to {@code target}, as the class comment says, streamed: the
+   * content is never held whole in memory (a posterior with every row's local factors can be
+   * larger than the heap as text).
+   */
+  static void write(Path target, Body body, List<Input> inputs, String what) throws Failure {
     Kind kind = kind(target, inputs, what);
     java.io.FileDescriptor own = ownStream(target);
     if (own != null) {
@@ -98,8 +111,9 @@ final class OutputFile {
       try {
         @SuppressWarnings("resource") // closing it would close the process's stdout
         java.io.FileOutputStream o = new java.io.FileOutputStream(own);
-        o.write(bytes);
-        o.flush();
+        java.io.BufferedOutputStream b = new java.io.BufferedOutputStream(o, 1 << 16);
+        body.writeTo(b);
+        b.flush();
       } catch (IOException e) {
         throw failure(target, e);
       }
@@ -107,8 +121,9 @@ final class OutputFile {
     }
     if (kind == Kind.IN_PLACE) {
       // APPEND: /dev/stdout redirected to a file must not overwrite what stdout already holds.
-      try (OutputStream o = Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-        o.write(bytes);
+      try (OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND), 1 << 16)) {
+        body.writeTo(o);
         o.flush();
       } catch (IOException e) {
         throw failure(target, e);
@@ -129,10 +144,9 @@ final class OutputFile {
         copyPermissions(real, tmp);
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
+        OutputStream o = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16);
+        body.writeTo(o);
+        o.flush();
         ch.force(true);
       }
       Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -17,16 +17,22 @@ final class PosteriorJson {
 
   /** The JSON text; {@code seconds} is written only if positive. */
   static String render(Fitted result, double seconds) throws ReflectiveOperationException {
-    Object generated = result.generated();
-    PosteriorFile.Contents c = (PosteriorFile.Contents) generated.getClass().getMethod("posteriorFile")
-        .invoke(generated);
-    c.summary(result, seconds > 0 ? seconds : Double.NaN);
     StringWriter w = new StringWriter();
     try {
-      PosteriorFile.write(c, w);
+      write(result, seconds, w);
     } catch (IOException e) {
       throw new UncheckedIOException("a StringWriter does not fail", e);
     }
     return w.toString();
+  }
+
+  /** {@link #render} written to {@code w}, streamed (not held whole: every row's local factors can be large). */
+  static void write(Fitted result, double seconds, java.io.Writer w) throws ReflectiveOperationException, IOException {
+    Object generated = result.generated();
+    PosteriorFile.Contents c = (PosteriorFile.Contents) generated.getClass().getMethod("posteriorFile")
+        .invoke(generated);
+    c.summary(result, seconds > 0 ? seconds : Double.NaN);
+    PosteriorFile.write(c, w);
+    w.flush();
   }
 }
