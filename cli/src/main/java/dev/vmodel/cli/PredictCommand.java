@@ -14,9 +14,13 @@ import dev.vmodel.compiler.plan.UpdatePlan;
 import dev.vmodel.runtime.fit.DataException;
 import dev.vmodel.runtime.fit.FitOptions;
 import dev.vmodel.runtime.fit.PredictionRecords;
+import java.io.FilterWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.Writer;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -274,26 +278,21 @@ final class PredictCommand implements Callable<Integer> {
       throw new Stop(VModelCli.EXIT_ERRORS);
     }
     doing = "writing the results";
-    String text = switch (format) {
-      case CSV -> records.csv();
-      case JSON -> records.json();
-      case TABLE -> {
-        StringWriter w = new StringWriter();
-        PrintWriter p = new PrintWriter(w);
-        records.table(p);
-        p.flush();
-        yield w.toString();
-      }
-    };
     if (out != null) {
       try {
-        OutputFile.write(out, text, inputs, "give a file name to write the predictions to");
+        OutputFile.write(out, o -> {
+          Remembering w = new Remembering(new OutputStreamWriter(o, StandardCharsets.UTF_8));
+          PrintWriter p = new PrintWriter(w);
+          print(records, p);
+          p.flush();
+          w.rethrow();
+        }, inputs, "give a file name to write the predictions to");
       } catch (OutputFile.Failure f) {
         err.println(out + ": error: " + f.getMessage());
         throw new Stop(VModelCli.EXIT_ERRORS);
       }
     } else {
-      stdout.print(text);
+      print(records, stdout);
       stdout.flush();
     }
     if (records.inexact != null && !quiet) {
@@ -328,5 +327,72 @@ final class PredictCommand implements Callable<Integer> {
     err.println("vmodel predict: " + message);
     err.println("Try 'vmodel predict --help' for more information.");
     return new Stop(VModelCli.EXIT_USAGE);
+  }
+
+  /** The records in the chosen format, written as they are produced (a CSV or JSON of many rows is never held whole). */
+  private void print(PredictionRecords records, PrintWriter p) {
+    switch (format) {
+      case CSV -> records.csv(p);
+      case JSON -> records.json(p);
+      case TABLE -> records.table(p);
+    }
+  }
+
+  /** A writer that keeps the first failure of the stream under a PrintWriter (which swallows it), to report it. */
+  private static final class Remembering extends FilterWriter {
+    private IOException failure;
+
+    Remembering(Writer out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int c) throws IOException {
+      try {
+        super.write(c);
+      } catch (IOException e) {
+        throw remember(e);
+      }
+    }
+
+    @Override
+    public void write(char[] cbuf, int off, int len) throws IOException {
+      try {
+        super.write(cbuf, off, len);
+      } catch (IOException e) {
+        throw remember(e);
+      }
+    }
+
+    @Override
+    public void write(String str, int off, int len) throws IOException {
+      try {
+        super.write(str, off, len);
+      } catch (IOException e) {
+        throw remember(e);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        super.flush();
+      } catch (IOException e) {
+        throw remember(e);
+      }
+    }
+
+    private IOException remember(IOException e) {
+      if (failure == null) {
+        failure = e;
+      }
+      return e;
+    }
+
+    void rethrow() throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
+    }
   }
 }

@@ -326,8 +326,16 @@ public final class PredictionRecords {
    * an undefined one (NaN: the logPredictive of a row without observed values) as an empty cell.
    */
   public String csv() {
-    StringBuilder b = new StringBuilder(String.join(",", columns().stream().map(PredictionRecords::csvField).toList()))
-        .append('\n');
+    java.io.StringWriter w = new java.io.StringWriter();
+    PrintWriter p = new PrintWriter(w);
+    csv(p);
+    p.flush();
+    return w.toString();
+  }
+
+  /** {@link #csv()} written to {@code b} row by row (never held whole). */
+  public void csv(PrintWriter b) {
+    b.append(String.join(",", columns().stream().map(PredictionRecords::csvField).toList())).append('\n');
     for (int r = 0; r < rows; r++) {
       double[] v = row(r);
       for (int j = 0; j < v.length; j++) {
@@ -335,7 +343,6 @@ public final class PredictionRecords {
       }
       b.append('\n');
     }
-    return b.toString();
   }
 
   private static String csvField(String s) {
@@ -347,11 +354,20 @@ public final class PredictionRecords {
    * ["others": {...}]}}; a record's vector groups are arrays ({@code "z": [0.9, 0.1]}), a non-finite number null.
    */
   public String json() {
-    StringBuilder b = new StringBuilder("{\n");
+    java.io.StringWriter w = new java.io.StringWriter();
+    PrintWriter p = new PrintWriter(w);
+    json(p);
+    p.flush();
+    return w.toString();
+  }
+
+  /** {@link #json()} written to {@code b} record by record (never held whole). */
+  public void json(PrintWriter b) {
+    b.append("{\n");
     b.append("  \"model\": ").append(quote(model)).append(",\n");
     b.append("  \"plate\": ").append(quote(plate)).append(",\n");
-    b.append("  \"rows\": ").append(rows).append(",\n");
-    b.append("  \"exact\": ").append(inexact == null).append(",\n");
+    b.append("  \"rows\": ").append(String.valueOf(rows)).append(",\n");
+    b.append("  \"exact\": ").append(String.valueOf(inexact == null)).append(",\n");
     if (inexact != null) {
       b.append("  \"inexact\": ").append(quote(inexact)).append(",\n");
     }
@@ -387,7 +403,6 @@ public final class PredictionRecords {
       b.append("\n  }");
     }
     b.append("\n}\n");
-    return b.toString();
   }
 
   private static String array(double[] v, int from, int n) {
