@@ -28,10 +28,19 @@ final class PosteriorJson {
 
   /** {@link #render} written to {@code w}, streamed (not held whole: every row's local factors can be large). */
   static void write(Fitted result, double seconds, java.io.Writer w) throws ReflectiveOperationException, IOException {
+    write(result, seconds, false, w);
+  }
+
+  /** {@link #write(Fitted, double, java.io.Writer)}, without the rows' local factors if {@code withoutLocals}. */
+  static void write(Fitted result, double seconds, boolean withoutLocals, java.io.Writer w)
+      throws ReflectiveOperationException, IOException {
     Object generated = result.generated();
     PosteriorFile.Contents c = (PosteriorFile.Contents) generated.getClass().getMethod("posteriorFile")
         .invoke(generated);
     c.summary(result, seconds > 0 ? seconds : Double.NaN);
+    if (withoutLocals) {
+      c.withoutLocals();
+    }
     PosteriorFile.write(c, w);
     w.flush();
   }

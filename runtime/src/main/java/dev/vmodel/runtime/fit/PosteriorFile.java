@@ -74,6 +74,7 @@ public final class PosteriorFile {
     private final Map<String, Integer> sizes = new LinkedHashMap<>();
     private final Map<String, Object> hypers = new LinkedHashMap<>();
     private final Map<String, Map<String, Map<String, double[]>>> states = new LinkedHashMap<>();
+    private boolean withoutLocals;
 
     /** The model's name, its source's SHA-256 (hex), the vmodel version, and the fit (ELBO, factors). */
     public Contents(String model, String sourceSha256, String vmodelVersion, FitResult fit) {
@@ -103,6 +104,15 @@ public final class PosteriorFile {
     /** A vector or matrix hyperparameter, flat row-major. */
     public Contents hyper(String name, double[] value) {
       hypers.put(name, value);
+      return this;
+    }
+
+    /**
+     * Leaves out of the file the factors without a state (the rows' local factors: a mixture's z,
+     * PPCA's h, LDA's z), which are written for reading and never loaded; what a load reads stays.
+     */
+    public Contents withoutLocals() {
+      this.withoutLocals = true;
       return this;
     }
 
@@ -152,6 +162,9 @@ public final class PosteriorFile {
       g.writeObjectFieldStart("factors");
       for (Map.Entry<String, FitResult.Posterior> e : c.fit.posteriors().entrySet()) {
         FitResult.Posterior p = e.getValue();
+        if (c.withoutLocals && !c.states.containsKey(e.getKey())) {
+          continue;
+        }
         g.writeObjectFieldStart(e.getKey());
         g.writeStringField("family", p.family());
         g.writeNumberField("elements", p.elements());
