@@ -231,6 +231,9 @@ final class FitCommand implements Callable<Integer> {
     UpdatePlan plan = choosePlan(compiled.plans(), err);
     GeneratedApi api = GeneratedApi.of(plan, Optional.of(PACKAGE));
     Map<String, String> setValues = parseSets(api, err);
+    if (noLocals && out == null) {
+      throw usage(err, "--no-locals leaves the rows' local factors out of --out: give --out FILE too");
+    }
     if (spark != null && !svi) {
       return runOnSpark(source, plan, api, setValues, stdout, err);
     }

@@ -362,5 +362,9 @@ class PredictIT {
     assertEquals(0, b.exitCode(), b::toString);
     assertEquals(a.stdout(), b.stdout());
     assertEquals(11, a.stdout().lines().count());
+    Run alone = Launcher.vmodel("fit", "examples/gaussian-mixture.vmodel", "--no-locals");
+    assertEquals(2, alone.exitCode(), alone::toString);
+    assertTrue(alone.stderr().contains("--no-locals leaves the rows' local factors out of --out: give --out FILE too"),
+        alone::toString);
   }
 }
