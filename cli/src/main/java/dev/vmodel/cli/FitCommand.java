@@ -446,21 +446,8 @@ final class FitCommand implements Callable<Integer> {
     if (prior != null) {
       throw usage(err, "--prior cannot be combined with --spark yet: fit on Spark from the model's priors");
     }
-    if (data.size() != 1 || data.get(0).contains("=") && !Files.exists(Path.of(data.get(0)))) {
-      throw usage(err, "--spark reads one data set: give --data once, a Parquet file or directory or a CSV file"
-          + " (columns named as the model's data arrays, vectors as x[0], x[1], ... or one array column)");
-    }
-    String rows = data.get(0);
-    List<OutputFile.Input> inputs = new ArrayList<>();
-    inputs.add(new OutputFile.Input(model, "the model file"));
-    if (!rows.contains("://")) {
-      if (!Files.exists(Path.of(rows))) {
-        err.println(rows + ": error: no such file or directory (--data with --spark takes a Parquet file or"
-            + " directory, or a CSV file; a cluster path as hdfs://... or s3a://...)");
-        throw new Stop(VModelCli.EXIT_ERRORS);
-      }
-      inputs.add(new OutputFile.Input(Path.of(rows), "a data file"));
-    }
+    String rows = sparkRows("--spark", err);
+    List<OutputFile.Input> inputs = inputs(rows);
     if (out != null) {
       try {
         OutputFile.check(out, inputs, "give a file name to write the posterior to");
@@ -531,6 +518,34 @@ final class FitCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The one data set {@code --spark} reads ({@code option} names the options in the message): a
+   * Parquet file or directory, a CSV file, or a cluster URI; a local one must exist.
+   */
+  private String sparkRows(String option, PrintWriter err) throws Stop {
+    if (data.size() != 1 || data.get(0).contains("=") && !Files.exists(Path.of(data.get(0)))) {
+      throw usage(err, option + " reads one data set: give --data once, a Parquet file or directory or a CSV file"
+          + " (columns named as the model's data arrays, vectors as x[0], x[1], ... or one array column)");
+    }
+    String rows = data.get(0);
+    if (!rows.contains("://") && !Files.exists(Path.of(rows))) {
+      err.println(rows + ": error: no such file or directory (--data with --spark takes a Parquet file or"
+          + " directory, or a CSV file; a cluster path as hdfs://... or s3a://...)");
+      throw new Stop(VModelCli.EXIT_ERRORS);
+    }
+    return rows;
+  }
+
+  /** What --out must not overwrite: the model file, and the data unless they are a cluster URI. */
+  private List<OutputFile.Input> inputs(String rows) {
+    List<OutputFile.Input> inputs = new ArrayList<>();
+    inputs.add(new OutputFile.Input(model, "the model file"));
+    if (!rows.contains("://")) {
+      inputs.add(new OutputFile.Input(Path.of(rows), "a data file"));
+    }
+    return inputs;
+  }
+
   /** The Spark backend on the class path, or an error saying how to put it there. */
   private static SplitBackend sparkBackend(PrintWriter err) throws Stop {
     for (SplitBackend b : ServiceLoader.load(SplitBackend.class, FitCommand.class.getClassLoader())) {
@@ -561,10 +576,6 @@ final class FitCommand implements Callable<Integer> {
     if (prior != null) {
       throw usage(err, "--prior cannot be combined with --svi yet");
     }
-    if (spark != null && (data.size() != 1 || data.get(0).contains("=") && !Files.exists(Path.of(data.get(0))))) {
-      throw usage(err, "--svi --spark reads one data set: give --data once, a Parquet file or directory or a CSV"
-          + " file");
-    }
     if (spark == null && (data.size() != 1 || !data.get(0).toLowerCase(Locale.ROOT).endsWith(".csv"))) {
       throw usage(err, "--svi streams one CSV file: give --data FILE.csv once (columns named as the model's data"
           + " arrays, vectors as x[0], x[1], ...); for Parquet add --spark [MASTER]");
@@ -575,15 +586,13 @@ final class FitCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(err, e.getMessage());
     }
-    String where = data.get(0);
+    String where = spark != null ? sparkRows("--svi --spark", err) : data.get(0);
     Path file = where.contains("://") ? null : Path.of(where);
-    if (file != null && spark == null && !Files.isRegularFile(file) || file != null && !Files.exists(file)) {
-      err.println(file + ": error: " + (Files.exists(file) ? "not a regular file" : "no such file"
-          + (spark != null ? " or directory" : "")));
+    if (spark == null && !Files.isRegularFile(file)) {
+      err.println(file + ": error: " + (Files.exists(file) ? "not a regular file" : "no such file"));
       throw new Stop(VModelCli.EXIT_ERRORS);
     }
-    List<OutputFile.Input> inputs = file == null ? List.of(new OutputFile.Input(model, "the model file"))
-        : List.of(new OutputFile.Input(model, "the model file"), new OutputFile.Input(file, "a data file"));
+    List<OutputFile.Input> inputs = inputs(where);
     SplitBackend backend = spark == null ? null : sparkBackend(err);
     if (out != null) {
       try {

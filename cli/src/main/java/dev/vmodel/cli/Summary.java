@@ -113,13 +113,7 @@ final class Summary {
 
   /** The index of the {@code e}-th element (row-major) of an array with these sizes. */
   static int[] index(long e, List<Integer> sizes) {
-    int[] idx = new int[sizes.size()];
-    long rest = e;
-    for (int i = sizes.size() - 1; i >= 0; i--) {
-      idx[i] = (int) (rest % sizes.get(i));
-      rest /= sizes.get(i);
-    }
-    return idx;
+    return dev.vmodel.runtime.fit.PredictionRecords.index(e, sizes);
   }
 
   /** {@code mu[2], Lambda[2]}: the members of a factor at an element index. */

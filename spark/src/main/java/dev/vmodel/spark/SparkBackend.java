@@ -40,37 +40,19 @@ public final class SparkBackend implements SplitBackend {
 
   @Override
   public FitResult fit(SplitModel model, String data, String master, FitOptions options, PrintWriter log) {
-    SparkSession.Builder b = SparkSession.builder().appName("vmodel fit " + model.getClass().getSimpleName());
-    if (master != null && !master.isEmpty()) {
-      b.master(master);
-    }
-    boolean existed = SparkSession.getActiveSession().isDefined();
-    SparkSession spark = b.getOrCreate();
-    try {
-      shipClasses(spark, model, log);
+    return onSpark("vmodel fit ", model, master, log, spark -> {
       Dataset<Row> rows = read(spark, data);
       log.printf(Locale.ROOT, "vmodel fit: on Spark %s, master %s, %d partitions of %s%n", spark.version(),
           spark.sparkContext().master(), rows.rdd().getNumPartitions(), data);
       log.flush();
       return SparkFit.fit(model, rows, options);
-    } finally {
-      if (!existed) {
-        spark.stop();
-      }
-    }
+    });
   }
 
   @Override
   public FitResult fitStochastic(SplitModel model, String data, String master, StochasticOptions stochastic,
       FitOptions options, double holdout, StochasticFit.Listener listener, PrintWriter log) {
-    SparkSession.Builder b = SparkSession.builder().appName("vmodel fit --svi " + model.getClass().getSimpleName());
-    if (master != null && !master.isEmpty()) {
-      b.master(master);
-    }
-    boolean existed = SparkSession.getActiveSession().isDefined();
-    SparkSession spark = b.getOrCreate();
-    try {
-      shipClasses(spark, model, log);
+    return onSpark("vmodel fit --svi ", model, master, log, spark -> {
       Dataset<Row> read = read(spark, data);
       SparkRows rows = new SparkRows(model, read, stochastic.batchSize(), options.seed(), holdout);
       boolean grouped = model.columns().stream().anyMatch(SplitModel.Column::group);
@@ -83,6 +65,25 @@ public final class SparkBackend implements SplitBackend {
       log.flush();
       StochasticFit.HeldOut held = holdout > 0 ? new StochasticFit.HeldOut(rows::heldOut, rows.heldOutUnits()) : null;
       return StochasticFit.run(model, rows, null, held, stochastic, options, listener);
+    });
+  }
+
+  /**
+   * Runs {@code work} on the active Spark session or a new one on {@code master} (the app named
+   * {@code app} and the model's class), with the model's classes shipped to the executors; a
+   * session this call created is stopped after it.
+   */
+  private static FitResult onSpark(String app, SplitModel model, String master, PrintWriter log,
+      java.util.function.Function<SparkSession, FitResult> work) {
+    SparkSession.Builder b = SparkSession.builder().appName(app + model.getClass().getSimpleName());
+    if (master != null && !master.isEmpty()) {
+      b.master(master);
+    }
+    boolean existed = SparkSession.getActiveSession().isDefined();
+    SparkSession spark = b.getOrCreate();
+    try {
+      shipClasses(spark, model, log);
+      return work.apply(spark);
     } finally {
       if (!existed) {
         spark.stop();

@@ -284,7 +284,7 @@ public final class PredictionRecords {
   }
 
   /** The indices of flat element {@code e} of an array of sizes {@code sizes}, row-major. */
-  private static int[] index(long e, List<Integer> sizes) {
+  public static int[] index(long e, List<Integer> sizes) {
     int[] idx = new int[sizes.size()];
     long rest = e;
     for (int i = sizes.size() - 1; i >= 0; i--) {

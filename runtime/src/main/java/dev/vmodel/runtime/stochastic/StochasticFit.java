@@ -145,16 +145,7 @@ public final class StochasticFit {
       throw new IllegalArgumentException("the data have no rows");
     }
     // the whole data's ELBO: the local factors of every batch from the final global factors
-    double[] globals = driver.globals();
-    double[] sum = null;
-    Iterator<Map<String, Object>> batches = source.batches(0);
-    while (batches.hasNext()) {
-      Map<String, Object> batch = batches.next();
-      units(sized, batch, grouped);
-      double[] st = pinned.part(batch).startFrom(globals, options.seed(), random);
-      sum = sum == null ? st : SplitPart.add(sum, st);
-    }
-    driver.statistics(sum);
+    driver.statistics(startAll(source.batches(0), sized, pinned, driver.globals(), random).sum());
     double elbo = driver.elbo((int) Math.min(step + 1, Integer.MAX_VALUE));
     double[] out = Arrays.copyOf(trace, (int) step + 1);
     out[(int) step] = elbo;
@@ -168,29 +159,43 @@ public final class StochasticFit {
    */
   static double heldOutBound(SplitModel sized, SplitModel pinned, double[] globals, HeldOut heldOut,
       FitOptions random) {
-    boolean grouped = sized.columns().stream().anyMatch(SplitModel.Column::group);
-    double[] sum = null;
-    SplitPart probe = null;
-    Iterator<Map<String, Object>> it = heldOut.batches().get();
-    while (it.hasNext()) {
-      Map<String, Object> batch = it.next();
-      units(sized, batch, grouped);
-      SplitPart part = pinned.part(batch);
-      double[] st = part.startFrom(globals, random.seed(), random);
-      sum = sum == null ? st : SplitPart.add(sum, st);
-      if (probe == null) {
-        probe = part;
-      }
-    }
+    Pass pass = startAll(heldOut.batches().get(), sized, pinned, globals, random);
+    SplitPart probe = pass.first();
     if (probe == null) {
       return Double.NaN;
     }
+    double[] sum = pass.sum();
     probe.globals(globals);
     probe.statistics(sum);
     double with = probe.elbo(1);
     probe.statistics(new double[sum.length]);
     double without = probe.elbo(1);
     return (with - without) / heldOut.units();
+  }
+
+  /** The summed row statistics of a pass, and its first part (null, with a null sum, if it had no batch). */
+  private record Pass(double[] sum, SplitPart first) {}
+
+  /**
+   * A part per batch of {@code batches}, each started from {@code globals} with {@code random}'s
+   * seed (the local factors from the globals alone), and their row statistics summed.
+   */
+  private static Pass startAll(Iterator<Map<String, Object>> batches, SplitModel sized, SplitModel pinned,
+      double[] globals, FitOptions random) {
+    boolean grouped = sized.columns().stream().anyMatch(SplitModel.Column::group);
+    double[] sum = null;
+    SplitPart first = null;
+    while (batches.hasNext()) {
+      Map<String, Object> batch = batches.next();
+      units(sized, batch, grouped);
+      SplitPart part = pinned.part(batch);
+      double[] st = part.startFrom(globals, random.seed(), random);
+      sum = sum == null ? st : SplitPart.add(sum, st);
+      if (first == null) {
+        first = part;
+      }
+    }
+    return new Pass(sum, first);
   }
 
   /** The batch's units (rows, or groups), after numbering its groups from 0. */
