@@ -411,7 +411,8 @@ public final class CompareMain {
 
   // ---------------------------------------------------------------- helpers
 
-  private static Map<String, String> options(String[] args) {
+  /** {@code --name value} pairs by name (every bench main's arguments). */
+  public static Map<String, String> options(String[] args) {
     Map<String, String> o = new HashMap<>();
     for (int i = 0; i < args.length; i += 2) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -422,7 +423,8 @@ public final class CompareMain {
     return o;
   }
 
-  static int intOpt(Map<String, String> o, String name) {
+  /** A required integer option (given as any number: 1e6). */
+  public static int intOpt(Map<String, String> o, String name) {
     String v = o.get(name);
     if (v == null) {
       throw new IllegalArgumentException("missing --" + name);

@@ -280,7 +280,7 @@ public final class Synthetic {
   }
 
   /** The first index whose cumulative value exceeds u (u below the last value). */
-  private static int search(double[] cum, double u) {
+  public static int search(double[] cum, double u) {
     int lo = 0;
     int hi = cum.length - 1;
     while (lo < hi) {

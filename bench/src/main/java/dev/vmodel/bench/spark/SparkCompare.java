@@ -1,5 +1,8 @@
 package dev.vmodel.bench.spark;
 
+import static dev.vmodel.bench.compare.CompareMain.intOpt;
+import static dev.vmodel.bench.compare.CompareMain.options;
+
 import dev.vmodel.bench.data.Synthetic;
 import dev.vmodel.bench.gen.GaussianMixture;
 import dev.vmodel.bench.gen.LDA;
@@ -162,7 +165,7 @@ public final class SparkCompare {
             throw new NoSuchElementException();
           }
           at++;
-          int c = search(cum, r.nextDouble() * weights);
+          int c = Synthetic.search(cum, r.nextDouble() * weights);
           for (int i = 0; i < d; i++) {
             e[i] = r.nextGaussian();
           }
@@ -186,20 +189,6 @@ public final class SparkCompare {
         + " apart): %d Parquet files in %s, %.1f s%n", n, d, k, seed, spread, spread, closest, files, out,
         (System.nanoTime() - t0) / 1e9);
     spark.stop();
-  }
-
-  private static int search(double[] cum, double u) {
-    int lo = 0;
-    int hi = cum.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cum[mid] > u) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return lo;
   }
 
   // ================================================================ Gaussian mixture: the comparison
@@ -950,26 +939,5 @@ public final class SparkCompare {
         }
       };
     }
-  }
-
-  // ================================================================ helpers
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> o = new HashMap<>();
-    for (int i = 0; i < args.length; i += 2) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("expected --option value, got " + String.join(" ", args));
-      }
-      o.put(args[i].substring(2), args[i + 1]);
-    }
-    return o;
-  }
-
-  static int intOpt(Map<String, String> o, String name) {
-    String v = o.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("missing --" + name);
-    }
-    return (int) Double.parseDouble(v);
   }
 }
